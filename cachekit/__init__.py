@@ -1,0 +1,41 @@
+"""cachekit: the truth about CI dependency caches.
+
+Library first: every command of the ``cachekit`` CLI is a function here with typed inputs and
+a result object. This release covers ``hashFiles()``; see :func:`hash_files`.
+"""
+
+from __future__ import annotations
+
+from .errors import CachekitError, GitError, HashFilesError, TreeError, UsageError
+from .gitrepo import GitRepo
+from .gittree import CommitTree
+from .hashfiles import Flavor, HashedFile, HashResult, TargetOS, hash_files, parse_arguments
+from .trees import Tree, WorkTree
+
+__all__ = [
+    "CachekitError",
+    "CommitTree",
+    "Flavor",
+    "GitError",
+    "GitRepo",
+    "HashFilesError",
+    "HashResult",
+    "HashedFile",
+    "TargetOS",
+    "Tree",
+    "TreeError",
+    "UsageError",
+    "WorkTree",
+    "hash_files",
+    "open_tree",
+    "parse_arguments",
+]
+
+__version__ = "0.1.0"
+
+
+def open_tree(root: str = ".", rev: str | None = None) -> Tree:
+    """A working directory, or (with ``rev``) that commit of the repository at ``root``."""
+    if rev is None:
+        return WorkTree(root)
+    return CommitTree(GitRepo(root), rev)

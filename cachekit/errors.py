@@ -1,0 +1,54 @@
+"""The error hierarchy.
+
+Every error cachekit raises on bad input derives from :class:`CachekitError` and carries a
+one-line message that names the file, line or pattern at fault, so the CLI can print it as is
+and exit non-zero without a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CachekitError",
+    "GitError",
+    "HashFilesError",
+    "TreeError",
+    "UsageError",
+]
+
+
+class CachekitError(Exception):
+    """Root of every error cachekit reports to users."""
+
+    exit_code = 1
+
+
+class UsageError(CachekitError):
+    """The caller asked for something malformed (a bad option, an unknown revision)."""
+
+    exit_code = 2
+
+
+class HashFilesError(CachekitError):
+    """``hashFiles()`` would fail the step on GitHub's runner, for the reason given.
+
+    The runner surfaces these as ``hashFiles('…') failed. Fail to hash files under directory
+    '…'``; the message here carries the underlying reason (the pattern, the path, the errno),
+    which is what users actually need.
+    """
+
+
+class TreeError(CachekitError):
+    """A file-system style failure while reading a tree (ENOTDIR, ELOOP, EACCES, …).
+
+    ``code`` holds the errno name node would report, so ``hashFiles`` can phrase the failure
+    the way the runner's script does.
+    """
+
+    def __init__(self, code: str, message: str, path: str) -> None:
+        super().__init__(f"{code}: {message}, '{path}'")
+        self.code = code
+        self.path = path
+
+
+class GitError(CachekitError):
+    """git could not answer (not a repository, unknown revision, corrupt object)."""

@@ -1,0 +1,198 @@
+"""The only place that runs ``git``.
+
+Objects are read through one long-lived ``git cat-file --batch`` process per repository, so
+walking thousands of commits costs one pipe round trip per object instead of one process per
+question. Nothing is ever written to the repository or its work tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from typing import IO, Final
+
+from .errors import GitError, UsageError
+
+__all__ = ["GitRepo", "MissingObject", "TreeEntry"]
+
+_CHUNK: Final = 1 << 20
+
+TreeEntry = tuple[bytes, int, str]
+"""``(name, mode, oid)`` of one entry of a git tree object."""
+
+
+class MissingObject(GitError):
+    """The object store lacks an object (a shallow or size-filtered clone)."""
+
+    def __init__(self, oid: str) -> None:
+        super().__init__(f"git object {oid} is missing from the object store")
+        self.oid = oid
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["LC_ALL"] = "C"
+    return env
+
+
+class GitRepo:
+    """A git repository on disk: revision lookup and object reading."""
+
+    def __init__(self, path: str) -> None:
+        if not os.path.isdir(path):
+            raise UsageError(f"{path}: not a directory")
+        self.path = path
+        top = self._run("rev-parse", "--show-toplevel", check=False)
+        if top is None:
+            raise UsageError(f"{path}: not a git repository")
+        self.toplevel = os.path.realpath(top.strip())
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._trees: dict[str, list[TreeEntry]] = {}
+        self._blob_digests: dict[str, bytes] = {}
+
+    # --- plain commands ---------------------------------------------------------------------
+
+    def _run(self, *args: str, check: bool = True) -> str | None:
+        try:
+            proc = subprocess.run(
+                ["git", "-C", self.path, *args],
+                capture_output=True,
+                env=_git_env(),
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed (needed to read commits)") from None
+        if proc.returncode != 0:
+            if check:
+                msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+                raise GitError(f"git {args[0]}: {msg[-1] if msg else 'failed'}")
+            return None
+        return proc.stdout.decode("utf-8", "surrogateescape")
+
+    def resolve_commit(self, rev: str) -> str:
+        """The full commit id ``rev`` names; a clear error if it names none."""
+        if rev.startswith("-"):
+            raise UsageError(f"invalid revision '{rev}'")
+        out = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
+                        check=False)
+        if not out:
+            raise UsageError(f"unknown revision '{rev}' in {self.toplevel}")
+        return out.strip()
+
+    def root_tree(self, commit: str) -> str:
+        kind, data = self.read_object(commit)
+        if kind != b"commit":
+            raise GitError(f"{commit} is a {kind.decode()}, not a commit")
+        first = data.split(b"\n", 1)[0]
+        if not first.startswith(b"tree "):
+            raise GitError(f"commit {commit} has no tree")
+        return first[5:].decode()
+
+    # --- cat-file --batch -------------------------------------------------------------------
+
+    def _batch(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                ["git", "-C", self.path, "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_git_env(),
+            )
+        return self._proc
+
+    def _request(self, oid: str) -> tuple[bytes, int, IO[bytes]]:
+        proc = self._batch()
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(oid.encode() + b"\n")
+        proc.stdin.flush()
+        header = proc.stdout.readline()
+        if not header:
+            raise GitError(f"git cat-file stopped while reading {oid}")
+        parts = header.split()
+        if len(parts) == 2 and parts[1] == b"missing":
+            raise MissingObject(oid)
+        if len(parts) != 3:
+            raise GitError(f"unexpected git cat-file answer for {oid}: {header!r}")
+        return parts[1], int(parts[2]), proc.stdout
+
+    def read_object(self, oid: str) -> tuple[bytes, bytes]:
+        """``(type, content)`` of one object."""
+        with self._lock:
+            kind, size, out = self._request(oid)
+            data = out.read(size)
+            out.read(1)  # the newline after the content
+        return kind, data
+
+    def blob_sha256(self, oid: str) -> bytes:
+        """SHA-256 of a blob's bytes, streamed, memoized by blob id (one hash per blob ever)."""
+        cached = self._blob_digests.get(oid)
+        if cached is not None:
+            return cached
+        with self._lock:
+            kind, size, out = self._request(oid)
+            h = hashlib.sha256()
+            remaining = size
+            while remaining:
+                chunk = out.read(min(_CHUNK, remaining))
+                if not chunk:
+                    raise GitError(f"git cat-file stopped while reading {oid}")
+                h.update(chunk)
+                remaining -= len(chunk)
+            out.read(1)
+        if kind != b"blob":
+            raise GitError(f"{oid} is a {kind.decode()}, not a blob")
+        digest = h.digest()
+        self._blob_digests[oid] = digest
+        return digest
+
+    def tree_entries(self, oid: str) -> list[TreeEntry]:
+        """Parsed entries of a tree object, memoized by tree id."""
+        cached = self._trees.get(oid)
+        if cached is not None:
+            return cached
+        kind, data = self.read_object(oid)
+        if kind != b"tree":
+            raise GitError(f"{oid} is a {kind.decode()}, not a tree")
+        entries: list[TreeEntry] = []
+        i = 0
+        n = len(data)
+        while i < n:
+            sp = data.index(b" ", i)
+            nul = data.index(b"\0", sp)
+            mode = int(data[i:sp], 8)
+            name = data[sp + 1 : nul]
+            entries.append((name, mode, data[nul + 1 : nul + 21].hex()))
+            i = nul + 21
+        self._trees[oid] = entries
+        return entries
+
+    def iter_first_parent(self, rev: str, max_count: int | None = None) -> Iterator[str]:
+        args = ["rev-list", "--first-parent"]
+        if max_count is not None:
+            args.append(f"--max-count={max_count}")
+        out = self._run(*args, self.resolve_commit(rev)) or ""
+        yield from out.split()
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.stdin:
+                self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+            if self._proc.stdout:
+                self._proc.stdout.close()
+            self._proc = None
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,193 @@
+"""A git commit as a :class:`~cachekit.trees.Tree`, read from the object store, no checkout.
+
+It answers as a fresh checkout of the commit on a Linux runner would: mode 120000 entries are
+symbolic links whose target is the blob's text, 160000 entries (submodules, which
+``actions/checkout`` leaves uninitialised by default) are empty directories, executables are
+ordinary files. Symlinks are resolved inside the commit; one that leaves it (an absolute target,
+or ``..`` above the root) points at runner state cachekit cannot know, so it is an error, never
+a guess.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from typing import Final
+
+from .errors import GitError, TreeError
+from .gitrepo import GitRepo, MissingObject
+from .trees import DIR, FILE, SYMLINK, UNREACHABLE, Listing, libuv_order
+
+__all__ = ["CommitTree"]
+
+_MODE_TREE: Final = 0o040000
+_MODE_LINK: Final = 0o120000
+_MODE_GITLINK: Final = 0o160000
+_MAX_LINKS: Final = 40  # Linux's MAXSYMLINKS
+
+# A resolved node: (kind, oid) where oid is a tree id for DIR ("" for a submodule),
+# a blob id for FILE and SYMLINK.
+_Node = tuple[int, str]
+
+
+class CommitTree:
+    """The tree of one commit of a :class:`GitRepo`."""
+
+    def __init__(self, repo: GitRepo, rev: str, *, workspace: str | None = None) -> None:
+        self.repo = repo
+        self.commit = repo.resolve_commit(rev)
+        self.root_oid = repo.root_tree(self.commit)
+        self.workspace = workspace or repo.toplevel
+        self._listings: dict[str, Listing] = {}
+        self._children: dict[str, dict[str, _Node]] = {}
+
+    # --- object access ----------------------------------------------------------------------
+
+    def _dir_children(self, tree_oid: str) -> dict[str, _Node]:
+        """Children of a tree by node-visible name (UTF-8 decoded with replacement)."""
+        cached = self._children.get(tree_oid)
+        if cached is not None:
+            return cached
+        children: dict[str, _Node] = {}
+        listing: list[tuple[str, int]] = []
+        raw: dict[str, bytes] = {}
+        for name_b, mode, oid in self.repo.tree_entries(tree_oid):
+            kind_type = mode & 0o170000
+            if kind_type == _MODE_TREE:
+                node: _Node = (DIR, oid)
+            elif kind_type == _MODE_GITLINK:
+                node = (DIR, "")
+            elif kind_type == _MODE_LINK:
+                node = (SYMLINK, oid)
+            else:
+                node = (FILE, oid)
+            try:
+                name = name_b.decode("utf-8")
+                listing.append((name, node[0]))
+                children[name] = node
+            except UnicodeDecodeError:
+                name = name_b.decode("utf-8", "replace")
+                raw[name] = name_b
+                listing.append((name, UNREACHABLE))
+        order = libuv_order([n for n, _ in listing], raw) if raw else None
+        if order is not None:
+            pos = {n: i for i, n in enumerate(order)}
+            listing.sort(key=lambda e: pos[e[0]])
+        elif all(n.isascii() for n, _ in listing):
+            listing.sort()
+        else:
+            listing.sort(key=lambda e: e[0].encode("utf-8"))
+        self._children[tree_oid] = children
+        self._listings[tree_oid] = listing
+        return children
+
+    def _link_target(self, oid: str) -> str:
+        _, data = self.repo.read_object(oid)
+        return data.decode("utf-8", "surrogateescape")
+
+    def _abs(self, rel: str) -> str:
+        return self.workspace + "/" + rel if rel else self.workspace
+
+    def _resolve(self, rel: str, *, follow_last: bool) -> tuple[_Node, list[str]] | None:
+        """Walk ``rel`` from the root as the kernel would; None on ENOENT.
+
+        Returns the node and its canonical component list (for realpath).
+        """
+        pending = [p for p in rel.split("/") if p] if rel else []
+        pending.reverse()
+        stack: list[tuple[str, _Node]] = []  # (name, node) from the root down
+        node: _Node = (DIR, self.root_oid)
+        links = 0
+        while pending:
+            part = pending.pop()
+            if part == ".":
+                continue
+            if part == "..":
+                if not stack:
+                    raise TreeError("EOUTSIDE", "symbolic link leaves the repository", self._abs(rel))
+                stack.pop()
+                node = stack[-1][1] if stack else (DIR, self.root_oid)
+                continue
+            if node[0] != DIR:
+                raise TreeError("ENOTDIR", "not a directory, lstat", self._abs(rel))
+            child = self._dir_children(node[1]).get(part) if node[1] else None
+            if child is None:
+                return None
+            if child[0] == SYMLINK and (pending or follow_last):
+                links += 1
+                if links > _MAX_LINKS:
+                    raise TreeError("ELOOP", "too many symbolic links encountered, stat",
+                                    self._abs(rel))
+                target = self._link_target(child[1])
+                if target.startswith("/"):
+                    inside = self._inside(target)
+                    if inside is None:
+                        raise TreeError(
+                            "EOUTSIDE",
+                            f"symbolic link points outside the repository ({target})",
+                            self._abs(rel),
+                        )
+                    stack = []
+                    node = (DIR, self.root_oid)
+                    target = inside
+                parts = [p for p in target.split("/") if p]
+                pending.extend(reversed(parts))
+                continue
+            stack.append((part, child))
+            node = child
+        return node, [name for name, _ in stack]
+
+    def _inside(self, target: str) -> str | None:
+        norm = posixpath.normpath(target)
+        if norm == self.workspace:
+            return ""
+        if norm.startswith(self.workspace + "/"):
+            return norm[len(self.workspace) + 1 :]
+        return None
+
+    # --- Tree protocol ----------------------------------------------------------------------
+
+    def lstat(self, rel: str) -> int | None:
+        found = self._resolve(rel, follow_last=False)
+        return None if found is None else found[0][0]
+
+    def stat(self, rel: str) -> int | None:
+        found = self._resolve(rel, follow_last=True)
+        return None if found is None else found[0][0]
+
+    def listdir(self, rel: str) -> Listing:
+        found = self._resolve(rel, follow_last=True)
+        if found is None:
+            raise TreeError("ENOENT", "no such file or directory, scandir", self._abs(rel))
+        kind, oid = found[0]
+        if kind != DIR:
+            raise TreeError("ENOTDIR", "not a directory, scandir", self._abs(rel))
+        if not oid:
+            return []
+        self._dir_children(oid)
+        return self._listings[oid]
+
+    def realpath(self, rel: str) -> str:
+        found = self._resolve(rel, follow_last=True)
+        if found is None:
+            raise TreeError("ENOENT", "no such file or directory, realpath", self._abs(rel))
+        return self._abs("/".join(found[1]))
+
+    def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        out: list[bytes | TreeError] = []
+        for rel in rels:
+            try:
+                found = self._resolve(rel, follow_last=True)
+                if found is None:
+                    out.append(TreeError("ENOENT", "no such file or directory, open",
+                                         self._abs(rel)))
+                    continue
+                out.append(self.repo.blob_sha256(found[0][1]))
+            except MissingObject as exc:
+                out.append(TreeError("EMISSING", f"blob {exc.oid} is not in the object store",
+                                     self._abs(rel)))
+            except TreeError as exc:
+                out.append(exc)
+            except GitError as exc:
+                out.append(TreeError("EIO", str(exc), self._abs(rel)))
+        return out

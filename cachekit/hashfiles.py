@@ -1,0 +1,367 @@
+"""``hashFiles()`` as GitHub computes it, byte for byte.
+
+The runner (actions/runner ``hashFiles.ts``) globs with ``@actions/glob`` and, for each path
+the globber yields that lies under the workspace and is not a directory, writes the file's raw
+32-byte SHA-256 into an outer SHA-256; the result is the outer digest in lowercase hex, or ``''``
+when nothing was hashed. This module reproduces the globber's walk (search paths, depth-first
+pre-order with byte-sorted children, pruning by partial matches, symlink rules, cycle checks)
+and that loop, over any :class:`~cachekit.trees.Tree`.
+
+Two flavours exist on GitHub and both are modelled:
+
+* ``Flavor.RUNNER`` — the ``${{ hashFiles(...) }}`` expression function (glob 0.4.0 /
+  minimatch 3.1.2, symlinks not followed unless the first argument is
+  ``--follow-symbolic-links``);
+* ``Flavor.SETUP_ACTION`` — ``hashFiles`` called inside setup-python and friends
+  (``@actions/glob`` 0.7.0 / minimatch 10: symlinks followed, POSIX classes).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import CachekitError, HashFilesError, TreeError
+from .globbing import GlobSyntax, PatternSet
+from .segments import SegmentMatcher, to_code_units
+from .trees import DIR, FILE, OTHER, SYMLINK, UNREACHABLE, Tree
+
+__all__ = ["Flavor", "HashResult", "HashedFile", "TargetOS", "hash_files", "parse_arguments"]
+
+FOLLOW_OPTION = "--follow-symbolic-links"
+
+
+class Flavor(str, enum.Enum):
+    """Which GitHub component's ``hashFiles`` to reproduce."""
+
+    RUNNER = "runner"
+    SETUP_ACTION = "setup-action"
+
+
+class TargetOS(str, enum.Enum):
+    """The runner OS whose path rules apply. macOS matches Linux (case-sensitive)."""
+
+    LINUX = "linux"
+    MACOS = "macos"
+    WINDOWS = "windows"
+
+
+WINDOWS_CAVEATS = (
+    "Windows runners list directories in NTFS order, approximated here as case-insensitive "
+    "ordinal order: the digest can differ when names differ only beyond that order.",
+    "A Windows checkout may convert LF to CRLF (core.autocrlf, .gitattributes): cachekit "
+    "hashes the bytes as they are here, not as they would be checked out there.",
+)
+
+
+@dataclass(frozen=True)
+class HashedFile:
+    """One file that went into the digest, in hashing order."""
+
+    path: str
+    """Workspace-relative path, ``/``-separated, as the globber reached it."""
+    sha256: str
+    """Lowercase hex SHA-256 of the file's bytes."""
+
+
+@dataclass(frozen=True)
+class HashResult:
+    """The outcome of one ``hashFiles`` call."""
+
+    digest: str
+    """Lowercase hex digest, or ``""`` when no file was hashed (GitHub gives ``''``)."""
+    files: tuple[HashedFile, ...]
+    patterns: tuple[str, ...]
+    """The pattern arguments as given (after the option argument, if any)."""
+    follow_symbolic_links: bool
+    caveats: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "digest": self.digest,
+            "files": [{"path": f.path, "sha256": f.sha256} for f in self.files],
+            "patterns": list(self.patterns),
+            "follow_symbolic_links": self.follow_symbolic_links,
+            "caveats": list(self.caveats),
+        }
+
+
+def parse_arguments(args: Sequence[str]) -> tuple[list[str], bool]:
+    """Split ``hashFiles`` arguments into patterns and the follow flag (runner C# rules).
+
+    Only the first argument may be an option; ``--follow-symbolic-links`` is matched
+    case-insensitively, any other first argument starting with ``--`` fails the step, and a
+    ``--…`` argument elsewhere is an ordinary pattern.
+    """
+    args = list(args)
+    follow = False
+    if args and args[0].startswith("--"):
+        if args[0].lower() != FOLLOW_OPTION:
+            # The runner's message, typo included.
+            raise HashFilesError(
+                f"Invalid glob option {args[0]}, avaliable option: '{FOLLOW_OPTION}'."
+            )
+        follow = True
+        args = args[1:]
+    return args, follow
+
+
+def _describe_call(args: Sequence[str]) -> str:
+    return "hashFiles(" + ", ".join("'" + a.replace("'", "''") + "'" for a in args) + ")"
+
+
+def hash_files(
+    tree: Tree,
+    args: Sequence[str],
+    *,
+    follow_symbolic_links: bool | None = None,
+    flavor: Flavor = Flavor.RUNNER,
+    target_os: TargetOS = TargetOS.LINUX,
+    home: str | None = None,
+) -> HashResult:
+    """Compute ``hashFiles(*args)`` over ``tree`` as GitHub would.
+
+    ``args`` are the function's arguments as a workflow writes them. For the runner flavour a
+    first argument ``--follow-symbolic-links`` turns following on (as does
+    ``follow_symbolic_links=True``); the setup-action flavour follows symlinks unless told not
+    to. ``home`` is the runner user's home directory for ``~`` patterns; left ``None``, such
+    patterns are treated as lying outside the workspace, as they do on hosted runners.
+
+    Raises :class:`HashFilesError` exactly where the runner would fail the step.
+    """
+    if flavor is Flavor.RUNNER:
+        patterns, follow = parse_arguments(args)
+        follow = follow or bool(follow_symbolic_links)
+    else:
+        patterns = list(args)
+        follow = True if follow_symbolic_links is None else follow_symbolic_links
+    windows = target_os is TargetOS.WINDOWS
+    syntax = GlobSyntax(windows=windows, posix_classes=flavor is Flavor.SETUP_ACTION)
+    caveats = WINDOWS_CAVEATS if windows else ()
+    try:
+        pattern_set = PatternSet(
+            ("\r\n" if windows else "\n").join(patterns),
+            workspace=tree.workspace,
+            home=home,
+            syntax=syntax,
+        )
+        walk = _Walk(tree, pattern_set, follow=follow, windows=windows)
+        walk.run()
+        hashed = _hash_candidates(tree, walk)
+    except HashFilesError as exc:
+        raise HashFilesError(f"{_describe_call(args)} failed: {exc}") from None
+    except TreeError as exc:
+        raise HashFilesError(f"{_describe_call(args)} failed: {exc}") from None
+    outer = hashlib.sha256()
+    for _, digest in hashed:
+        outer.update(digest)
+    return HashResult(
+        digest=outer.hexdigest() if hashed else "",
+        files=tuple(HashedFile(rel, d.hex()) for rel, d in hashed),
+        patterns=tuple(patterns),
+        follow_symbolic_links=follow,
+        caveats=caveats,
+    )
+
+
+def _hash_candidates(tree: Tree, walk: _Walk) -> list[tuple[str, bytes]]:
+    """The runner's loop: stat each yielded path (following links), skip dirs, hash files.
+
+    Failures are reported in the order node meets them: a file's stat or read error before
+    any later file, and the walk's own error (readdir) after every file yielded before it.
+    """
+    to_hash: list[str] = []
+    failure: CachekitError | None = walk.error
+    for rel, kind in walk.candidates:
+        if kind == SYMLINK:
+            try:
+                kind = tree.stat(rel) or 0
+            except TreeError as exc:
+                failure = exc
+                break
+            if kind == 0:
+                failure = TreeError(
+                    "ENOENT", "no such file or directory, stat (dangling symbolic link)",
+                    _abs(tree, rel),
+                )
+                break
+        if kind == DIR:
+            continue
+        if kind != FILE:
+            failure = TreeError("EINVAL", "not a regular file, refusing to read", _abs(tree, rel))
+            break
+        to_hash.append(rel)
+    digests = tree.digests(to_hash)
+    out: list[tuple[str, bytes]] = []
+    for rel, d in zip(to_hash, digests):
+        if isinstance(d, TreeError):
+            raise d
+        out.append((rel, d))
+    if failure is not None:
+        raise failure
+    return out
+
+
+def _abs(tree: Tree, rel: str) -> str:
+    return tree.workspace + "/" + rel if rel else tree.workspace
+
+
+_FilePlan = list[tuple[bool, int, bool, tuple[SegmentMatcher, ...]]]
+
+
+@dataclass
+class _Frame:
+    rel: str
+    states: tuple[int, ...]
+    entries: list[tuple[str, int]]
+    index: int
+    realpath: str
+    plan: _FilePlan | None
+
+
+class _Walk:
+    """``DefaultGlobber.globGenerator`` over a :class:`Tree`, collecting non-directories.
+
+    Directories that match are yielded by the globber but skipped by the hashing loop, so
+    they are not collected; symbolic links are collected with their ``lstat`` kind and
+    resolved by the loop, as node does.
+    """
+
+    def __init__(self, tree: Tree, patterns: PatternSet, *, follow: bool, windows: bool) -> None:
+        self.tree = tree
+        self.ps = patterns
+        self.follow = follow
+        self.windows = windows
+        self.candidates: list[tuple[str, int]] = []
+        self.error: TreeError | None = None
+        self._base_chain: list[str] = []
+
+    def run(self) -> None:
+        ws = self.tree.workspace
+        if ws == "/":
+            return  # '/' + sep never prefixes a path: the runner hashes nothing
+        ws_parts = ["", *ws.split("/")[1:]]
+        start = self.ps.start_states()
+        try:
+            for sp in self.ps.search_paths():
+                if sp == ws or sp.startswith(ws + "/"):
+                    rel = sp[len(ws) + 1 :]
+                    kind = self.tree.lstat(rel)
+                    if kind is None:
+                        continue
+                    states = self.ps.advance_path(start, ws_parts)
+                    if rel:
+                        states = self.ps.advance_path(states, rel.split("/"))
+                    self._visit_root(rel, kind, states, [])
+                elif sp == "/" or ws.startswith(sp + "/"):
+                    # The search starts above the workspace: it reaches the workspace only if
+                    # every directory on the way matches or partially matches.
+                    depth = 1 if sp == "/" else len(sp.split("/"))
+                    states = self.ps.advance_path(start, ws_parts[:depth])
+                    chain = [sp]
+                    alive = True
+                    for i in range(depth, len(ws_parts)):
+                        if not (self.ps.kind(states) or self.ps.partial(states)):
+                            alive = False
+                            break
+                        states = self.ps.advance_path(states, [ws_parts[i]])
+                        chain.append("/".join(ws_parts[: i + 1]))
+                    if alive:
+                        self._visit_root("", DIR, states, chain[:-1])
+                # Otherwise the search path is outside the workspace: nothing there is hashed.
+        except TreeError as exc:
+            self.error = exc
+
+    def _order(self, entries: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        if not self.windows:
+            return entries
+        return sorted(entries, key=lambda e: "".join(
+            u if len(u := c.upper()) == 1 else c for c in to_code_units(e[0])))
+
+    def _file_plan(self, states: tuple[int, ...]) -> _FilePlan | None:
+        plan: _FilePlan = []
+        useful = False
+        for p, s in zip(self.ps.patterns, states):
+            always, matchers = p.file_plan(s)
+            if always or matchers:
+                plan.append((p.negate, p.match_bits, always, matchers))
+                if not p.negate:
+                    useful = True
+        return plan if useful else None
+
+    def _visit_root(self, rel: str, kind: int, states: tuple[int, ...], chain: list[str]) -> None:
+        """Process a search-path item, then walk below it depth-first."""
+        ps = self.ps
+        match = ps.kind(states)
+        if not match and not ps.partial(states):
+            return
+        self._base_chain = chain
+        stack: list[_Frame] = []
+        entered = self._enter_or_collect(rel, kind, states, match, chain, stack)
+        if not entered:
+            return
+        while stack:
+            frame = stack[-1]
+            if frame.index >= len(frame.entries):
+                stack.pop()
+                continue
+            name, kind = frame.entries[frame.index]
+            frame.index += 1
+            child = frame.rel + "/" + name if frame.rel else name
+            if kind == FILE or (kind == SYMLINK and not self.follow):
+                plan = frame.plan
+                if plan is None:
+                    continue
+                cname = to_code_units(name)
+                k = 0
+                for negate, bits, always, matchers in plan:
+                    if always or any(m.matches(cname) for m in matchers):
+                        k = (k & ~bits) if negate else (k | bits)
+                if k & 2:
+                    self.candidates.append((child, kind))
+                continue
+            cstates = ps.advance(frame.states, to_code_units(name))
+            match = ps.kind(cstates)
+            if not match and not ps.partial(cstates):
+                continue
+            chain = self._base_chain + [f.realpath for f in stack] if self.follow else []
+            self._enter_or_collect(child, kind, cstates, match, chain, stack,
+                                   parent_real=frame.realpath)
+
+    def _enter_or_collect(
+        self,
+        rel: str,
+        kind: int,
+        states: tuple[int, ...],
+        match: int,
+        chain: list[str],
+        stack: list[_Frame],
+        parent_real: str | None = None,
+    ) -> bool:
+        """Stat one matched-or-partial item; collect it or push its directory frame."""
+        tree = self.tree
+        if kind == UNREACHABLE:
+            if self.follow:
+                return False  # stat() fails with ENOENT: omitted like a broken link
+            raise TreeError("ENOENT", "no such file or directory, lstat", _abs(tree, rel))
+        if self.follow and kind == SYMLINK:
+            resolved = tree.stat(rel)
+            if resolved is None:
+                return False  # omitBrokenSymbolicLinks
+            kind = resolved
+            real = tree.realpath(rel) if kind == DIR else ""
+        elif kind == DIR and self.follow:
+            real = (parent_real + "/" + rel.rsplit("/", 1)[-1]) if parent_real else tree.realpath(rel)
+        else:
+            real = ""
+        if kind == DIR:
+            if self.follow and real in chain:
+                return False  # symlink cycle: skipped, not an error
+            entries = self._order(tree.listdir(rel))
+            stack.append(_Frame(rel, states, entries, 0, real, self._file_plan(states)))
+            return True
+        if kind in (FILE, SYMLINK, OTHER) and match & 2:
+            self.candidates.append((rel, kind))
+        return False

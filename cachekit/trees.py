@@ -1,0 +1,205 @@
+"""Trees: what ``hashFiles`` walks — a working directory, or a git commit read in place.
+
+A :class:`Tree` answers the handful of file-system questions ``@actions/glob`` asks (``lstat``,
+``stat``, ``readdir``, ``realpath``) plus the one the runner's hashing loop asks (the SHA-256 of a
+file's bytes). Paths are workspace-relative, ``/``-separated; ``""`` is the workspace itself.
+
+Directory listings come back in the order node sees them on Linux and macOS: libuv's
+``scandir`` sorts names with ``strcmp`` on their raw bytes. Names that are not valid UTF-8 are
+reported as node reports them (decoded with U+FFFD) and marked :data:`UNREACHABLE`, because
+node then fails to ``lstat`` them (ENOENT), which fails the runner's hash when they match.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat as statmod
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Final, Protocol
+
+from .errors import TreeError
+
+__all__ = [
+    "DIR",
+    "FILE",
+    "OTHER",
+    "SYMLINK",
+    "UNREACHABLE",
+    "Listing",
+    "Tree",
+    "WorkTree",
+    "sha256_of_path",
+]
+
+# Entry kinds as small ints: the walk touches one per entry, so they stay cheap to compare.
+DIR: Final = 1
+FILE: Final = 2
+SYMLINK: Final = 3
+OTHER: Final = 4  # fifo, socket, device: never hashed
+UNREACHABLE: Final = 5  # a name node cannot address (not valid UTF-8)
+
+Listing = list[tuple[str, int]]
+"""A directory's entries as ``(name, kind)`` with ``kind`` from ``lstat``, in libuv order."""
+
+_CHUNK: Final = 1 << 20
+
+
+class Tree(Protocol):
+    """The questions the glob walk and the hashing loop ask of a tree."""
+
+    workspace: str
+    """The absolute path string the runner would use as the workspace (``process.cwd()``)."""
+
+    def lstat(self, rel: str) -> int | None:
+        """Kind of ``rel`` without following a final symlink; None if it does not exist."""
+        ...
+
+    def stat(self, rel: str) -> int | None:
+        """Kind of ``rel`` following symlinks; None if it (or a link target) does not exist."""
+        ...
+
+    def listdir(self, rel: str) -> Listing:
+        """Entries of the directory ``rel`` (symlinks followed), in libuv order."""
+        ...
+
+    def realpath(self, rel: str) -> str:
+        """A canonical identity of ``rel`` with every symlink resolved (for cycle checks)."""
+        ...
+
+    def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        """SHA-256 of each file's bytes (symlinks followed), or the error reading it."""
+        ...
+
+
+def libuv_order(names: list[str], raw: dict[str, bytes] | None = None) -> list[str]:
+    """Sort names by their raw bytes, as libuv's ``uv__fs_scandir_sort`` does."""
+    if raw:
+        return sorted(names, key=lambda n: raw.get(n, n.encode("utf-8", "surrogatepass")))
+    if all(n.isascii() for n in names):
+        return sorted(names)
+    return sorted(names, key=os.fsencode)
+
+
+def _oserror(exc: OSError, syscall: str, path: str) -> TreeError:
+    code = errno.errorcode.get(exc.errno or 0, "EIO")
+    reason = (exc.strerror or "error").lower()
+    if code == "ELOOP":
+        reason = "too many symbolic links encountered"
+    return TreeError(code, f"{reason}, {syscall}", path)
+
+
+def _kind_of_mode(mode: int) -> int:
+    if statmod.S_ISDIR(mode):
+        return DIR
+    if statmod.S_ISREG(mode):
+        return FILE
+    if statmod.S_ISLNK(mode):
+        return SYMLINK
+    return OTHER
+
+
+def sha256_of_path(path: str) -> bytes:
+    """Stream a file through SHA-256 (memory stays flat whatever the file size)."""
+    with open(path, "rb", buffering=0) as fh:
+        h = hashlib.sha256()
+        buf = bytearray(_CHUNK)
+        view = memoryview(buf)
+        while True:
+            n = fh.readinto(buf)
+            if not n:
+                break
+            h.update(view[:n])
+        return h.digest()
+
+
+class WorkTree:
+    """A directory on disk, read through the operating system like node would."""
+
+    def __init__(self, root: str, *, threads: int | None = None) -> None:
+        if not os.path.isdir(root):
+            raise TreeError("ENOTDIR", "not a directory", root)
+        # node's process.cwd() is getcwd(): the resolved path.
+        self.workspace = os.path.realpath(root)
+        self._threads = threads if threads is not None else min(8, (os.cpu_count() or 1) * 2)
+
+    def _abs(self, rel: str) -> str:
+        return self.workspace + "/" + rel if rel else self.workspace
+
+    def _kind(self, rel: str, *, follow: bool) -> int | None:
+        path = self._abs(rel)
+        try:
+            st = os.stat(path) if follow else os.lstat(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _oserror(exc, "stat" if follow else "lstat", path) from None
+        return _kind_of_mode(st.st_mode)
+
+    def lstat(self, rel: str) -> int | None:
+        return self._kind(rel, follow=False)
+
+    def stat(self, rel: str) -> int | None:
+        return self._kind(rel, follow=True)
+
+    def listdir(self, rel: str) -> Listing:
+        path = self._abs(rel)
+        entries: Listing = []
+        raw: dict[str, bytes] = {}
+        try:
+            with os.scandir(path) as it:
+                for de in it:
+                    name = de.name
+                    try:
+                        if de.is_symlink():
+                            kind = SYMLINK
+                        elif de.is_dir(follow_symlinks=False):
+                            kind = DIR
+                        elif de.is_file(follow_symlinks=False):
+                            kind = FILE
+                        else:
+                            kind = OTHER
+                    except OSError:
+                        kind = OTHER
+                    if not name.isascii():
+                        b = os.fsencode(name)
+                        node_name = b.decode("utf-8", "replace")
+                        if node_name != name:
+                            raw[node_name] = b
+                            name, kind = node_name, UNREACHABLE
+                    entries.append((name, kind))
+        except OSError as exc:
+            raise _oserror(exc, "scandir", path) from None
+        if raw or not all(n.isascii() for n, _ in entries):
+            order = {n: i for i, n in enumerate(libuv_order([n for n, _ in entries], raw))}
+            entries.sort(key=lambda e: order[e[0]])
+        else:
+            entries.sort()
+        return entries
+
+    def realpath(self, rel: str) -> str:
+        return os.path.realpath(self._abs(rel))
+
+    def _digest_one(self, rel: str) -> bytes | TreeError:
+        path = self._abs(rel)
+        try:
+            return sha256_of_path(path)
+        except OSError as exc:
+            return _oserror(exc, "open", path)
+
+    def _digest_chunk(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        return [self._digest_one(r) for r in rels]
+
+    def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        if len(rels) < 64 or self._threads <= 1:
+            return self._digest_chunk(rels)
+        # hashlib and file reads release the GIL; batches keep per-task overhead small.
+        size = max(16, len(rels) // (self._threads * 8))
+        chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
+        out: list[bytes | TreeError] = []
+        with ThreadPoolExecutor(max_workers=self._threads) as pool:
+            for part in pool.map(self._digest_chunk, chunks):
+                out.extend(part)
+        return out
