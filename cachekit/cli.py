@@ -49,23 +49,48 @@ def main() -> None:
 
 
 @main.command("hash", context_settings={"ignore_unknown_options": True})
-@click.option("--root", default=".", show_default=True,
-              type=click.Path(file_okay=False, exists=True),
-              help="The workspace (a working tree), or the repository for --rev.")
-@click.option("--rev", default=None, metavar="REV",
-              help="Hash this git commit from the object store, without checking it out.")
-@click.option("--follow-symbolic-links", "follow", is_flag=True,
-              help="Follow symbolic links (same as a first ARG --follow-symbolic-links).")
-@click.option("--files", "show_files", is_flag=True,
-              help="List each hashed file, in hashing order, with its SHA-256.")
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The workspace (a working tree), or the repository for --rev.",
+)
+@click.option(
+    "--rev",
+    default=None,
+    metavar="REV",
+    help="Hash this git commit from the object store, without checking it out.",
+)
+@click.option(
+    "--follow-symbolic-links",
+    "follow",
+    is_flag=True,
+    help="Follow symbolic links (same as a first ARG --follow-symbolic-links).",
+)
+@click.option(
+    "--files",
+    "show_files",
+    is_flag=True,
+    help="List each hashed file, in hashing order, with its SHA-256.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print {digest, files, patterns} as JSON.")
-@click.option("--os", "target_os", type=click.Choice([o.value for o in TargetOS]),
-              default=TargetOS.LINUX.value, show_default=True,
-              help="The runner OS whose path rules apply.")
-@click.option("--flavor", type=click.Choice([f.value for f in Flavor]),
-              default=Flavor.RUNNER.value, show_default=True,
-              help="runner: ${{ hashFiles() }}; setup-action: the hashFiles inside setup-* "
-                   "actions (glob 0.7.0, symlinks followed).")
+@click.option(
+    "--os",
+    "target_os",
+    type=click.Choice([o.value for o in TargetOS]),
+    default=TargetOS.LINUX.value,
+    show_default=True,
+    help="The runner OS whose path rules apply.",
+)
+@click.option(
+    "--flavor",
+    type=click.Choice([f.value for f in Flavor]),
+    default=Flavor.RUNNER.value,
+    show_default=True,
+    help="runner: ${{ hashFiles() }}; setup-action: the hashFiles inside setup-* "
+    "actions (glob 0.7.0, symlinks followed).",
+)
 @click.argument("args", nargs=-1, required=True, metavar="-- ARG...")
 @_reports_errors
 def hash_command(

@@ -12,11 +12,12 @@ import os
 import subprocess
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Final
 
 from .errors import GitError, UsageError
 
-__all__ = ["GitRepo", "MissingObject", "TreeEntry"]
+__all__ = ["GitRepo", "GitStats", "MissingObject", "TreeEntry"]
 
 _CHUNK: Final = 1 << 20
 
@@ -30,6 +31,16 @@ class MissingObject(GitError):
     def __init__(self, oid: str) -> None:
         super().__init__(f"git object {oid} is missing from the object store")
         self.oid = oid
+
+
+@dataclass
+class GitStats:
+    """Counters that show the memoization at work (and let tests assert on it)."""
+
+    objects_read: int = 0
+    trees_parsed: int = 0
+    blobs_hashed: int = 0
+    bytes_hashed: int = 0
 
 
 def _git_env() -> dict[str, str]:
@@ -56,6 +67,7 @@ class GitRepo:
         self._lock = threading.Lock()
         self._trees: dict[str, list[TreeEntry]] = {}
         self._blob_digests: dict[str, bytes] = {}
+        self.stats = GitStats()
 
     # --- plain commands ---------------------------------------------------------------------
 
@@ -81,8 +93,9 @@ class GitRepo:
         """The full commit id ``rev`` names; a clear error if it names none."""
         if rev.startswith("-"):
             raise UsageError(f"invalid revision '{rev}'")
-        out = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
-                        check=False)
+        out = self._run(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
+        )
         if not out:
             raise UsageError(f"unknown revision '{rev}' in {self.toplevel}")
         return out.strip()
@@ -112,6 +125,7 @@ class GitRepo:
     def _request(self, oid: str) -> tuple[bytes, int, IO[bytes]]:
         proc = self._batch()
         assert proc.stdin is not None and proc.stdout is not None
+        self.stats.objects_read += 1
         proc.stdin.write(oid.encode() + b"\n")
         proc.stdin.flush()
         header = proc.stdout.readline()
@@ -152,6 +166,8 @@ class GitRepo:
             raise GitError(f"{oid} is a {kind.decode()}, not a blob")
         digest = h.digest()
         self._blob_digests[oid] = digest
+        self.stats.blobs_hashed += 1
+        self.stats.bytes_hashed += size
         return digest
 
     def tree_entries(self, oid: str) -> list[TreeEntry]:
@@ -173,6 +189,7 @@ class GitRepo:
             entries.append((name, mode, data[nul + 1 : nul + 21].hex()))
             i = nul + 21
         self._trees[oid] = entries
+        self.stats.trees_parsed += 1
         return entries
 
     def iter_first_parent(self, rev: str, max_count: int | None = None) -> Iterator[str]:

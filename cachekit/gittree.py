@@ -1,5 +1,9 @@
 """A git commit as a :class:`~cachekit.trees.Tree`, read from the object store, no checkout.
 
+The workspace on a runner also holds the ``.git`` directory ``actions/checkout`` made, and
+``**`` patterns walk it; the tree therefore shows a synthetic ``.git`` with the names a
+checkout creates, whose contents are unknowable (hashing one is an error that says why).
+
 It answers as a fresh checkout of the commit on a Linux runner would: mode 120000 entries are
 symbolic links whose target is the blob's text, 160000 entries (submodules, which
 ``actions/checkout`` leaves uninitialised by default) are empty directories, executables are
@@ -26,8 +30,53 @@ _MODE_GITLINK: Final = 0o160000
 _MAX_LINKS: Final = 40  # Linux's MAXSYMLINKS
 
 # A resolved node: (kind, oid) where oid is a tree id for DIR ("" for a submodule),
-# a blob id for FILE and SYMLINK.
+# a blob id for FILE and SYMLINK, or a "synthetic:" path for the checkout's .git directory.
 _Node = tuple[int, str]
+
+_SYNTHETIC: Final = "synthetic:"
+
+# What actions/checkout (fetch-depth 1) leaves in the workspace's .git. A hashFiles pattern
+# that walks .git meets these names on the runner; their bytes differ from run to run.
+CHECKOUT_GIT_FILES: Final = (
+    "FETCH_HEAD",
+    "HEAD",
+    "config",
+    "description",
+    "index",
+    "shallow",
+    "hooks/applypatch-msg.sample",
+    "hooks/commit-msg.sample",
+    "hooks/pre-commit.sample",
+    "hooks/pre-push.sample",
+    "hooks/pre-rebase.sample",
+    "hooks/prepare-commit-msg.sample",
+    "hooks/update.sample",
+    "info/exclude",
+    "logs/HEAD",
+    "logs/refs/heads/main",
+    "logs/refs/remotes/origin/main",
+    "objects/pack/pack-0.idx",
+    "objects/pack/pack-0.pack",
+    "refs/heads/main",
+    "refs/remotes/origin/main",
+)
+
+
+def _synthetic_git() -> dict[str, dict[str, _Node]]:
+    """Directory listings of the synthetic ``.git`` by synthetic directory id."""
+    dirs: dict[str, dict[str, _Node]] = {_SYNTHETIC + ".git": {}}
+    for path in CHECKOUT_GIT_FILES:
+        parts = path.split("/")
+        parent = _SYNTHETIC + ".git"
+        for i, part in enumerate(parts):
+            ident = parent + "/" + part
+            if i == len(parts) - 1:
+                dirs[parent][part] = (FILE, ident)
+            else:
+                dirs.setdefault(ident, {})
+                dirs[parent][part] = (DIR, ident)
+            parent = ident
+    return dirs
 
 
 class CommitTree:
@@ -40,6 +89,9 @@ class CommitTree:
         self.workspace = workspace or repo.toplevel
         self._listings: dict[str, Listing] = {}
         self._children: dict[str, dict[str, _Node]] = {}
+        for ident, children in _synthetic_git().items():
+            self._children[ident] = children
+            self._listings[ident] = sorted((n, k) for n, (k, _) in children.items())
 
     # --- object access ----------------------------------------------------------------------
 
@@ -69,6 +121,9 @@ class CommitTree:
                 name = name_b.decode("utf-8", "replace")
                 raw[name] = name_b
                 listing.append((name, UNREACHABLE))
+        if tree_oid == self.root_oid and ".git" not in children:
+            children[".git"] = (DIR, _SYNTHETIC + ".git")
+            listing.append((".git", DIR))
         order = libuv_order([n for n, _ in listing], raw) if raw else None
         if order is not None:
             pos = {n: i for i, n in enumerate(order)}
@@ -104,7 +159,9 @@ class CommitTree:
                 continue
             if part == "..":
                 if not stack:
-                    raise TreeError("EOUTSIDE", "symbolic link leaves the repository", self._abs(rel))
+                    raise TreeError(
+                        "EOUTSIDE", "symbolic link points outside the repository", self._abs(rel)
+                    )
                 stack.pop()
                 node = stack[-1][1] if stack else (DIR, self.root_oid)
                 continue
@@ -116,8 +173,9 @@ class CommitTree:
             if child[0] == SYMLINK and (pending or follow_last):
                 links += 1
                 if links > _MAX_LINKS:
-                    raise TreeError("ELOOP", "too many symbolic links encountered, stat",
-                                    self._abs(rel))
+                    raise TreeError(
+                        "ELOOP", "too many symbolic links encountered, stat", self._abs(rel)
+                    )
                 target = self._link_target(child[1])
                 if target.startswith("/"):
                     inside = self._inside(target)
@@ -179,13 +237,28 @@ class CommitTree:
             try:
                 found = self._resolve(rel, follow_last=True)
                 if found is None:
-                    out.append(TreeError("ENOENT", "no such file or directory, open",
-                                         self._abs(rel)))
+                    out.append(
+                        TreeError("ENOENT", "no such file or directory, open", self._abs(rel))
+                    )
                     continue
-                out.append(self.repo.blob_sha256(found[0][1]))
+                oid = found[0][1]
+                if oid.startswith(_SYNTHETIC):
+                    out.append(
+                        TreeError(
+                            "EUNKNOWABLE",
+                            "actions/checkout creates this file; its bytes change from run to run, "
+                            "so a key that hashes it never repeats",
+                            self._abs(rel),
+                        )
+                    )
+                    continue
+                out.append(self.repo.blob_sha256(oid))
             except MissingObject as exc:
-                out.append(TreeError("EMISSING", f"blob {exc.oid} is not in the object store",
-                                     self._abs(rel)))
+                out.append(
+                    TreeError(
+                        "EMISSING", f"blob {exc.oid} is not in the object store", self._abs(rel)
+                    )
+                )
             except TreeError as exc:
                 out.append(exc)
             except GitError as exc:

@@ -108,7 +108,18 @@ def _path_segments(p: str) -> list[str]:
 
 
 def _get_literal(segment: str, syntax: GlobSyntax) -> str:
-    """``Pattern.getLiteral``: the literal a segment denotes, or '' if it has magic."""
+    """``Pattern.getLiteral``: the literal a segment denotes, or '' if it has magic.
+
+    Like JavaScript, this reads UTF-16 code units: ``[😀]`` is a two-unit set, not a literal.
+    """
+    units = to_code_units(segment)
+    if units is not segment:
+        found = _get_literal_units(units, syntax)
+        return found.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return _get_literal_units(segment, syntax)
+
+
+def _get_literal_units(segment: str, syntax: GlobSyntax) -> str:
     literal = []
     i = 0
     n = len(segment)
@@ -436,7 +447,7 @@ class PatternSet:
 
     def advance(self, states: Sequence[int], name: str) -> tuple[int, ...]:
         """Step every pattern's state by one path segment (given in code-unit form)."""
-        return tuple(p.step(s, name) for p, s in zip(self.patterns, states))
+        return tuple(p.step(s, name) for p, s in zip(self.patterns, states, strict=True))
 
     def advance_path(self, states: Sequence[int], parts: Iterable[str]) -> tuple[int, ...]:
         out = tuple(states)
@@ -450,7 +461,7 @@ class PatternSet:
         Returns :class:`MatchKind` bits as a plain int (this runs once per walked entry).
         """
         result = 0
-        for p, s in zip(self.patterns, states):
+        for p, s in zip(self.patterns, states, strict=True):
             if p.accepts(s):
                 m = p.match_bits
                 result = (result & ~m) if p.negate else (result | m)

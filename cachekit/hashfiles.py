@@ -56,6 +56,12 @@ WINDOWS_CAVEATS = (
 )
 
 
+GIT_DIR_CAVEAT = (
+    "Files inside .git/ were hashed: on GitHub the workspace's .git is the one "
+    "actions/checkout made, whose bytes differ from these and from run to run."
+)
+
+
 @dataclass(frozen=True)
 class HashedFile:
     """One file that went into the digest, in hashing order."""
@@ -131,16 +137,16 @@ def hash_files(
 
     Raises :class:`HashFilesError` exactly where the runner would fail the step.
     """
-    if flavor is Flavor.RUNNER:
-        patterns, follow = parse_arguments(args)
-        follow = follow or bool(follow_symbolic_links)
-    else:
-        patterns = list(args)
-        follow = True if follow_symbolic_links is None else follow_symbolic_links
     windows = target_os is TargetOS.WINDOWS
     syntax = GlobSyntax(windows=windows, posix_classes=flavor is Flavor.SETUP_ACTION)
     caveats = WINDOWS_CAVEATS if windows else ()
     try:
+        if flavor is Flavor.RUNNER:
+            patterns, follow = parse_arguments(args)
+            follow = follow or bool(follow_symbolic_links)
+        else:
+            patterns = list(args)
+            follow = True if follow_symbolic_links is None else follow_symbolic_links
         pattern_set = PatternSet(
             ("\r\n" if windows else "\n").join(patterns),
             workspace=tree.workspace,
@@ -154,6 +160,8 @@ def hash_files(
         raise HashFilesError(f"{_describe_call(args)} failed: {exc}") from None
     except TreeError as exc:
         raise HashFilesError(f"{_describe_call(args)} failed: {exc}") from None
+    if any(rel.startswith(".git/") for rel, _ in hashed):
+        caveats = (*caveats, GIT_DIR_CAVEAT)
     outer = hashlib.sha256()
     for _, digest in hashed:
         outer.update(digest)
@@ -183,7 +191,8 @@ def _hash_candidates(tree: Tree, walk: _Walk) -> list[tuple[str, bytes]]:
                 break
             if kind == 0:
                 failure = TreeError(
-                    "ENOENT", "no such file or directory, stat (dangling symbolic link)",
+                    "ENOENT",
+                    "no such file or directory, stat (dangling symbolic link)",
                     _abs(tree, rel),
                 )
                 break
@@ -195,7 +204,7 @@ def _hash_candidates(tree: Tree, walk: _Walk) -> list[tuple[str, bytes]]:
         to_hash.append(rel)
     digests = tree.digests(to_hash)
     out: list[tuple[str, bytes]] = []
-    for rel, d in zip(to_hash, digests):
+    for rel, d in zip(to_hash, digests, strict=True):
         if isinstance(d, TreeError):
             raise d
         out.append((rel, d))
@@ -248,6 +257,8 @@ class _Walk:
             for sp in self.ps.search_paths():
                 if sp == ws or sp.startswith(ws + "/"):
                     rel = sp[len(ws) + 1 :]
+                    if self.windows and rel:
+                        rel = self._case_insensitive(rel)
                     kind = self.tree.lstat(rel)
                     if kind is None:
                         continue
@@ -274,16 +285,37 @@ class _Walk:
         except TreeError as exc:
             self.error = exc
 
+    def _case_insensitive(self, rel: str) -> str:
+        """Spell ``rel`` as the tree does, matching names as NTFS would (ignoring case)."""
+        parts = rel.split("/")
+        out: list[str] = []
+        for i, part in enumerate(parts):
+            parent = "/".join(out)
+            if self.tree.lstat(parent) != DIR and parent:
+                return "/".join(out + parts[i:])
+            try:
+                names = [n for n, _ in self.tree.listdir(parent)]
+            except TreeError:
+                return "/".join(out + parts[i:])
+            exact = part in names
+            folded = [n for n in names if n.upper() == part.upper()]
+            out.append(part if exact or not folded else folded[0])
+        return "/".join(out)
+
     def _order(self, entries: list[tuple[str, int]]) -> list[tuple[str, int]]:
         if not self.windows:
             return entries
-        return sorted(entries, key=lambda e: "".join(
-            u if len(u := c.upper()) == 1 else c for c in to_code_units(e[0])))
+        return sorted(
+            entries,
+            key=lambda e: "".join(
+                u if len(u := c.upper()) == 1 else c for c in to_code_units(e[0])
+            ),
+        )
 
     def _file_plan(self, states: tuple[int, ...]) -> _FilePlan | None:
         plan: _FilePlan = []
         useful = False
-        for p, s in zip(self.ps.patterns, states):
+        for p, s in zip(self.ps.patterns, states, strict=True):
             always, matchers = p.file_plan(s)
             if always or matchers:
                 plan.append((p.negate, p.match_bits, always, matchers))
@@ -327,8 +359,9 @@ class _Walk:
             if not match and not ps.partial(cstates):
                 continue
             chain = self._base_chain + [f.realpath for f in stack] if self.follow else []
-            self._enter_or_collect(child, kind, cstates, match, chain, stack,
-                                   parent_real=frame.realpath)
+            self._enter_or_collect(
+                child, kind, cstates, match, chain, stack, parent_real=frame.realpath
+            )
 
     def _enter_or_collect(
         self,
@@ -353,7 +386,9 @@ class _Walk:
             kind = resolved
             real = tree.realpath(rel) if kind == DIR else ""
         elif kind == DIR and self.follow:
-            real = (parent_real + "/" + rel.rsplit("/", 1)[-1]) if parent_real else tree.realpath(rel)
+            real = (
+                (parent_real + "/" + rel.rsplit("/", 1)[-1]) if parent_real else tree.realpath(rel)
+            )
         else:
             real = ""
         if kind == DIR:

@@ -166,7 +166,9 @@ def _read_class_atom(src: str, i: int) -> tuple[str, int]:
     if e in _CONTROL_ESCAPES:
         return _CONTROL_ESCAPES[e], i + 2
     if e == "c":
-        if i + 2 < len(src) and (src[i + 2].isascii() and (src[i + 2].isalnum() or src[i + 2] == "_")):
+        if i + 2 < len(src) and (
+            src[i + 2].isascii() and (src[i + 2].isalnum() or src[i + 2] == "_")
+        ):
             return chr(ord(src[i + 2]) % 32), i + 3
         return "\\", i + 1  # Annex B: "\c" followed by junk is a literal backslash
     if e == "x":
@@ -192,7 +194,10 @@ def _read_class_atom(src: str, i: int) -> tuple[str, int]:
 
 
 def _read_class(src: str, i: int) -> tuple[bool, list[_ClassItem], int]:
-    """Read a JS class whose ``[`` is at ``src[i-1]``; return (negated, items, index after ``]``)."""
+    """Read a JS class whose ``[`` is at ``src[i-1]``.
+
+    Returns (negated, items, index after the closing ``]``).
+    """
     negated = False
     if i < len(src) and src[i] == "^":
         negated = True
@@ -273,7 +278,7 @@ def _js_class_is_valid(cs: str) -> bool:
 def _py_class_char(c: str) -> str:
     if c.isalnum() and c.isascii():
         return c
-    return "\\x{:02x}".format(ord(c)) if ord(c) < 0x100 else "\\u{:04x}".format(ord(c))
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
 
 
 def _py_class(negated: bool, items: list[_ClassItem]) -> str:

@@ -16,8 +16,9 @@ import errno
 import hashlib
 import os
 import stat as statmod
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Final, Protocol
 
 from .errors import TreeError
@@ -45,6 +46,7 @@ Listing = list[tuple[str, int]]
 """A directory's entries as ``(name, kind)`` with ``kind`` from ``lstat``, in libuv order."""
 
 _CHUNK: Final = 1 << 20
+_PARALLEL_FROM: Final = 64 * 1024  # bytes; smaller files are hashed inline
 
 
 class Tree(Protocol):
@@ -101,18 +103,30 @@ def _kind_of_mode(mode: int) -> int:
     return OTHER
 
 
+_buffers = threading.local()
+
+
 def sha256_of_path(path: str) -> bytes:
-    """Stream a file through SHA-256 (memory stays flat whatever the file size)."""
-    with open(path, "rb", buffering=0) as fh:
+    """Stream a file through SHA-256 (memory stays flat whatever the file size).
+
+    Each thread reuses one read buffer: allocating a fresh one per file costs more than
+    hashing a small file.
+    """
+    buf: bytearray | None = getattr(_buffers, "buf", None)
+    if buf is None:
+        buf = _buffers.buf = bytearray(_CHUNK)
+    view = memoryview(buf)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
         h = hashlib.sha256()
-        buf = bytearray(_CHUNK)
-        view = memoryview(buf)
         while True:
-            n = fh.readinto(buf)
+            n = os.readv(fd, [buf])
             if not n:
                 break
             h.update(view[:n])
         return h.digest()
+    finally:
+        os.close(fd)
 
 
 class WorkTree:
@@ -123,7 +137,7 @@ class WorkTree:
             raise TreeError("ENOTDIR", "not a directory", root)
         # node's process.cwd() is getcwd(): the resolved path.
         self.workspace = os.path.realpath(root)
-        self._threads = threads if threads is not None else min(8, (os.cpu_count() or 1) * 2)
+        self._threads = threads if threads is not None else min(8, os.cpu_count() or 1)
 
     def _abs(self, rel: str) -> str:
         return self.workspace + "/" + rel if rel else self.workspace
@@ -189,17 +203,30 @@ class WorkTree:
         except OSError as exc:
             return _oserror(exc, "open", path)
 
-    def _digest_chunk(self, rels: Sequence[str]) -> list[bytes | TreeError]:
-        return [self._digest_one(r) for r in rels]
-
     def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
-        if len(rels) < 64 or self._threads <= 1:
-            return self._digest_chunk(rels)
-        # hashlib and file reads release the GIL; batches keep per-task overhead small.
-        size = max(16, len(rels) // (self._threads * 8))
-        chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
-        out: list[bytes | TreeError] = []
-        with ThreadPoolExecutor(max_workers=self._threads) as pool:
-            for part in pool.map(self._digest_chunk, chunks):
-                out.extend(part)
-        return out
+        """Hash small files inline and large ones on a thread pool.
+
+        Threads only pay off when hashing dominates: hashlib releases the GIL for large
+        buffers, but for small files the per-file Python work is GIL-bound and threads
+        just contend. Sizes come from one ``stat`` per file.
+        """
+        out: list[bytes | TreeError | Future[bytes | TreeError]] = []
+        pool: ThreadPoolExecutor | None = None
+        try:
+            for rel in rels:
+                path = self._abs(rel)
+                try:
+                    size = os.stat(path).st_size
+                except OSError as exc:
+                    out.append(_oserror(exc, "stat", path))
+                    continue
+                if size >= _PARALLEL_FROM and self._threads > 1:
+                    if pool is None:
+                        pool = ThreadPoolExecutor(max_workers=self._threads)
+                    out.append(pool.submit(self._digest_one, rel))
+                else:
+                    out.append(self._digest_one(rel))
+            return [r.result() if isinstance(r, Future) else r for r in out]
+        finally:
+            if pool is not None:
+                pool.shutdown()

@@ -57,7 +57,7 @@ def oracle_outcome(
     if res.error is not None:
         return Outcome(None, (), res.error)
     prefix = cwd + "/"
-    return Outcome(res.digest, tuple(f[len(prefix):] for f in res.files), None)
+    return Outcome(res.digest, tuple(f[len(prefix) :] for f in res.files), None)
 
 
 def assert_same(
@@ -77,6 +77,8 @@ def assert_same(
             f"{context}\n cachekit: {ours}\n oracle:   {theirs}"
         )
         return ours
-    assert ours.files == theirs.files, f"{context}\n cachekit: {ours.files}\n oracle:   {theirs.files}"
+    assert ours.files == theirs.files, (
+        f"{context}\n cachekit: {ours.files}\n oracle:   {theirs.files}"
+    )
     assert ours.digest == theirs.digest, context
     return ours

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from oracle_client import HashFilesOracle, oracle_available  # noqa: E402
+from oracle_client import HashFilesOracle, oracle_available
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -198,6 +198,42 @@ class HashFilesOracle:
         except (ValueError, KeyError, TypeError) as exc:
             self._fail(f"malformed response {line!r} ({exc})")
 
+    def pattern(
+        self, cwd: str, pattern: str, paths: list[str], implicit: bool = False
+    ) -> dict[str, object]:
+        """Match absolute ``paths`` against one @actions/glob 0.4.0 ``Pattern``.
+
+        Returns ``{"match": [MatchKind ints], "partial": [bools], "searchPath": str,
+        "negate": bool, "error": None}``, or ``{"error": message}`` if the pattern throws.
+        With ``implicit``, the pattern's implicit-descendants twin (``P/**``) is used.
+        """
+        return self._request(
+            {"op": "pattern", "cwd": cwd, "pattern": pattern, "paths": paths, "implicit": implicit}
+        )
+
+    def _request(self, request: dict[str, object]) -> dict[str, object]:
+        self.start()
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            proc.stdin.write(json.dumps(request) + "\n")
+            proc.stdin.flush()
+        except OSError as exc:
+            self._fail(f"cannot send request ({exc})")
+        try:
+            line = self._lines.get(timeout=self._timeout)
+        except queue.Empty:
+            self._fail(f"no response within {self._timeout:g}s")
+        if line is None:
+            self._fail("oracle exited without responding")
+        try:
+            payload = json.loads(line)
+        except ValueError as exc:
+            self._fail(f"malformed response {line!r} ({exc})")
+        if not isinstance(payload, dict):
+            self._fail(f"malformed response {line!r}")
+        return payload
+
     # -- internals -----------------------------------------------------------------
 
     def _fail(self, reason: str) -> NoReturn:

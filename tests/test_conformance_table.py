@@ -1,4 +1,4 @@
-"""Hand-written cases, one or more per numbered rule of shared/spec/hashfiles.md §1–4.
+"""Hand-written cases, one or more per numbered rule of shared/spec/hashfiles.md §1-4.
 
 Each case is checked two ways: against the real @actions/glob run by node (the oracle), and
 against the behaviour the spec states (expected file list or failure), so a case fails if
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conformance import assert_same, cachekit_outcome
-from treebuild import DIR, Link, Spec, build
+from treebuild import DIR, Link, Spec, Unreadable, build
 
 pytestmark = pytest.mark.oracle
 
@@ -45,12 +45,20 @@ BASE: Spec = {
 # (id, args, expected files or "error", follow)
 CASES: list[tuple[str, list[str], list[str] | str | None]] = [
     # §1.3 the first argument may be the option, case-insensitively
-    ("1.3 option first", ["--follow-symbolic-links", "a/**"], ["a/b/x.txt", "a/drop.txt", "a/keep.txt"]),
+    (
+        "1.3 option first",
+        ["--follow-symbolic-links", "a/**"],
+        ["a/b/x.txt", "a/drop.txt", "a/keep.txt"],
+    ),
     ("1.3 option any case", ["--Follow-Symbolic-Links", "B/*"], ["B/requirements.txt"]),
     ("1.3 option later is a pattern", ["B/*", "--follow-symbolic-links"], ["B/requirements.txt"]),
     # §1.5 / §3.1 arguments joined with newlines; a newline splits one argument
     ("3.1 newline in arg", ["B/*\na.txt"], ["B/requirements.txt", "a.txt"]),
-    ("3.1 comments and blanks", ["# comment", "", "  a.txt  ", "\n\n#x\nsetup.py"], ["a.txt", "setup.py"]),
+    (
+        "3.1 comments and blanks",
+        ["# comment", "", "  a.txt  ", "\n\n#x\nsetup.py"],
+        ["a.txt", "setup.py"],
+    ),
     ("3.1 [#] matches a # name", ["docs/[#]hash.txt"], ["docs/#hash.txt"]),
     # §2.3 nothing hashed gives ''
     ("2.3 no match", ["nothing-here.txt"], []),
@@ -99,11 +107,17 @@ CASES: list[tuple[str, list[str], list[str] | str | None]] = [
     ("4.2 file as directory fails", ["a.txt/x"], "error"),
     ("4.2 missing search path", ["missing/**"], []),
     # §4.3 order: search paths in order, then depth-first with byte-sorted children
-    ("4.3 search path order", ["a/keep.txt", "B/requirements.txt", "a/**"],
-     ["B/requirements.txt", "a/b/x.txt", "a/drop.txt", "a/keep.txt"]),
+    (
+        "4.3 search path order",
+        ["a/keep.txt", "B/requirements.txt", "a/**"],
+        ["B/requirements.txt", "a/b/x.txt", "a/drop.txt", "a/keep.txt"],
+    ),
     ("4.3 not a global sort", ["**/*.txt"], None),
-    ("4.3 root file once", ["requirements.txt", "**/requirements.txt"],
-     ["B/requirements.txt", "pkg1/sub/requirements.txt", "requirements.txt"]),
+    (
+        "4.3 root file once",
+        ["requirements.txt", "**/requirements.txt"],
+        ["B/requirements.txt", "pkg1/sub/requirements.txt", "requirements.txt"],
+    ),
     # §4.4 excludes never prune, but results must still exclude
     ("4.4 exclude node_modules", ["**/package-lock.json", "!node_modules/**"], []),
     ("4.4 requirements glob", ["**/requirements*.txt"], None),
@@ -115,8 +129,9 @@ def base_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(tmp_path_factory.mktemp("base") / "ws", BASE)
 
 
-@pytest.mark.parametrize(("args", "expected"), [(c[1], c[2]) for c in CASES],
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("args", "expected"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_rule(oracle, base_tree: Path, args: list[str], expected: list[str] | str | None) -> None:
     ours = assert_same(oracle, base_tree, args)
     if expected == "error":
@@ -170,10 +185,14 @@ LINK_CASES: list[tuple[str, list[str], bool, list[str] | str | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("args", "follow", "expected"), [(c[1], c[2], c[3]) for c in LINK_CASES],
-                         ids=[c[0] for c in LINK_CASES])
-def test_symlink_rule(oracle, link_tree: Path, args: list[str], follow: bool,
-                      expected: list[str] | str | None) -> None:
+@pytest.mark.parametrize(
+    ("args", "follow", "expected"),
+    [(c[1], c[2], c[3]) for c in LINK_CASES],
+    ids=[c[0] for c in LINK_CASES],
+)
+def test_symlink_rule(
+    oracle, link_tree: Path, args: list[str], follow: bool, expected: list[str] | str | None
+) -> None:
     ours = assert_same(oracle, link_tree, args, follow=follow)
     assert ours.error is None
     if expected is not None:
@@ -195,14 +214,13 @@ def test_dangling_symlink(oracle, tmp_path: Path) -> None:
 def test_unreadable_file(oracle, tmp_path: Path, running_as_root: bool) -> None:
     if running_as_root:
         pytest.skip("root reads files without permission bits")
-    from treebuild import Unreadable
-
     root = build(tmp_path / "ws", {"secret.txt": Unreadable()})
     assert assert_same(oracle, root, ["*.txt"]).error is not None
 
 
-def test_setup_flavour_follows_and_knows_posix_classes(oracle, link_tree: Path,
-                                                       base_tree: Path) -> None:
+def test_setup_flavour_follows_and_knows_posix_classes(
+    oracle, link_tree: Path, base_tree: Path
+) -> None:
     ours = assert_same(oracle, link_tree, ["**"], flavor="setup")
     assert "link-dir/f.txt" in ours.files
     ours = assert_same(oracle, base_tree, ["docs/[[:alpha:]]*"], flavor="setup")

@@ -129,6 +129,25 @@ function validate(req) {
   }
 }
 
+// {"op": "pattern", "cwd", "pattern", "paths", "implicit"}: match paths against one
+// @actions/glob 0.4.0 Pattern (internal-pattern.js), the unit the runner's globber matches
+// with, so the segment compiler can be tested on patterns no file tree would exercise.
+function runPatternOp(req) {
+  const { Pattern } = require('@actions/glob/lib/internal-pattern')
+  process.chdir(req.cwd)
+  let pattern = new Pattern(req.pattern)
+  if (req.implicit) {
+    pattern = new Pattern(pattern.negate, true, pattern.segments.concat('**'))
+  }
+  return {
+    match: req.paths.map(p => pattern.match(p)),
+    partial: req.paths.map(p => pattern.partialMatch(p)),
+    searchPath: pattern.searchPath,
+    negate: pattern.negate,
+    error: null
+  }
+}
+
 async function handle(line) {
   const savedHome = process.env.HOME
   let homeChanged = false
@@ -136,6 +155,7 @@ async function handle(line) {
   process.stdout.write = () => true
   try {
     const req = JSON.parse(line)
+    if (req && req.op === 'pattern') return runPatternOp(req)
     validate(req)
     // Both @actions/glob versions resolve relative patterns against
     // process.cwd(), so the oracle has to actually change directory.

@@ -1,0 +1,5 @@
+"""``python -m cachekit``."""
+
+from .cli import main
+
+main()
