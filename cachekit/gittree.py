@@ -231,6 +231,23 @@ class CommitTree:
             raise TreeError("ENOENT", "no such file or directory, realpath", self._abs(rel))
         return self._abs("/".join(found[1]))
 
+    def read(self, rel: str) -> bytes:
+        found = self._resolve(rel, follow_last=True)
+        if found is None:
+            raise TreeError("ENOENT", "no such file or directory, open", self._abs(rel))
+        kind, oid = found[0]
+        if kind == DIR:
+            raise TreeError("EISDIR", "illegal operation on a directory, read", self._abs(rel))
+        if oid.startswith(_SYNTHETIC):
+            raise TreeError("EUNKNOWABLE", "made by actions/checkout at run time", self._abs(rel))
+        try:
+            _, data = self.repo.read_object(oid)
+        except MissingObject as exc:
+            raise TreeError(
+                "EMISSING", f"blob {exc.oid} is not in the object store", self._abs(rel)
+            ) from None
+        return data
+
     def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
         out: list[bytes | TreeError] = []
         for rel in rels:

@@ -75,6 +75,10 @@ class Tree(Protocol):
         """SHA-256 of each file's bytes (symlinks followed), or the error reading it."""
         ...
 
+    def read(self, rel: str) -> bytes:
+        """A file's bytes (symlinks followed); TreeError (ENOENT, EISDIR, …) if unreadable."""
+        ...
+
 
 def libuv_order(names: list[str], raw: dict[str, bytes] | None = None) -> list[str]:
     """Sort names by their raw bytes, as libuv's ``uv__fs_scandir_sort`` does."""
@@ -195,6 +199,14 @@ class WorkTree:
 
     def realpath(self, rel: str) -> str:
         return os.path.realpath(self._abs(rel))
+
+    def read(self, rel: str) -> bytes:
+        path = self._abs(rel)
+        try:
+            with open(path, "rb") as fh:
+                return fh.read()
+        except OSError as exc:
+            raise _oserror(exc, "open", path) from None
 
     def _digest_one(self, rel: str) -> bytes | TreeError:
         path = self._abs(rel)

@@ -1,0 +1,329 @@
+"""Workflows as GitHub reads them: files, jobs, steps, matrices — with positions.
+
+This module only reads structure; nothing is evaluated here. Expressions stay as written
+(``runs-on: ${{ matrix.os }}``) and are evaluated later against contexts, per matrix
+combination. A file that cannot be read becomes a :class:`WorkflowProblem` naming file:line,
+and the other files are still read: one broken workflow must not hide the rest.
+"""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import TreeError
+from .trees import DIR, Tree
+from .yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
+
+__all__ = [
+    "Job",
+    "Step",
+    "Workflow",
+    "WorkflowProblem",
+    "expand_matrix",
+    "load_workflow",
+    "load_workflows",
+    "parse_uses",
+]
+
+WORKFLOW_DIR = ".github/workflows"
+
+
+@dataclass(frozen=True)
+class WorkflowProblem:
+    """Something in a workflow file cachekit could not read; other steps are still read."""
+
+    mark: Mark
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.mark}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Uses:
+    """A parsed ``uses:`` reference."""
+
+    raw: str
+    kind: str  # "action" (owner/repo[/path]@ref), "local" (./path), "docker"
+    owner: str = ""
+    repo: str = ""
+    path: str = ""
+    ref: str = ""
+
+    @property
+    def name(self) -> str:
+        """``owner/repo`` plus the sub-path, lower-cased (GitHub names are case-insensitive)."""
+        base = f"{self.owner}/{self.repo}".lower()
+        return f"{base}/{self.path}" if self.path else base
+
+    @property
+    def major(self) -> int | None:
+        """The major version a tag like ``v4`` or ``v4.2.1`` names; None for SHAs/branches."""
+        ref = self.ref[1:] if self.ref[:1] in ("v", "V") else ""
+        head = ref.split(".", 1)[0]
+        return int(head) if head.isdigit() else None
+
+
+def parse_uses(raw: str) -> Uses:
+    raw = raw.strip()
+    if raw.startswith("docker://"):
+        return Uses(raw, "docker")
+    if raw.startswith(("./", "../")):
+        return Uses(raw, "local", path=posixpath.normpath(raw))
+    target, _, ref = raw.partition("@")
+    parts = target.split("/")
+    owner = parts[0] if parts else ""
+    repo = parts[1] if len(parts) > 1 else ""
+    return Uses(raw, "action", owner, repo, "/".join(parts[2:]), ref)
+
+
+@dataclass
+class Step:
+    """One step of a job (or of a composite action)."""
+
+    index: int
+    mark: Mark
+    raw: YamlMap
+    id: str | None
+    name: str | None
+    uses: Uses | None
+    run: str | None
+    with_: YamlMap
+    env: YamlMap
+    if_: Any
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return str(self.name)
+        if self.uses:
+            return self.uses.raw
+        if self.run:
+            return "run: " + self.run.strip().splitlines()[0][:60] if self.run.strip() else "run"
+        return f"step {self.index + 1}"
+
+
+@dataclass
+class Job:
+    id: str
+    mark: Mark
+    raw: YamlMap
+    name: Any
+    runs_on: Any
+    strategy: YamlMap
+    env: YamlMap
+    defaults: YamlMap
+    steps: list[Step]
+    uses: Uses | None  # a reusable workflow call
+    with_: YamlMap
+    needs: list[str]
+    outputs: YamlMap
+
+
+@dataclass
+class Workflow:
+    path: str
+    mark: Mark
+    raw: YamlMap
+    name: str
+    on: dict[str, Any]
+    env: YamlMap
+    defaults: YamlMap
+    jobs: dict[str, Job]
+    problems: list[WorkflowProblem] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[str]:
+        return list(self.on)
+
+
+def _empty_map(mark: Mark) -> YamlMap:
+    m = YamlMap()
+    m.mark, m.key_marks, m.value_marks = mark, {}, {}
+    return m
+
+
+def _as_map(value: Any, mark: Mark, what: str, problems: list[WorkflowProblem]) -> YamlMap:
+    if value is None:
+        return _empty_map(mark)
+    if isinstance(value, YamlMap):
+        return value
+    problems.append(WorkflowProblem(getattr(value, "mark", mark), f"{what} must be a mapping"))
+    return _empty_map(mark)
+
+
+def _events(value: Any) -> dict[str, Any]:
+    """``on:`` as a mapping from event name to its configuration."""
+    if isinstance(value, str):
+        return {value: None}
+    if isinstance(value, list):
+        return {str(v): None for v in value}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return {}
+
+
+def parse_steps(value: Any, mark: Mark, problems: list[WorkflowProblem]) -> list[Step]:
+    if value is None:
+        return []
+    if not isinstance(value, YamlSeq):
+        problems.append(WorkflowProblem(getattr(value, "mark", mark), "steps must be a list"))
+        return []
+    steps = []
+    for i, raw in enumerate(value):
+        smark = value.item_marks[i]
+        if not isinstance(raw, YamlMap):
+            problems.append(WorkflowProblem(smark, f"step {i + 1} must be a mapping"))
+            continue
+        uses = raw.get("uses")
+        steps.append(
+            Step(
+                index=i,
+                mark=smark,
+                raw=raw,
+                id=str(raw["id"]) if raw.get("id") is not None else None,
+                name=str(raw["name"]) if raw.get("name") is not None else None,
+                uses=parse_uses(uses) if isinstance(uses, str) else None,
+                run=raw.get("run") if isinstance(raw.get("run"), str) else None,
+                with_=_as_map(raw.get("with"), raw.mark_of("with"), "with", problems),
+                env=_as_map(raw.get("env"), raw.mark_of("env"), "env", problems),
+                if_=raw.get("if"),
+            )
+        )
+    return steps
+
+
+def _parse_job(job_id: str, raw: Any, mark: Mark, problems: list[WorkflowProblem]) -> Job | None:
+    if not isinstance(raw, YamlMap):
+        problems.append(WorkflowProblem(mark, f"job '{job_id}' must be a mapping"))
+        return None
+    needs = raw.get("needs")
+    uses = raw.get("uses")
+    return Job(
+        id=job_id,
+        mark=mark,
+        raw=raw,
+        name=raw.get("name"),
+        runs_on=raw.get("runs-on"),
+        strategy=_as_map(raw.get("strategy"), raw.mark_of("strategy"), "strategy", problems),
+        env=_as_map(raw.get("env"), raw.mark_of("env"), "env", problems),
+        defaults=_as_map(raw.get("defaults"), raw.mark_of("defaults"), "defaults", problems),
+        steps=parse_steps(raw.get("steps"), raw.mark_of("steps"), problems),
+        uses=parse_uses(uses) if isinstance(uses, str) else None,
+        with_=_as_map(raw.get("with"), raw.mark_of("with"), "with", problems),
+        needs=[str(n) for n in needs]
+        if isinstance(needs, list)
+        else ([str(needs)] if needs else []),
+        outputs=_as_map(raw.get("outputs"), raw.mark_of("outputs"), "outputs", problems),
+    )
+
+
+def load_workflow(text: str | bytes, path: str) -> Workflow:
+    """Read one workflow file. Raises WorkflowSyntaxError when it is not a workflow at all."""
+    doc = load_yaml(text, path)
+    if not isinstance(doc, YamlMap):
+        raise WorkflowSyntaxError(f"{path}:1: a workflow must be a mapping")
+    problems: list[WorkflowProblem] = []
+    jobs_raw = doc.get("jobs")
+    jobs: dict[str, Job] = {}
+    if isinstance(jobs_raw, YamlMap):
+        for job_id, raw in jobs_raw.items():
+            job = _parse_job(job_id, raw, jobs_raw.key_marks[job_id], problems)
+            if job is not None:
+                jobs[job_id] = job
+    else:
+        problems.append(WorkflowProblem(doc.mark_of("jobs"), "the workflow has no jobs mapping"))
+    name = doc.get("name")
+    return Workflow(
+        path=path,
+        mark=doc.mark,
+        raw=doc,
+        name=str(name) if name is not None else path,
+        on=_events(doc.get("on")),
+        env=_as_map(doc.get("env"), doc.mark_of("env"), "env", problems),
+        defaults=_as_map(doc.get("defaults"), doc.mark_of("defaults"), "defaults", problems),
+        jobs=jobs,
+        problems=problems,
+    )
+
+
+def load_workflows(
+    tree: Tree, *, only: str | None = None
+) -> tuple[list[Workflow], list[WorkflowProblem]]:
+    """Every ``.github/workflows/*.yml|yaml`` of a tree, with the files that failed to load."""
+    try:
+        if tree.stat(WORKFLOW_DIR) != DIR:
+            return [], []
+        names = [n for n, _ in tree.listdir(WORKFLOW_DIR) if n.endswith((".yml", ".yaml"))]
+    except TreeError:
+        return [], []
+    workflows: list[Workflow] = []
+    problems: list[WorkflowProblem] = []
+    for name in names:
+        path = f"{WORKFLOW_DIR}/{name}"
+        if only is not None and only not in (name, path, name.rsplit(".", 1)[0]):
+            continue
+        try:
+            workflows.append(load_workflow(tree.read(path), path))
+        except WorkflowSyntaxError as exc:
+            problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1]))
+        except TreeError as exc:
+            problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc)))
+    return workflows, problems
+
+
+# --- matrices ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """GitHub's ``strategy.matrix`` expansion: product, then exclude, then include.
+
+    - Excludes drop every combination whose values equal all of an entry's values.
+    - Each include entry is merged into every original combination it does not contradict
+      (original values are never overwritten; values added by earlier includes may be);
+      an entry that fits no original combination becomes a combination of its own.
+
+    The caller evaluates expressions first; a matrix it cannot know is not expanded here.
+    """
+    base_keys = [k for k in matrix if k not in ("include", "exclude")]
+    axes = []
+    for key in base_keys:
+        values = matrix[key]
+        axes.append([_plain(v) for v in values] if isinstance(values, list) else [_plain(values)])
+    combos: list[dict[str, Any]] = []
+    if base_keys:
+        combos = [dict(zip(base_keys, values, strict=True)) for values in itertools.product(*axes)]
+    excludes = matrix.get("exclude") or []
+    if isinstance(excludes, list):
+        for ex in excludes:
+            if isinstance(ex, Mapping):
+                ex = _plain(ex)
+                combos = [c for c in combos if not all(c.get(k) == v for k, v in ex.items())]
+    originals = [(c, set(c)) for c in combos]
+    extra: list[dict[str, Any]] = []
+    includes = matrix.get("include") or []
+    if isinstance(includes, list):
+        for inc in includes:
+            if not isinstance(inc, Mapping):
+                continue
+            inc = _plain(inc)
+            merged = False
+            for combo, original_keys in originals:
+                if all(combo[k] == v for k, v in inc.items() if k in original_keys):
+                    combo.update({k: v for k, v in inc.items() if k not in original_keys})
+                    merged = True
+            if not merged:
+                extra.append(dict(inc))
+    return combos + extra

@@ -1,0 +1,1 @@
+"""A tiny application whose CI caches its Python environment."""
