@@ -17,9 +17,10 @@ import hashlib
 import os
 import stat as statmod
 import threading
+from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from .errors import TreeError
 
@@ -46,7 +47,8 @@ Listing = list[tuple[str, int]]
 """A directory's entries as ``(name, kind)`` with ``kind`` from ``lstat``, in libuv order."""
 
 _CHUNK: Final = 1 << 20
-_PARALLEL_FROM: Final = 64 * 1024  # bytes; smaller files are hashed inline
+_PARALLEL_FROM: Final = 16 * 1024  # bytes; smaller files are hashed inline
+_MAX_INFLIGHT: Final = 64  # queued large files (each holds an open descriptor)
 
 
 class Tree(Protocol):
@@ -89,6 +91,23 @@ def libuv_order(names: list[str], raw: dict[str, bytes] | None = None) -> list[s
     return sorted(names, key=os.fsencode)
 
 
+def _node_view(entries: Listing) -> Listing:
+    """Names as node sees them (invalid UTF-8 replaced and unreachable), in libuv order."""
+    raw: dict[str, bytes] = {}
+    out: Listing = []
+    for name, kind in entries:
+        if not name.isascii():
+            b = os.fsencode(name)
+            node_name = b.decode("utf-8", "replace")
+            if node_name != name:
+                raw[node_name] = b
+                name, kind = node_name, UNREACHABLE
+        out.append((name, kind))
+    order = {n: i for i, n in enumerate(libuv_order([n for n, _ in out], raw))}
+    out.sort(key=lambda e: order[e[0]])
+    return out
+
+
 def _oserror(exc: OSError, syscall: str, path: str) -> TreeError:
     code = errno.errorcode.get(exc.errno or 0, "EIO")
     reason = (exc.strerror or "error").lower()
@@ -110,27 +129,49 @@ def _kind_of_mode(mode: int) -> int:
 _buffers = threading.local()
 
 
-def sha256_of_path(path: str) -> bytes:
-    """Stream a file through SHA-256 (memory stays flat whatever the file size).
-
-    Each thread reuses one read buffer: allocating a fresh one per file costs more than
-    hashing a small file.
-    """
+def _buffer() -> bytearray:
     buf: bytearray | None = getattr(_buffers, "buf", None)
     if buf is None:
         buf = _buffers.buf = bytearray(_CHUNK)
-    view = memoryview(buf)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    return buf
+
+
+def _sha256_fd(fd: int, h: Any = None) -> bytes:
+    """Hash an open file to its end (continuing ``h`` if given), then close it."""
     try:
-        h = hashlib.sha256()
+        buf = _buffer()
+        view = memoryview(buf)
+        if h is None:
+            h = hashlib.sha256()
         while True:
             n = os.readv(fd, [buf])
             if not n:
                 break
             h.update(view[:n])
-        return h.digest()
+        digest: bytes = h.digest()
+        return digest
     finally:
         os.close(fd)
+
+
+def _sha256_start(fd: int) -> bytes | Any:
+    """Read the first block: a small file is finished here (its digest is returned); for a
+    larger one the running hash object is returned, to be continued elsewhere."""
+    view = memoryview(_buffer())[:_PARALLEL_FROM]
+    try:
+        n = os.readv(fd, [view])
+    except BaseException:
+        os.close(fd)
+        raise
+    h = hashlib.sha256(view[:n])
+    if n < _PARALLEL_FROM:
+        return _sha256_fd(fd, h)  # confirms EOF with one more read, then closes
+    return h
+
+
+def sha256_of_path(path: str) -> bytes:
+    """Stream a file through SHA-256 (memory stays flat whatever the file size)."""
+    return _sha256_fd(os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
 
 
 class WorkTree:
@@ -165,37 +206,28 @@ class WorkTree:
     def listdir(self, rel: str) -> Listing:
         path = self._abs(rel)
         entries: Listing = []
-        raw: dict[str, bytes] = {}
+        append = entries.append
         try:
             with os.scandir(path) as it:
                 for de in it:
-                    name = de.name
+                    # d_type answers these without a stat; most entries are files.
                     try:
-                        if de.is_symlink():
-                            kind = SYMLINK
+                        if de.is_file(follow_symlinks=False):
+                            append((de.name, FILE))
                         elif de.is_dir(follow_symlinks=False):
-                            kind = DIR
-                        elif de.is_file(follow_symlinks=False):
-                            kind = FILE
+                            append((de.name, DIR))
+                        elif de.is_symlink():
+                            append((de.name, SYMLINK))
                         else:
-                            kind = OTHER
+                            append((de.name, OTHER))
                     except OSError:
-                        kind = OTHER
-                    if not name.isascii():
-                        b = os.fsencode(name)
-                        node_name = b.decode("utf-8", "replace")
-                        if node_name != name:
-                            raw[node_name] = b
-                            name, kind = node_name, UNREACHABLE
-                    entries.append((name, kind))
+                        append((de.name, OTHER))
         except OSError as exc:
             raise _oserror(exc, "scandir", path) from None
-        if raw or not all(n.isascii() for n, _ in entries):
-            order = {n: i for i, n in enumerate(libuv_order([n for n, _ in entries], raw))}
-            entries.sort(key=lambda e: order[e[0]])
-        else:
+        if "".join(n for n, _ in entries).isascii():
             entries.sort()
-        return entries
+            return entries
+        return _node_view(entries)
 
     def realpath(self, rel: str) -> str:
         return os.path.realpath(self._abs(rel))
@@ -208,36 +240,45 @@ class WorkTree:
         except OSError as exc:
             raise _oserror(exc, "open", path) from None
 
-    def _digest_one(self, rel: str) -> bytes | TreeError:
-        path = self._abs(rel)
+    def _digest_rest(self, fd: int, h: Any, path: str) -> bytes | TreeError:
         try:
-            return sha256_of_path(path)
+            return _sha256_fd(fd, h)
         except OSError as exc:
-            return _oserror(exc, "open", path)
+            return _oserror(exc, "read", path)
 
     def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
-        """Hash small files inline and large ones on a thread pool.
+        """Hash small files inline and the rest of large ones on a thread pool.
 
         Threads only pay off when hashing dominates: hashlib releases the GIL for large
-        buffers, but for small files the per-file Python work is GIL-bound and threads
-        just contend. Sizes come from one ``stat`` per file.
+        buffers, but for small files the per-file Python work is GIL-bound and threads just
+        contend. The first block read tells which is which, so no ``stat`` is needed.
         """
         out: list[bytes | TreeError | Future[bytes | TreeError]] = []
         pool: ThreadPoolExecutor | None = None
+        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+        inflight: deque[Future[bytes | TreeError]] = deque()
         try:
             for rel in rels:
-                path = self._abs(rel)
+                # Bound the descriptors held open by queued work (EMFILE otherwise).
+                while len(inflight) >= _MAX_INFLIGHT:
+                    inflight.popleft().result()
+                path = self.workspace + "/" + rel
                 try:
-                    size = os.stat(path).st_size
+                    fd = os.open(path, flags)
+                    started = _sha256_start(fd)
                 except OSError as exc:
-                    out.append(_oserror(exc, "stat", path))
+                    out.append(_oserror(exc, "open", path))
                     continue
-                if size >= _PARALLEL_FROM and self._threads > 1:
+                if isinstance(started, bytes):
+                    out.append(started)
+                elif self._threads > 1:
                     if pool is None:
                         pool = ThreadPoolExecutor(max_workers=self._threads)
-                    out.append(pool.submit(self._digest_one, rel))
+                    future = pool.submit(self._digest_rest, fd, started, path)
+                    inflight.append(future)
+                    out.append(future)
                 else:
-                    out.append(self._digest_one(rel))
+                    out.append(self._digest_rest(fd, started, path))
             return [r.result() if isinstance(r, Future) else r for r in out]
         finally:
             if pool is not None:
