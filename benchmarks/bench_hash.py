@@ -74,12 +74,18 @@ def best_of(fn: Callable[[], str], repeat: int) -> tuple[float, str]:
 def commit_tree(src: Path, repo: Path) -> str:
     if not (repo / ".git").exists():
         shutil.copytree(src, repo, ignore=shutil.ignore_patterns(".done"))
-        env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b",
-               "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b"}
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@b",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@b",
+        }
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bench"]):
             subprocess.run(["git", "-C", str(repo), *args], check=True, env=env)
-    out = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    )
     return out.stdout.strip()
 
 
@@ -122,8 +128,10 @@ def main() -> int:
             t_node, d_node = best_of(node, args.oracle_repeat)
             t_ours, d_ours = best_of(ours, args.repeat)
             rows.append((name, t_node, t_ours, goal, d_node == d_ours))
-            print(f"  {name}: {d_node or chr(39) * 2} (node) {d_ours or chr(39) * 2} (cachekit)",
-                  file=sys.stderr)
+            print(
+                f"  {name}: {d_node or chr(39) * 2} (node) {d_ours or chr(39) * 2} (cachekit)",
+                file=sys.stderr,
+            )
 
         # --rev: the same 100k-file tree read from git objects, cold and memoized.
         repo = scratch / "repo"
@@ -139,18 +147,23 @@ def main() -> int:
                 lambda: hash_files(CommitTree(git, commit), ["**", "!.git"]).digest, args.repeat
             )
         rows.append(("--rev 100k files: ** (cold)", t_node, t_cold, 0.0, d_node == d_cold))
-        rows.append(("--rev 100k files: ** (blobs memoized)", t_node, t_warm, 0.0,
-                     d_node == d_warm))
+        rows.append(
+            ("--rev 100k files: ** (blobs memoized)", t_node, t_warm, 0.0, d_node == d_warm)
+        )
 
-    print(f"\n{'scenario':<40} {'node oracle':>12} {'cachekit':>10} {'speedup':>9} "
-          f"{'goal':>6} {'digest':>7}")
+    print(
+        f"\n{'scenario':<40} {'node oracle':>12} {'cachekit':>10} {'speedup':>9} "
+        f"{'goal':>6} {'digest':>7}"
+    )
     ok = True
     for name, t_node, t_ours, goal, same in rows:
         speed = t_node / t_ours if t_ours else float("inf")
         goal_s = f"{goal:.0f}x" if goal else "-"
         met = "" if not goal or args.quick else (" ok" if speed >= goal else " MISSED")
-        print(f"{name:<40} {t_node:>11.2f}s {t_ours:>9.3f}s {speed:>8.1f}x {goal_s:>6} "
-              f"{'same' if same else 'DIFF':>7}{met}")
+        print(
+            f"{name:<40} {t_node:>11.2f}s {t_ours:>9.3f}s {speed:>8.1f}x {goal_s:>6} "
+            f"{'same' if same else 'DIFF':>7}{met}"
+        )
         ok = ok and same
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS of this process: {rss:.0f} MiB; cpus: {os.cpu_count()}")

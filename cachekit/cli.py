@@ -15,10 +15,13 @@ from typing import ParamSpec, TypeVar
 import click
 
 from . import __version__
-from .errors import CachekitError
+from .errors import CachekitError, UsageError
+from .evaluate import evaluate_expression
+from .explain import Options, compare, explain
 from .gitrepo import GitRepo
 from .gittree import CommitTree
 from .hashfiles import Flavor, TargetOS, hash_files
+from .render import render_comparison, render_eval, render_explain
 from .trees import Tree, WorkTree
 
 P = ParamSpec("P")
@@ -138,6 +141,120 @@ def hash_command(
         click.echo(f"digest: {result.digest}" if result.digest else "digest: '' (no file hashed)")
         return
     click.echo(result.digest)
+
+
+@main.command("explain")
+@click.argument("repo", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option("--workflow", "-w", default=None, help="Only this workflow (file name or path).")
+@click.option("--job", "-j", default=None, help="Only this job id.")
+@click.option("--rev", default=None, metavar="REV", help="Explain this commit (no checkout).")
+@click.option(
+    "--event",
+    default="push",
+    show_default=True,
+    help="The event of the run being modelled (github.event_name).",
+)
+@click.option("--ref", default=None, help="The ref of the run (default refs/heads/main).")
+@click.option(
+    "--os",
+    "os_name",
+    type=click.Choice(["linux", "macos", "windows"]),
+    default=None,
+    help="What an unknown or self-hosted runs-on is.",
+)
+@click.option(
+    "--arch", type=click.Choice(["x64", "arm64"]), default=None, help="The architecture for --os."
+)
+@click.option(
+    "--compare",
+    "compare_revs",
+    nargs=2,
+    default=None,
+    metavar="A B",
+    help="Which inputs changed each key between A and B ('-' for the working tree).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_reports_errors
+def explain_command(
+    repo: str,
+    workflow: str | None,
+    job: str | None,
+    rev: str | None,
+    event: str,
+    ref: str | None,
+    os_name: str | None,
+    arch: str | None,
+    compare_revs: tuple[str, str] | None,
+    as_json: bool,
+) -> None:
+    """Show every cache of REPO's workflows and every input of every key.
+
+    For each cache step x matrix combination: where it is, the key template, the evaluated
+    key, each component (literal, context value and where it came from, hashFiles with the
+    files it hashed), restore keys, paths, the cache version and what feeds it, and warnings.
+    """
+    if compare_revs is not None:
+        before, after = compare_revs
+        options = Options(
+            event=event,
+            ref=ref or "refs/heads/main",
+            os=os_name,
+            arch=arch,
+            workflow=workflow,
+            job=job,
+        )
+        cmp = compare(repo, before, None if after == "-" else after, options)
+        click.echo(json.dumps(cmp.to_json(), indent=2) if as_json else render_comparison(cmp))
+        return
+    result = explain(
+        repo, rev=rev, workflow=workflow, job=job, event=event, ref=ref, os=os_name, arch=arch
+    )
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_explain(result))
+
+
+@main.command("eval")
+@click.option(
+    "--context",
+    "context_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="JSON file mapping context names to values.",
+)
+@click.option(
+    "--root",
+    default=None,
+    type=click.Path(file_okay=False, exists=True),
+    help="Workspace for hashFiles() (without it hashFiles is unknown).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the value as JSON.")
+@click.argument("expression", metavar="-- EXPR")
+@_reports_errors
+def eval_command(
+    context_file: str | None, root: str | None, as_json: bool, expression: str
+) -> None:
+    """Evaluate one expression (bare, or a template with ${{ }} parts) as GitHub would."""
+    context: dict[str, object] = {}
+    if context_file is not None:
+        try:
+            with open(context_file, encoding="utf-8") as fh:
+                loaded = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{context_file}: not a JSON file ({exc})") from None
+        if not isinstance(loaded, dict):
+            raise UsageError(f"{context_file}: the context must be a JSON object")
+        context = loaded
+    hasher = None
+    if root is not None:
+        tree = WorkTree(root)
+
+        def hasher(args: list[str]) -> str:
+            return hash_files(tree, args).digest
+
+    result = evaluate_expression(expression, context=context, hash_files=hasher)
+    if as_json:
+        click.echo(json.dumps(result.value, indent=2))
+    else:
+        click.echo(render_eval(result))
 
 
 if __name__ == "__main__":  # pragma: no cover

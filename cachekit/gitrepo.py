@@ -60,9 +60,24 @@ class GitRepo:
             raise UsageError(f"{path}: not a directory")
         self.path = path
         top = self._run("rev-parse", "--show-toplevel", check=False)
-        if top is None:
-            raise UsageError(f"{path}: not a git repository")
-        self.toplevel = os.path.realpath(top.strip())
+        self.bare = False
+        if top is None or not top.strip():
+            git_dir = self._run("rev-parse", "--absolute-git-dir", check=False)
+            if git_dir is None:
+                raise UsageError(f"{path}: not a git repository")
+            # A bare repository (a mirror) has no work tree; commits are hashed as if
+            # checked out where a hosted runner checks out: /home/runner/work/<name>/<name>.
+            self.bare = True
+            name = (
+                os.path.basename(
+                    os.path.dirname(git_dir.strip())
+                    if git_dir.strip().endswith("/.git")
+                    else git_dir.strip()
+                ).removesuffix(".git")
+                or "repo"
+            )
+            top = f"/home/runner/work/{name}/{name}"
+        self.toplevel = top.strip() if self.bare else os.path.realpath(top.strip())
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._trees: dict[str, list[TreeEntry]] = {}

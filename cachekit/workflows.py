@@ -327,3 +327,47 @@ def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
             if not merged:
                 extra.append(dict(inc))
     return combos + extra
+
+
+# --- local composite actions -------------------------------------------------------------
+
+
+@dataclass
+class CompositeAction:
+    """A local action (``uses: ./path``) whose ``runs.using`` is ``composite``."""
+
+    path: str
+    mark: Mark
+    inputs: dict[str, Any]  # input name -> default (None when there is none)
+    steps: list[Step]
+    problems: list[WorkflowProblem] = field(default_factory=list)
+
+
+def load_local_action(tree: Tree, directory: str) -> CompositeAction | WorkflowProblem:
+    """Read ``action.yml``/``action.yaml`` of a local action directory."""
+    directory = directory.strip("/")
+    for name in ("action.yml", "action.yaml"):
+        path = f"{directory}/{name}" if directory else name
+        try:
+            if tree.stat(path) is None:
+                continue
+            doc = load_yaml(tree.read(path), path)
+        except WorkflowSyntaxError as exc:
+            return WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1])
+        except TreeError as exc:
+            return WorkflowProblem(Mark(path, 1, 1), str(exc))
+        if not isinstance(doc, YamlMap):
+            return WorkflowProblem(Mark(path, 1, 1), "an action must be a mapping")
+        runs = doc.get("runs")
+        using = runs.get("using") if isinstance(runs, YamlMap) else None
+        if not isinstance(runs, YamlMap) or str(using).lower() != "composite":
+            return WorkflowProblem(doc.mark_of("runs"), f"not a composite action ({using})")
+        problems: list[WorkflowProblem] = []
+        inputs: dict[str, Any] = {}
+        raw_inputs = doc.get("inputs")
+        if isinstance(raw_inputs, YamlMap):
+            for key, spec in raw_inputs.items():
+                inputs[key] = spec.get("default") if isinstance(spec, YamlMap) else None
+        steps = parse_steps(runs.get("steps"), runs.mark_of("steps"), problems)
+        return CompositeAction(path, doc.mark, inputs, steps, problems)
+    return WorkflowProblem(Mark(directory or ".", 1, 1), "no action.yml in the local action")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -38,7 +39,7 @@ def test_digest_on_stdout(ws: Path) -> None:
     code, out, _ = run("hash", "--root", str(ws), "--", "**/requirements*.txt")
     assert code == 0
     assert len(out.strip()) == 64
-    code2, out2, _ = run("hash", "--root", str(ws), "--", "requirements.txt", "dev/*.txt")
+    _, out2, _ = run("hash", "--root", str(ws), "--", "requirements.txt", "dev/*.txt")
     assert out2 != out  # root file first here, DFS order there
 
 
@@ -63,8 +64,6 @@ def test_json(ws: Path) -> None:
     assert code == 0
     assert data["patterns"] == ["setup.py", "!x"]
     assert data["files"][0]["path"] == "setup.py"
-    import hashlib
-
     inner = hashlib.sha256((ws / "setup.py").read_bytes()).digest()
     assert data["files"][0]["sha256"] == inner.hex()
     assert data["digest"] == hashlib.sha256(inner).hexdigest()
@@ -145,6 +144,7 @@ def test_entry_point_runs_without_traceback(ws: Path) -> None:
         [sys.executable, "-m", "cachekit", "hash", "--root", str(ws), "--", "a/../b"],
         capture_output=True,
         text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -163,13 +163,18 @@ def test_unreadable_file_fails_like_the_runner() -> None:
             [*drop, sys.executable, "-m", "cachekit", "hash", "--root", str(root), "--", "*.txt"],
             capture_output=True,
             text=True,
+            check=False,
         )
         assert ours.returncode == 1 and "EACCES" in ours.stderr
         assert "secret.txt" in ours.stderr
         oracle = Path(__file__).parent / "oracle" / "hashfiles-oracle.js"
         request = json.dumps({"cwd": str(root), "patterns": ["*.txt"], "follow": False})
         node = subprocess.run(
-            [*drop, "node", str(oracle)], input=request + "\n", capture_output=True, text=True
+            [*drop, "node", str(oracle)],
+            input=request + "\n",
+            capture_output=True,
+            text=True,
+            check=False,
         )
         answer = json.loads(node.stdout.splitlines()[-1])
         assert answer["error"] and "EACCES" in answer["error"]

@@ -1,0 +1,276 @@
+"""``actions/cache``, ``actions/cache/restore`` and ``actions/cache/save`` at any reference.
+
+Which inputs exist, how they are parsed and what the step then does changed between releases
+(from ``action.yml``, ``restore/action.yml``, ``save/action.yml`` and ``src/`` at each tag):
+
+========  ==========================================================================
+v1.x      one ``path`` (``~`` expanded by the action); no cache version at all
+v2.0.0    multi-line ``path`` (lines not trimmed); ``@actions/cache`` computes versions
+v2.1.0    ``path``/``restore-keys`` lines trimmed
+v2.1.2    ``upload-chunk-size``
+v3.0.9    a line ``"! x"`` becomes ``"!x"`` before trimming
+v3.2.0    ``actions/cache/restore`` and ``actions/cache/save``
+v3.2.3    ``enableCrossOsArchive``; the version algorithm that adds ``gzip`` and
+          ``windows-only`` (``@actions/cache`` 3.1.2)
+v3.2.4    ``fail-on-cache-miss``
+v3.3.0    ``lookup-only``
+v3.3.2    restore exits 0 even after an error: ``fail-on-cache-miss`` and key errors only log
+          (fixed in v4.0.2; never in v3)
+v4.0.0    ``save-always`` — its ``post-if`` reads ``github.event.inputs.save-always`` (a
+          workflow_dispatch input), so setting the input does nothing; deprecated in v4.1.0
+========  ==========================================================================
+
+Releases bundling ``@actions/cache`` < 4.0.0 (below v3.4.0 on v3, below v4.2.0 on v4) used the
+legacy cache service and fail on github.com since its retirement in 2025.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .model import (
+    ActionError,
+    CacheSpec,
+    CacheStepKind,
+    KeyTemplate,
+    Literal,
+    RunnerEnv,
+    VersionInputs,
+    paths_known,
+)
+from .releases import ActionRelease, resolve_ref, toolkit_supported
+from .version import MAX_KEYS, Compression, cache_version, input_as_bool, validate_key
+
+__all__ = ["actions_cache_spec", "inputs_of"]
+
+Version = tuple[int, int, int]
+InputValue = str | KeyTemplate
+
+_SINCE: dict[str, Version] = {
+    "path": (0, 0, 0),
+    "key": (0, 0, 0),
+    "restore-keys": (0, 0, 0),
+    "upload-chunk-size": (2, 1, 2),
+    "enableCrossOsArchive": (3, 2, 3),
+    "fail-on-cache-miss": (3, 2, 4),
+    "lookup-only": (3, 3, 0),
+    "save-always": (4, 0, 0),
+}
+_KIND_INPUTS = {
+    CacheStepKind.RESTORE_AND_SAVE: tuple(_SINCE),
+    CacheStepKind.RESTORE_ONLY: (
+        "path",
+        "key",
+        "restore-keys",
+        "enableCrossOsArchive",
+        "fail-on-cache-miss",
+        "lookup-only",
+    ),
+    CacheStepKind.SAVE_ONLY: ("path", "key", "upload-chunk-size", "enableCrossOsArchive"),
+}
+
+
+def inputs_of(release: Version, kind: CacheStepKind) -> tuple[str, ...]:
+    """The inputs the ``action.yml`` of that release and kind declares."""
+    return tuple(n for n in _KIND_INPUTS[kind] if release >= _SINCE[n])
+
+
+def _parse_action(action: str) -> tuple[str, CacheStepKind, bool]:
+    parts = action.strip("/").split("/")
+    if len(parts) not in (2, 3) or parts[1].lower() != "cache":
+        raise ActionError(f"{action} is not actions/cache or a fork of it (owner/cache)")
+    sub = parts[2].lower() if len(parts) == 3 else ""
+    kinds = {
+        "": CacheStepKind.RESTORE_AND_SAVE,
+        "restore": CacheStepKind.RESTORE_ONLY,
+        "save": CacheStepKind.SAVE_ONLY,
+    }
+    if sub not in kinds:
+        raise ActionError(f"{action}: actions/cache has no sub-action {parts[2]!r}")
+    return action, kinds[sub], parts[0].lower() != "actions"
+
+
+def _template(value: InputValue | None) -> KeyTemplate:
+    if value is None:
+        return KeyTemplate()
+    return value if isinstance(value, KeyTemplate) else KeyTemplate.of(value)
+
+
+def _lines(value: KeyTemplate, v: Version) -> list[KeyTemplate]:
+    if v < (2, 1, 0):
+        return value.multiline(negation=False, trim_lines=False)
+    return value.multiline(negation=v >= (3, 0, 9), trim_lines=True)
+
+
+def _key_problems(label: str, key: KeyTemplate) -> list[str]:
+    if key.is_known:
+        return [f"{label}: {p}" for p in validate_key(key.render()) if "empty" not in p]
+    if any(isinstance(c, Literal) and "," in c.text for c in key.components):
+        return [f"{label}: the key contains a comma, which keys cannot contain"]
+    return []
+
+
+def actions_cache_spec(
+    ref: str,
+    inputs: Mapping[str, InputValue],
+    runner: RunnerEnv,
+    *,
+    action: str = "actions/cache",
+) -> CacheSpec:
+    """The cache a step ``uses: {action}@{ref}`` with these ``with:`` inputs works on.
+
+    ``inputs`` holds each input as the runner passes it: a string, or — for values with
+    expressions the caller could not evaluate (``key``, ``restore-keys``, even ``path``) — a
+    :class:`KeyTemplate`. ``action`` is ``actions/cache``, ``actions/cache/restore``,
+    ``actions/cache/save`` or a fork's ``owner/cache[/restore|/save]``.
+    """
+    action, kind, fork = _parse_action(action)
+    resolved = resolve_ref("actions/cache", ref)
+    rel: ActionRelease = resolved.release
+    v = rel.version
+    notes: list[str] = []
+    if resolved.note:
+        notes.append(resolved.note)
+    if fork:
+        notes.append(
+            f"{action} is a fork: modelled as actions/cache {rel.tag}; a fork can change anything"
+        )
+    fails: str | None = None
+    if kind is not CacheStepKind.RESTORE_AND_SAVE and v < (3, 2, 0):
+        fails = (
+            f"Can't find 'action.yml', 'action.yaml' or 'Dockerfile' for action"
+            f" '{action}@{ref}' ({rel.tag} has no sub-actions; they appeared in v3.2.0)"
+        )
+    if not toolkit_supported(rel) or v < (2, 0, 0):
+        notes.append(
+            f"actions/cache {rel.tag} is deprecated: it uses the legacy cache service,"
+            " retired on github.com in 2025; workflow runs using it fail (upgrade to"
+            " v4.2.0+ or v3.4.0+)"
+        )
+
+    declared = inputs_of(v, kind)
+    unexpected = sorted(n for n in inputs if n not in declared)
+    if unexpected:
+        notes.append(
+            f"Unexpected input(s) {', '.join(repr(n) for n in unexpected)}: the runner"
+            f" warns and the action ignores them (valid: {', '.join(declared)})"
+        )
+
+    def flag(name: str) -> bool:
+        if name not in declared:
+            return False
+        value = _template(inputs.get(name))
+        if not value.is_known:
+            notes.append(f"{name} is {value.render()}, not known offline: taken as false")
+            return False
+        return input_as_bool(value.render())
+
+    key = _template(inputs.get("key")).trim()
+    restore_keys = (
+        tuple(_lines(_template(inputs.get("restore-keys")), v))
+        if "restore-keys" in declared
+        else ()
+    )
+    raw_paths = _template(inputs.get("path")).trim()
+    if v < (2, 0, 0):
+        path_lines = [raw_paths] if raw_paths.components else []
+    else:
+        path_lines = _lines(raw_paths, v)
+    paths = [p.render() for p in path_lines]
+
+    cross = flag("enableCrossOsArchive")
+    fail_on_miss = flag("fail-on-cache-miss")
+    lookup_only = flag("lookup-only")
+    save_always = flag("save-always") if "save-always" in declared else None
+
+    problems: list[str] = []
+    if not key.components:
+        problems.append("Input required and not supplied: key")
+    problems += _key_problems("key", key)
+    for i, rk in enumerate(restore_keys, 1):
+        problems += _key_problems(f"restore key {i}", rk)
+    if kind is not CacheStepKind.SAVE_ONLY and 1 + len(restore_keys) > MAX_KEYS:
+        problems.append("Key Validation Error: Keys are limited to a maximum of 10.")
+    if not raw_paths.components:
+        problems.append("Input required and not supplied: path")
+
+    if problems and fails is None:
+        if kind is CacheStepKind.SAVE_ONLY:
+            notes += [f"save skipped with a warning: {p}" for p in problems]
+        elif (3, 3, 2) <= v < (4, 0, 2):
+            notes += [
+                f"restore error (logged, but this release exits 0 — the step passes): {p}"
+                for p in problems
+            ]
+        else:
+            fails = "; ".join(problems)
+
+    version_inputs: VersionInputs | None = None
+    version: str | None = None
+    if v < (2, 0, 0):
+        notes.append("v1 sent no cache version: entries matched on key alone")
+    elif paths and paths_known(paths):
+        new_algorithm = v >= (3, 2, 3)
+        comp = Compression.ZSTD_WITHOUT_LONG if runner.zstd else Compression.GZIP
+        if new_algorithm:
+            version_inputs = VersionInputs(tuple(paths), comp.value, runner.windows, cross)
+            version = cache_version(
+                paths, compression=comp.value, windows=runner.windows, enable_cross_os_archive=cross
+            )
+        else:
+            notes.append(
+                f"{rel.tag}'s @actions/cache ({rel.toolkit}) used an older version"
+                " algorithm (no gzip, no windows-only), not modelled"
+            )
+
+    if runner.windows and not cross and kind is not CacheStepKind.SAVE_ONLY:
+        notes.append(
+            "on Windows the version includes 'windows-only': entries saved on Linux or"
+            " macOS never match (set enableCrossOsArchive: true on every side)"
+        )
+    if "enableCrossOsArchive" not in declared and "enableCrossOsArchive" in inputs:
+        notes.append(f"enableCrossOsArchive needs v3.2.3+; {rel.tag} ignores it")
+    if save_always is not None and "save-always" in inputs:
+        if v < (4, 1, 0):
+            notes.append(
+                "save-always does nothing here: post-if is `success() ||"
+                " github.event.inputs.save-always`, which reads a workflow_dispatch"
+                " input, not this one"
+            )
+        else:
+            notes.append(
+                "save-always is deprecated and has no effect; use actions/cache/restore"
+                " and actions/cache/save with `if: always()`"
+            )
+    if lookup_only:
+        notes.append("lookup-only: a hit is reported but nothing is downloaded")
+    if fail_on_miss:
+        notes.append(
+            "fail-on-cache-miss fails the step only when no key (primary or restore) matched"
+        )
+    # (How the post step saves and what cache-hit means hold for every such step: those
+    # general facts live in the docs, not in each cache's notes.)
+    if kind is CacheStepKind.SAVE_ONLY:
+        notes.append(
+            "the key and paths are evaluated when this step runs: hashFiles sees the"
+            " files as they are then"
+        )
+    else:
+        notes.append("actions/cache/restore never saves")
+    return CacheSpec(
+        action=action,
+        ref=ref,
+        release=rel.tag,
+        kind=kind,
+        key=key,
+        restore_keys=restore_keys if kind is not CacheStepKind.SAVE_ONLY else (),
+        paths=tuple(paths),
+        version_inputs=version_inputs,
+        version=version,
+        lookup_only=lookup_only,
+        fail_on_cache_miss=fail_on_miss,
+        enable_cross_os_archive=cross,
+        save_always=save_always,
+        fails=fails,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,170 @@
+"""Which release of a caching action a ``uses:`` reference runs, and what it bundles.
+
+A step's behaviour depends on the exact release: inputs appear and disappear between minors,
+key templates changed in patch releases, and the ``@actions/cache`` a release bundles decides
+the cache version algorithm and whether the cache service still answers it at all (releases
+bundling ``@actions/cache`` < 4.0.0 talk to the legacy service, retired on github.com in
+early 2025). ``cachekit/data/action-releases.json`` is a dated snapshot of every ``vX.Y.Z``
+tag of the modelled actions: its commit, and the ``@actions/cache`` version locked in its
+``package-lock.json``; moving major tags (``v4``) map to the commit they pointed at.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from .model import ActionError
+
+__all__ = [
+    "ActionRelease",
+    "ResolvedRef",
+    "latest_release",
+    "parse_tag",
+    "releases",
+    "resolve_ref",
+    "snapshot_date",
+    "toolkit_supported",
+]
+
+MODELLED = (
+    "actions/cache",
+    "actions/setup-python",
+    "actions/setup-node",
+    "actions/setup-go",
+    "actions/setup-java",
+)
+
+Version = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class ActionRelease:
+    """One ``vX.Y.Z`` tag of an action."""
+
+    action: str
+    tag: str
+    commit: str
+    toolkit: str | None
+    """The ``@actions/cache`` version in the release's lock file (``None``: none bundled)."""
+
+    @property
+    def version(self) -> Version:
+        v = parse_tag(self.tag)
+        assert v is not None
+        return v
+
+    @property
+    def major(self) -> int:
+        return self.version[0]
+
+
+@dataclass(frozen=True)
+class ResolvedRef:
+    """A ``uses:`` reference resolved against the snapshot.
+
+    ``release`` is the release whose code the reference runs, or the newest release when the
+    reference is a branch or an unknown commit (then ``exact`` is false and ``note`` says so).
+    """
+
+    ref: str
+    release: ActionRelease
+    exact: bool
+    note: str | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def _data() -> dict[str, object]:
+    text = resources.files("cachekit").joinpath("data/action-releases.json").read_text("utf-8")
+    data = json.loads(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def snapshot_date() -> str:
+    return str(_data()["fetched"])
+
+
+def parse_tag(tag: str) -> Version | None:
+    m = re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)", tag)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+@functools.cache
+def releases(action: str) -> tuple[ActionRelease, ...]:
+    """Every release of ``action`` in the snapshot, oldest first."""
+    table = _data()["actions"]
+    assert isinstance(table, dict)
+    if action not in table:
+        raise ActionError(f"{action} is not modelled (known: {', '.join(MODELLED)})")
+    return tuple(ActionRelease(action, t, c, v or None) for t, c, v in table[action])
+
+
+def latest_release(action: str, major: int | None = None) -> ActionRelease:
+    """The newest release, or the newest of one major version."""
+    rels = [r for r in releases(action) if major is None or r.major == major]
+    if not rels:
+        raise ActionError(f"{action} has no release v{major}.x.y")
+    return rels[-1]
+
+
+def resolve_ref(action: str, ref: str) -> ResolvedRef:
+    """Resolve ``ref`` (``v4``, ``v4.2``, ``v4.2.0``, a commit SHA, a branch) for ``action``.
+
+    A moving major tag resolves to the release at the commit it pointed at in the snapshot
+    (or the newest of that major); ``vX.Y`` to the newest ``vX.Y.Z``; a full or abbreviated
+    SHA to the release tagged on that commit. Anything else (``main``, a fork's branch, an
+    untagged commit) is taken as the newest release, inexactly.
+    """
+    rels = releases(action)
+    m = re.fullmatch(r"v(\d+)(?:\.(\d+))?(?:\.(\d+))?", ref)
+    if m:
+        parts = [int(g) if g is not None else None for g in m.groups()]
+        cands = [
+            r
+            for r in rels
+            if all(p is None or p == v for p, v in zip(parts, r.version, strict=True))
+        ]
+        if not cands:
+            raise ActionError(f"{action}@{ref}: no such release in the snapshot")
+        if parts[1] is None:
+            moving = _data()["moving"]
+            assert isinstance(moving, dict)
+            commit = moving.get(action, {}).get(f"v{parts[0]}")
+            at = [r for r in cands if r.commit == commit]
+            if at:
+                return ResolvedRef(ref, at[-1], True)
+        return ResolvedRef(ref, cands[-1], True)
+    if re.fullmatch(r"[0-9a-f]{7,40}", ref):
+        hits = [r for r in rels if r.commit.startswith(ref)]
+        if hits:
+            return ResolvedRef(ref, hits[-1], True)
+        return ResolvedRef(
+            ref,
+            rels[-1],
+            False,
+            f"commit {ref} is not a release of {action} in the snapshot of {snapshot_date()};"
+            f" modelled as the newest release, {rels[-1].tag}",
+        )
+    return ResolvedRef(
+        ref,
+        rels[-1],
+        False,
+        f"{action}@{ref} is a branch or unknown ref: it runs whatever that ref holds now;"
+        f" modelled as the newest release in the snapshot, {rels[-1].tag}",
+    )
+
+
+def toolkit_supported(release: ActionRelease) -> bool:
+    """Whether the release's ``@actions/cache`` still reaches the cache service on github.com.
+
+    ``@actions/cache`` 4.0.0 moved to the rewritten cache service; every older version used the
+    legacy service, which GitHub retired in February and March 2025 (actions/cache README;
+    actions/toolkit discussion #1890).
+    """
+    if release.toolkit is None:
+        return False
+    return int(release.toolkit.split(".")[0]) >= 4

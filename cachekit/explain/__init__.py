@@ -1,0 +1,71 @@
+"""``explain``: every cache in a repository's workflows, every input of every key.
+
+result = explain(".")                      # the working tree
+result = explain(".", rev="HEAD~5")        # a commit, without checking it out
+for cache in result.caches:
+    print(cache.mark, cache.key, [p.value for p in cache.parts])
+"""
+
+from __future__ import annotations
+
+from ..gitrepo import GitRepo
+from ..gittree import CommitTree
+from ..trees import Tree, WorkTree
+from .compare import CacheDiff, Comparison, compare
+from .core import explain_tree
+from .model import CacheReport, ExplainResult, Finding, HashCall, KeyPart
+from .walk import Options
+
+__all__ = [
+    "CacheDiff",
+    "CacheReport",
+    "Comparison",
+    "ExplainResult",
+    "Finding",
+    "HashCall",
+    "KeyPart",
+    "Options",
+    "compare",
+    "explain",
+    "explain_tree",
+]
+
+
+def explain(
+    root: str = ".",
+    *,
+    rev: str | None = None,
+    workflow: str | None = None,
+    job: str | None = None,
+    event: str = "push",
+    ref: str | None = None,
+    os: str | None = None,
+    arch: str | None = None,
+) -> ExplainResult:
+    """Explain every cache of the repository at ``root`` (its working tree, or ``rev``).
+
+    ``event`` and ``ref`` describe the run being modelled (default: a push to the default
+    branch); ``os``/``arch`` say what an unknown or self-hosted ``runs-on`` is.
+    """
+    if rev is None:
+        tree: Tree = WorkTree(root)
+        commit = None
+        repo = None
+    else:
+        repo = GitRepo(root)
+        ctree = CommitTree(repo, rev)
+        tree, commit = ctree, ctree.commit
+    try:
+        options = Options(
+            event=event,
+            ref=ref or "refs/heads/main",
+            commit=commit,
+            os=os,
+            arch=arch,
+            workflow=workflow,
+            job=job,
+        )
+        return explain_tree(tree, options)
+    finally:
+        if repo is not None:
+            repo.close()

@@ -1,0 +1,35 @@
+"""The explain entry points over a tree: workflows read, walked, paired findings added."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..trees import Tree
+from ..workflows import load_workflows
+from .findings import pair_findings
+from .model import ExplainResult, Finding
+from .walk import Options, Walker
+
+__all__ = ["explain_tree"]
+
+
+def explain_tree(tree: Tree, options: Options | None = None) -> ExplainResult:
+    """Explain the caches of a tree (working directory or commit)."""
+    options = options or Options()
+    workflows, problems = load_workflows(tree, only=options.workflow)
+    walker = Walker(tree, options)
+    for p in problems:
+        walker.problems.append(Finding("workflow-problem", "warning", p.message, p.mark))
+    walker.walk(workflows)
+    reports = walker.reports
+    extra = pair_findings(reports)
+    reports = [
+        replace(r, findings=r.findings + tuple(extra.get(i, ()))) for i, r in enumerate(reports)
+    ]
+    commit = getattr(tree, "commit", None)
+    return ExplainResult(
+        root=tree.workspace,
+        revision=commit if isinstance(commit, str) else None,
+        caches=tuple(reports),
+        problems=tuple(walker.problems),
+    )

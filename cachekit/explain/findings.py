@@ -1,0 +1,118 @@
+"""Warnings about one cache: the mistakes that cost users their caches without a hint.
+
+Codes are stable (tools and docs refer to them):
+
+- ``hashfiles-no-match`` — a ``hashFiles`` matches no file: that part of the key never
+  changes, so the cache is never refreshed when the inputs change.
+- ``hashfiles-fails`` — the call fails on GitHub (the step errors out).
+- ``volatile-key`` — the key changes every run or commit (``github.sha``, ``run_id``, a date)
+  and there are no restore keys: every run misses and saves a new entry.
+- ``key-invalid`` — a key over 512 characters, with a comma, or too many keys.
+- ``step-fails`` — the action rejects the step as configured.
+- ``key-not-predictable`` — part of the key is only known at run time.
+- ``walks-large-tree`` — a leading ``**`` pattern will walk ``node_modules``/virtualenvs that
+  an earlier step creates; the runner gives ``hashFiles`` 120 s.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from ..caches import CacheSpec, validate_key
+from .model import CacheReport, Finding
+
+__all__ = ["cache_findings", "pair_findings"]
+
+_VOLATILE: Final = re.compile(
+    r"github\.(sha|run_id|run_number|run_attempt)\b|\bdate\b|timestamp", re.IGNORECASE
+)
+
+
+def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) -> list[Finding]:
+    out: list[Finding] = []
+    mark = report.mark
+    for part in report.parts:
+        call = part.hash
+        if part.kind != "hashFiles" or call is None:
+            continue
+        if call.error:
+            out.append(Finding("hashfiles-fails", "error", f"{call.call}: {call.error}", mark))
+        elif call.digest == "":
+            out.append(
+                Finding(
+                    "hashfiles-no-match",
+                    "warning",
+                    f"{call.call} matches no file: this part of the key is '' and never changes",
+                    mark,
+                )
+            )
+        if any(p.lstrip("!").startswith("**") for p in call.patterns) and installs:
+            out.append(
+                Finding(
+                    "walks-large-tree",
+                    "warning",
+                    f"{call.call} starts with '**': at run time it also walks what "
+                    f"'{installs[0]}' created (node_modules, virtualenvs); hashFiles has 120 s",
+                    mark,
+                )
+            )
+    volatile = [
+        p.text
+        for p in report.parts
+        if p.kind != "literal" and _VOLATILE.search(p.text + " " + (p.source or ""))
+    ]
+    if volatile and not report.restore_keys and spec.restores:
+        out.append(
+            Finding(
+                "volatile-key",
+                "warning",
+                f"the key depends on {', '.join(dict.fromkeys(volatile))}, which changes on every "
+                "run or commit, and there are no restore-keys: every run misses and saves a new "
+                "entry",
+                mark,
+            )
+        )
+    if report.key_known:
+        for problem in validate_key(report.key):
+            out.append(Finding("key-invalid", "error", problem, mark))
+    else:
+        unknown = [p.text for p in report.parts if p.kind == "unknown"]
+        out.append(
+            Finding(
+                "key-not-predictable",
+                "info",
+                "part of the key is only known at run time: " + ", ".join(unknown or ["?"]),
+                mark,
+            )
+        )
+    if spec.fails:
+        out.append(Finding("step-fails", "error", spec.fails, mark))
+    return out
+
+
+def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
+    """``save``/``restore`` steps of one job whose keys agree but whose versions differ."""
+    out: dict[int, list[Finding]] = {}
+    by_job: dict[tuple[str, str, str], list[tuple[int, CacheReport]]] = {}
+    for i, r in enumerate(reports):
+        by_job.setdefault((r.workflow, r.job, repr(sorted(r.matrix.items()))), []).append((i, r))
+    for items in by_job.values():
+        restores = [(i, r) for i, r in items if r.kind == "restore-only"]
+        saves = [(i, r) for i, r in items if r.kind == "save-only"]
+        for i, restore in restores:
+            for _, save in saves:
+                if restore.key_template.strip() != save.key_template.strip():
+                    continue
+                if restore.version and save.version and restore.version != save.version:
+                    out.setdefault(i, []).append(
+                        Finding(
+                            "path-mismatch",
+                            "warning",
+                            f"the save step at line {save.mark.line} uses the same key with other "
+                            f"paths ({', '.join(save.paths)} vs {', '.join(restore.paths)}): the "
+                            "cache version differs, so this restore never finds what it saves",
+                            restore.mark,
+                        )
+                    )
+    return out
