@@ -7,6 +7,7 @@ Nothing here computes anything; every command is a library function. Errors from
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -41,6 +42,15 @@ def _reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             click.echo("cachekit: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:  # a bug: one line, not a traceback (CACHEKIT_DEBUG shows it)
+            if os.environ.get("CACHEKIT_DEBUG"):
+                raise
+            click.echo(
+                f"cachekit: internal error: {type(exc).__name__}: {exc} "
+                "(a bug: please report it; CACHEKIT_DEBUG=1 shows the traceback)",
+                err=True,
+            )
+            sys.exit(70)
 
     return wrapper
 
@@ -173,6 +183,13 @@ def hash_command(
     metavar="A B",
     help="Which inputs changed each key between A and B ('-' for the working tree).",
 )
+@click.option(
+    "--python-manifest",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="actions/python-versions versions-manifest.json to resolve versions with "
+    "(default: the bundled dated snapshot).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @_reports_errors
 def explain_command(
@@ -185,6 +202,7 @@ def explain_command(
     os_name: str | None,
     arch: str | None,
     compare_revs: tuple[str, str] | None,
+    python_manifest: str | None,
     as_json: bool,
 ) -> None:
     """Show every cache of REPO's workflows and every input of every key.
@@ -202,12 +220,21 @@ def explain_command(
             arch=arch,
             workflow=workflow,
             job=job,
+            python_manifest=python_manifest,
         )
         cmp = compare(repo, before, None if after == "-" else after, options)
         click.echo(json.dumps(cmp.to_json(), indent=2) if as_json else render_comparison(cmp))
         return
     result = explain(
-        repo, rev=rev, workflow=workflow, job=job, event=event, ref=ref, os=os_name, arch=arch
+        repo,
+        rev=rev,
+        workflow=workflow,
+        job=job,
+        event=event,
+        ref=ref,
+        os=os_name,
+        arch=arch,
+        python_manifest=python_manifest,
     )
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_explain(result))
 

@@ -153,3 +153,18 @@ def test_flags_and_legacy_releases() -> None:
         "0057852bfaa89a56745cba8c7296529d2fc39830", {"path": "p", "key": "k"}, UBUNTU
     )
     assert pinned.release == "v4.3.0"
+
+
+def test_notes_are_about_the_step_at_hand() -> None:
+    """No note about inputs the step does not use, nor restore-only facts on restore+save."""
+    from cachekit.caches import KeyTemplate, actions_cache_spec, hosted_runner
+
+    runner = hosted_runner("ubuntu-24.04")
+    spec = actions_cache_spec("v4", {"path": "a", "key": KeyTemplate.of("k")}, runner)
+    assert not any("save-always" in n or "never saves" in n for n in spec.notes)
+    restore = actions_cache_spec("v4", {"path": "a", "key": KeyTemplate.of("k")}, runner,
+                                 action="actions/cache/restore")
+    assert any("never saves" in n for n in restore.notes)
+    with_flag = actions_cache_spec("v4", {"path": "a", "key": KeyTemplate.of("k"),
+                                          "save-always": "true"}, runner)
+    assert any("save-always" in n for n in with_flag.notes)

@@ -314,3 +314,26 @@ def test_cli_eval() -> None:
     assert bad.exit_code != 0 and "position" in bad.stderr
     hashed = runner.invoke(main, ["eval", "--root", str(EXAMPLE), "--", "hashFiles('setup.py')"])
     assert hashed.stdout.strip() == hash_files(WorkTree(str(EXAMPLE)), ["setup.py"]).digest
+
+
+def test_python_manifest_override(tmp_path: Path) -> None:
+    manifest = tmp_path / "versions-manifest.json"
+    files = [{"platform": "linux", "platform_version": "24.04", "arch": "x64",
+              "filename": "x.tar.gz", "download_url": "https://example.invalid/x"}]
+    manifest.write_text(json.dumps([
+        {"version": "3.12.99", "stable": True, "release_url": "", "files": files},
+        {"version": "3.11.98", "stable": True, "release_url": "", "files": files},
+    ]))
+    result = explain(str(EXAMPLE), python_manifest=str(manifest))
+    assert [c.paths for c in result.caches] == [
+        ("/opt/hostedtoolcache/Python/3.11.98/x64",), ("/opt/hostedtoolcache/Python/3.12.99/x64",)]
+    bad = CliRunner().invoke(main, ["explain", str(EXAMPLE), "--python-manifest", str(EXAMPLE /
+                                                                                    "setup.py")])
+    assert bad.exit_code == 1 and "cannot read the Python manifest" in bad.stderr
+
+
+def test_job_filter_keeps_outputs_of_needed_jobs(repo: Path) -> None:
+    filtered = explain(str(repo), workflow="main.yml", job="build")
+    assert {c.job for c in filtered.caches} == {"build"}
+    anchored = only(filtered, step="anchored", matrix={"os": "ubuntu-latest"})
+    assert anchored.key.startswith("Linux-v2-vanilla- ")

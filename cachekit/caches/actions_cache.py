@@ -255,7 +255,7 @@ def actions_cache_spec(
             "the key and paths are evaluated when this step runs: hashFiles sees the"
             " files as they are then"
         )
-    else:
+    elif kind is CacheStepKind.RESTORE_ONLY:
         notes.append("actions/cache/restore never saves")
     return CacheSpec(
         action=action,

@@ -116,11 +116,28 @@ _HOSTED: dict[str, tuple[OSName, Arch, str | None, str | None]] = {
     "macos-14": ("macOS", "ARM64", "macos14", None),
     "macos-15": ("macOS", "ARM64", "macos15", None),
     "macos-15-intel": ("macOS", "X64", "macos15", None),
+    "macos-26": ("macOS", "ARM64", "macos26", None),
+    "macos-13": ("macOS", "X64", "macos13", None),
+    "macos-13-large": ("macOS", "X64", "macos13", None),
+    "macos-14-large": ("macOS", "X64", "macos14", None),
+    "macos-15-large": ("macOS", "X64", "macos15", None),
+    "macos-13-xlarge": ("macOS", "ARM64", "macos13", None),
+    "macos-14-xlarge": ("macOS", "ARM64", "macos14", None),
+    "macos-15-xlarge": ("macOS", "ARM64", "macos15", None),
+    "ubuntu-20.04": ("Linux", "X64", "ubuntu20", "20.04"),
+    "ubuntu-slim": ("Linux", "X64", "ubuntu24", "24.04"),
+    "windows-2019": ("Windows", "X64", "win19", None),
 }
+# Labels GitHub has retired: still resolved (old workflows and history use them), with a note.
+_RETIRED = frozenset(
+    {"ubuntu-20.04", "windows-2019", "macos-13", "macos-13-large", "macos-13-xlarge"}
+)
 _LATEST = {
     "ubuntu-latest": "ubuntu-24.04",
     "windows-latest": "windows-2025",
     "macos-latest": "macos-15",
+    "macos-latest-large": "macos-15-large",
+    "macos-latest-xlarge": "macos-15-xlarge",
 }
 
 
@@ -137,6 +154,8 @@ def hosted_runner(label: str) -> RunnerEnv:
         label = _LATEST[label]
     if label not in _HOSTED:
         raise ActionError(f"unknown GitHub-hosted runner label {label!r}")
+    if label in _RETIRED:
+        source += " (a retired image: runs today fail to find a runner)"
     os_name, arch, image_os, release = _HOSTED[label]
     if os_name == "Linux":
         home, tool_cache = _LINUX_HOME, "/opt/hostedtoolcache"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from . import semver
-from .model import RunnerEnv
+from .model import ActionError, RunnerEnv
 
 __all__ = [
     "Manifest",
@@ -78,8 +78,15 @@ class Manifest:
 
 
 @functools.lru_cache(maxsize=1)
-def load_manifest() -> Manifest:
-    """The bundled snapshot."""
+def load_manifest(path: str | None = None) -> Manifest:
+    """The bundled snapshot, or a manifest file the user gives.
+
+    ``path`` may be actions/python-versions' own ``versions-manifest.json`` (a list of
+    releases with ``files``) or a file in the bundled compact format; a newer manifest makes
+    ``3.x``-style specs resolve as they do today.
+    """
+    if path is not None:
+        return _load_manifest_file(path)
     raw = resources.files("cachekit").joinpath("data/python-versions.json").read_text("utf-8")
     data = json.loads(raw)
     rels = []
@@ -91,6 +98,42 @@ def load_manifest() -> Manifest:
         rels.append(PythonRelease(version, bool(stable), tuple(mfiles)))
     src = data["source"]
     return Manifest(tuple(rels), data["fetched"], src["commit"], src["commit_date"])
+
+
+def _load_manifest_file(path: str) -> Manifest:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise ActionError(f"{path}: cannot read the Python manifest ({exc})") from None
+    if isinstance(data, dict) and "releases" in data:
+        rels = []
+        for version, stable, files in data["releases"]:
+            mfiles = [
+                ManifestFile(*(f.split(":")[0], f.split(":")[1] or None, f.split(":")[2]))
+                for f in files
+            ]
+            rels.append(PythonRelease(version, bool(stable), tuple(mfiles)))
+        src = data.get("source", {})
+        return Manifest(
+            tuple(rels),
+            data.get("fetched", "?"),
+            src.get("commit", "?"),
+            src.get("commit_date", "?"),
+        )
+    if not isinstance(data, list):
+        raise ActionError(f"{path}: not a python-versions manifest (expected a list)")
+    rels = []
+    for entry in data:
+        if not isinstance(entry, dict) or "version" not in entry:
+            raise ActionError(f"{path}: not a python-versions manifest (entry without version)")
+        files = tuple(
+            ManifestFile(str(f.get("platform")), f.get("platform_version"), str(f.get("arch")))
+            for f in entry.get("files", [])
+            if isinstance(f, dict)
+        )
+        rels.append(PythonRelease(str(entry["version"]), bool(entry.get("stable")), files))
+    return Manifest(tuple(rels), f"file {path}", "?", "?")
 
 
 @dataclass(frozen=True)

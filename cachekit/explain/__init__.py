@@ -41,11 +41,13 @@ def explain(
     ref: str | None = None,
     os: str | None = None,
     arch: str | None = None,
+    python_manifest: str | None = None,
 ) -> ExplainResult:
     """Explain every cache of the repository at ``root`` (its working tree, or ``rev``).
 
     ``event`` and ``ref`` describe the run being modelled (default: a push to the default
-    branch); ``os``/``arch`` say what an unknown or self-hosted ``runs-on`` is.
+    branch); ``os``/``arch`` say what an unknown or self-hosted ``runs-on`` is;
+    ``python_manifest`` replaces the bundled python-versions snapshot.
     """
     if rev is None:
         tree: Tree = WorkTree(root)
@@ -64,6 +66,7 @@ def explain(
             arch=arch,
             workflow=workflow,
             job=job,
+            python_manifest=python_manifest,
         )
         return explain_tree(tree, options)
     finally:

@@ -89,6 +89,7 @@ class Options:
     arch: str | None = None
     workflow: str | None = None
     job: str | None = None
+    python_manifest: str | None = None  # a versions-manifest.json to use instead of ours
 
 
 @dataclass
@@ -121,7 +122,7 @@ class Walker:
         self.options = options
         self.reports: list[CacheReport] = []
         self.problems: list[Finding] = []
-        self.manifest = load_manifest()
+        self.manifest = load_manifest(options.python_manifest)
         self._hash_cache: dict[tuple[tuple[str, ...], str, str], HashCall] = {}
         self._target_os = TargetOS.LINUX  # the OS of the job being walked (path rules)
         self._calls: list[HashCall] = []  # hashFiles calls of the expression being evaluated
@@ -219,6 +220,11 @@ class Walker:
     ) -> None:
         for job in self._ordered(wf):
             if not prefix and self.options.job is not None and job.id != self.options.job:
+                # Walked quietly all the same: the selected job may need its outputs.
+                reports, problems = len(self.reports), len(self.problems)
+                self._job(wf, job, inputs, via, prefix)
+                del self.reports[reports:]
+                del self.problems[problems:]
                 continue
             self._job(wf, job, inputs, via, prefix)
 
@@ -349,6 +355,12 @@ class Walker:
             )
             scope_ctx["runner"] = self._runner_context(runner)
             sources = {"runner.os": runner_source, "runner.arch": runner_source}
+            for dep in job.needs:
+                if dep in wf.jobs:
+                    for out_name in wf.jobs[dep].outputs:
+                        sources[f"needs.{dep}.outputs.{out_name}"] = (
+                            f"output of job {dep} ({wf.jobs[dep].outputs.mark_of(out_name)})"
+                        )
             if isinstance(combo, dict):
                 for key in combo:
                     sources[f"matrix.{key}"] = f"matrix of job {job.id} ({job.strategy.mark})"
