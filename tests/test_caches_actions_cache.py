@@ -157,8 +157,6 @@ def test_flags_and_legacy_releases() -> None:
 
 def test_notes_are_about_the_step_at_hand() -> None:
     """No note about inputs the step does not use, nor restore-only facts on restore+save."""
-    from cachekit.caches import KeyTemplate, actions_cache_spec, hosted_runner
-
     runner = hosted_runner("ubuntu-24.04")
     spec = actions_cache_spec("v4", {"path": "a", "key": KeyTemplate.of("k")}, runner)
     assert not any("save-always" in n or "never saves" in n for n in spec.notes)
