@@ -83,6 +83,8 @@ class GitRepo:
         self._trees: dict[str, list[TreeEntry]] = {}
         self._blob_digests: dict[str, bytes] = {}
         self.stats = GitStats()
+        # Walk results of hashFiles by (pattern set, tree object, states): see hashfiles.
+        self.walk_memo: dict[tuple[object, ...], list[tuple[str, int]]] = {}
 
     # --- plain commands ---------------------------------------------------------------------
 

@@ -231,6 +231,25 @@ class CommitTree:
             raise TreeError("ENOENT", "no such file or directory, realpath", self._abs(rel))
         return self._abs("/".join(found[1]))
 
+    @property
+    def walk_memo(self) -> dict[tuple[object, ...], list[tuple[str, int]]]:
+        """Walk results by tree object, shared by every commit of the repository."""
+        return self.repo.walk_memo
+
+    def dir_id(self, rel: str) -> str | None:
+        """The tree object of directory ``rel`` (None for a submodule or the synthetic .git).
+
+        The root's id is prefixed with a marker: unlike any other directory, the root holds
+        the synthetic ``.git`` entry, so its listing differs from the same tree elsewhere.
+        """
+        found = self._resolve(rel, follow_last=True)
+        if found is None or found[0][0] != DIR or not found[0][1]:
+            return None
+        oid = found[0][1]
+        if oid.startswith(_SYNTHETIC):
+            return None
+        return "root:" + oid if not rel else oid
+
     def read(self, rel: str) -> bytes:
         found = self._resolve(rel, follow_last=True)
         if found is None:

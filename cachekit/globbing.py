@@ -411,6 +411,8 @@ class PatternSet:
     ) -> None:
         self.syntax = syntax or GlobSyntax()
         self.workspace = workspace
+        # Identifies what the states of this set mean (for walk memos shared across calls).
+        self.fingerprint = (patterns_text, workspace, home, self.syntax)
         self.user_patterns: list[Pattern] = []
         for negate, line in split_patterns(patterns_text, self.syntax):
             p = Pattern.parse(line, negate, workspace=workspace, home=home, syntax=self.syntax)

@@ -248,6 +248,8 @@ class _Frame:
     entries: list[tuple[str, int]]
     index: int
     realpath: str
+    memo_key: tuple[object, ...] | None = None
+    first_candidate: int = 0
 
 
 class _Walk:
@@ -266,6 +268,9 @@ class _Walk:
         self.candidates: list[tuple[str, int]] = []
         self.error: TreeError | None = None
         self._base_chain: list[str] = []
+        # Trees that can name their directories (git trees) share a walk memo across calls.
+        memo = getattr(tree, "walk_memo", None)
+        self._memo: dict[tuple[object, ...], list[tuple[str, int]]] | None = memo
 
     def run(self) -> None:
         ws = self.tree.workspace
@@ -332,6 +337,29 @@ class _Walk:
             ),
         )
 
+    def _memo_key(self, rel: str, states: tuple[int, ...]) -> tuple[object, ...] | None:
+        """Key of a directory's walk result, when it depends on nothing else.
+
+        For git trees a directory is a tree object: the same object walked in the same pattern
+        states yields the same candidates, whatever commit it belongs to. Without following
+        links nothing outside the directory is looked at, so across thousands of commits only
+        changed directories are walked again. (Following links makes results depend on the
+        link targets, so that mode is not memoized.)
+        """
+        if self._memo is None or self.follow:
+            return None
+        dir_id = self.tree.dir_id(rel)  # type: ignore[attr-defined]
+        if dir_id is None:
+            return None
+        return (self.ps.fingerprint, dir_id, states)
+
+    def _remember(self, frame: _Frame) -> None:
+        assert self._memo is not None and frame.memo_key is not None
+        cut = len(frame.rel) + 1 if frame.rel else 0
+        self._memo[frame.memo_key] = [
+            (rel[cut:], kind) for rel, kind in self.candidates[frame.first_candidate :]
+        ]
+
     def _matching_files(
         self, states: tuple[int, ...], entries: list[tuple[str, int]]
     ) -> frozenset[str]:
@@ -394,6 +422,8 @@ class _Walk:
             frame = stack[-1]
             if frame.index >= len(frame.entries):
                 stack.pop()
+                if frame.memo_key is not None:
+                    self._remember(frame)
                 continue
             name, kind = frame.entries[frame.index]
             frame.index += 1
@@ -441,6 +471,13 @@ class _Walk:
         if kind == DIR:
             if self.follow and real in chain:
                 return False  # symlink cycle: skipped, not an error
+            memo_key = self._memo_key(rel, states)
+            if memo_key is not None and self._memo is not None:
+                known = self._memo.get(memo_key)
+                if known is not None:
+                    prefix = rel + "/" if rel else ""
+                    self.candidates.extend((prefix + suffix, k) for suffix, k in known)
+                    return False
             entries = self._order(tree.listdir(rel))
             files = self._matching_files(states, entries)
             follow = self.follow
@@ -451,7 +488,7 @@ class _Walk:
                 for e in entries
                 if e[0] in files or not (e[1] == FILE or (e[1] == SYMLINK and not follow))
             ]
-            stack.append(_Frame(rel, states, kept, 0, real))
+            stack.append(_Frame(rel, states, kept, 0, real, memo_key, len(self.candidates)))
             return True
         if kind in (FILE, SYMLINK, OTHER) and match & 2:
             self.candidates.append((rel, kind))

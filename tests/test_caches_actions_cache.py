@@ -160,9 +160,11 @@ def test_notes_are_about_the_step_at_hand() -> None:
     runner = hosted_runner("ubuntu-24.04")
     spec = actions_cache_spec("v4", {"path": "a", "key": KeyTemplate.of("k")}, runner)
     assert not any("save-always" in n or "never saves" in n for n in spec.notes)
-    restore = actions_cache_spec("v4", {"path": "a", "key": KeyTemplate.of("k")}, runner,
-                                 action="actions/cache/restore")
+    restore = actions_cache_spec(
+        "v4", {"path": "a", "key": KeyTemplate.of("k")}, runner, action="actions/cache/restore"
+    )
     assert any("never saves" in n for n in restore.notes)
-    with_flag = actions_cache_spec("v4", {"path": "a", "key": KeyTemplate.of("k"),
-                                          "save-always": "true"}, runner)
+    with_flag = actions_cache_spec(
+        "v4", {"path": "a", "key": KeyTemplate.of("k"), "save-always": "true"}, runner
+    )
     assert any("save-always" in n for n in with_flag.notes)

@@ -176,3 +176,32 @@ def test_git_directory_is_unknowable(repo: Path) -> None:
         assert outcome(tree, ["**/requirements.txt"])[1] == ("requirements.txt",)
     local = hash_files(WorkTree(str(repo)), ["**/config"])
     assert any("actions/checkout" in c for c in local.caveats)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(first=cases(links=False), second=cases(links=False))
+def test_walk_memo_across_commits_changes_nothing(first, second) -> None:
+    """Hashing many commits through one GitRepo (shared walk memo) equals hashing each fresh."""
+    spec_a, args_a = first
+    spec_b, _ = second
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = init(Path(tmp) / "repo")
+        build(repo, spec_a)
+        a = commit_all(repo)
+        for child in repo.iterdir():
+            if child.name != ".git":
+                shutil.rmtree(
+                    child
+                ) if child.is_dir() and not child.is_symlink() else child.unlink()
+        build(repo, spec_b)
+        b = commit_all(repo)
+        args = [*args_a, "!.git"]
+        with GitRepo(str(repo)) as shared:
+            together = [outcome(CommitTree(shared, c), args) for c in (a, b, a, b)]
+        for commit, got in zip((a, b, a, b), together, strict=True):
+            with GitRepo(str(repo)) as fresh:
+                assert outcome(CommitTree(fresh, commit), args) == got

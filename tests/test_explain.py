@@ -317,17 +317,31 @@ def test_cli_eval() -> None:
 
 def test_python_manifest_override(tmp_path: Path) -> None:
     manifest = tmp_path / "versions-manifest.json"
-    files = [{"platform": "linux", "platform_version": "24.04", "arch": "x64",
-              "filename": "x.tar.gz", "download_url": "https://example.invalid/x"}]
-    manifest.write_text(json.dumps([
-        {"version": "3.12.99", "stable": True, "release_url": "", "files": files},
-        {"version": "3.11.98", "stable": True, "release_url": "", "files": files},
-    ]))
+    files = [
+        {
+            "platform": "linux",
+            "platform_version": "24.04",
+            "arch": "x64",
+            "filename": "x.tar.gz",
+            "download_url": "https://example.invalid/x",
+        }
+    ]
+    manifest.write_text(
+        json.dumps(
+            [
+                {"version": "3.12.99", "stable": True, "release_url": "", "files": files},
+                {"version": "3.11.98", "stable": True, "release_url": "", "files": files},
+            ]
+        )
+    )
     result = explain(str(EXAMPLE), python_manifest=str(manifest))
     assert [c.paths for c in result.caches] == [
-        ("/opt/hostedtoolcache/Python/3.11.98/x64",), ("/opt/hostedtoolcache/Python/3.12.99/x64",)]
-    bad = CliRunner().invoke(main, ["explain", str(EXAMPLE), "--python-manifest", str(EXAMPLE /
-                                                                                    "setup.py")])
+        ("/opt/hostedtoolcache/Python/3.11.98/x64",),
+        ("/opt/hostedtoolcache/Python/3.12.99/x64",),
+    ]
+    bad = CliRunner().invoke(
+        main, ["explain", str(EXAMPLE), "--python-manifest", str(EXAMPLE / "setup.py")]
+    )
     assert bad.exit_code == 1 and "cannot read the Python manifest" in bad.stderr
 
 
