@@ -110,7 +110,8 @@ def evaluate_expression(
     contexts not supplied are unknown. ``hash_files`` computes ``hashFiles(...)`` from its
     arguments (without it the call is unknown). Raises
     :class:`~cachekit.expressions.ExpressionError` (a :class:`~cachekit.errors.CachekitError`)
-    when GitHub would reject the expression or fail evaluating it.
+    when GitHub would reject the expression or fail evaluating it; errors raised by
+    ``hash_files`` (e.g. :class:`~cachekit.errors.HashFilesError`) pass through unchanged.
     """
     ctx = EvaluationContext(contexts=context or {}, hash_files=hash_files, job_status=job_status)
     if TEMPLATE_MARK in text:

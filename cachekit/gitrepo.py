@@ -106,6 +106,10 @@ class GitRepo:
             return None
         return proc.stdout.decode("utf-8", "surrogateescape")
 
+    def run_git(self, *args: str) -> str | None:
+        """Run a read-only git command; its stdout, or None when git fails."""
+        return self._run(*args, check=False)
+
     def resolve_commit(self, rev: str) -> str:
         """The full commit id ``rev`` names; a clear error if it names none."""
         if rev.startswith("-"):

@@ -89,6 +89,7 @@ class CommitTree:
         self.workspace = workspace or repo.toplevel
         self._listings: dict[str, Listing] = {}
         self._children: dict[str, dict[str, _Node]] = {}
+        self._resolved: dict[tuple[str, bool], tuple[_Node, list[str]] | None] = {}
         for ident, children in _synthetic_git().items():
             self._children[ident] = children
             self._listings[ident] = sorted((n, k) for n, (k, _) in children.items())
@@ -146,8 +147,17 @@ class CommitTree:
     def _resolve(self, rel: str, *, follow_last: bool) -> tuple[_Node, list[str]] | None:
         """Walk ``rel`` from the root as the kernel would; None on ENOENT.
 
-        Returns the node and its canonical component list (for realpath).
+        Returns the node and its canonical component list (for realpath). Answers are kept
+        per tree: the walk, the hashing loop and ``dir_id`` ask about the same paths.
         """
+        key = (rel, follow_last)
+        if key in self._resolved:
+            return self._resolved[key]
+        found = self._resolve_uncached(rel, follow_last=follow_last)
+        self._resolved[key] = found
+        return found
+
+    def _resolve_uncached(self, rel: str, *, follow_last: bool) -> tuple[_Node, list[str]] | None:
         pending = [p for p in rel.split("/") if p] if rel else []
         pending.reverse()
         stack: list[tuple[str, _Node]] = []  # (name, node) from the root down

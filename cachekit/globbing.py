@@ -288,20 +288,14 @@ class Pattern:
 
     # --- matching ---------------------------------------------------------------------------
 
-    @property
-    def _length(self) -> int:
-        return len(self.matchers)
-
-    @property
-    def _final_bit(self) -> int:
-        return 1 << (self._length + 1)
-
-    @property
-    def _accept_bits(self) -> int:
+    def __post_init__(self) -> None:
+        # Constants of the NFA, read on every step of a walk.
+        self._length = len(self.matchers)
+        self._final_bit = 1 << (self._length + 1)
         bits = (1 << self._length) | self._final_bit
         if self._appends_separator and self.matchers[-1] is GLOBSTAR:
             bits |= 1 << (self._length - 1)
-        return bits
+        self._accept_bits = bits
 
     @property
     def _appends_separator(self) -> bool:

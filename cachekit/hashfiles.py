@@ -250,6 +250,7 @@ class _Frame:
     realpath: str
     memo_key: tuple[object, ...] | None = None
     first_candidate: int = 0
+    has_link: bool = False  # a symlink at or below this directory (follow mode can't memo)
 
 
 class _Walk:
@@ -343,15 +344,15 @@ class _Walk:
         For git trees a directory is a tree object: the same object walked in the same pattern
         states yields the same candidates, whatever commit it belongs to. Without following
         links nothing outside the directory is looked at, so across thousands of commits only
-        changed directories are walked again. (Following links makes results depend on the
-        link targets, so that mode is not memoized.)
+        changed directories are walked again. (Following links makes a result depend on the
+        link targets, so in that mode only subtrees without links are remembered.)
         """
-        if self._memo is None or self.follow:
+        if self._memo is None:
             return None
         dir_id = self.tree.dir_id(rel)  # type: ignore[attr-defined]
         if dir_id is None:
             return None
-        return (self.ps.fingerprint, dir_id, states)
+        return (self.ps.fingerprint, self.follow, dir_id, states)
 
     def _remember(self, frame: _Frame) -> None:
         assert self._memo is not None and frame.memo_key is not None
@@ -422,11 +423,15 @@ class _Walk:
             frame = stack[-1]
             if frame.index >= len(frame.entries):
                 stack.pop()
-                if frame.memo_key is not None:
+                if frame.has_link and stack:
+                    stack[-1].has_link = True
+                if frame.memo_key is not None and not (self.follow and frame.has_link):
                     self._remember(frame)
                 continue
             name, kind = frame.entries[frame.index]
             frame.index += 1
+            if kind == SYMLINK:
+                frame.has_link = True
             child = frame.rel + "/" + name if frame.rel else name
             if kind == FILE or (kind == SYMLINK and not self.follow):
                 self.candidates.append((child, kind))  # only matching files are listed

@@ -366,6 +366,11 @@ def _parse(
     """
     if py_classes is None:
         py_classes = []
+    if sub and pattern in ("", "**"):
+        # minimatch returns '' or GLOBSTAR here before building its [re, hasMagic] pair, so
+        # the caller's sp[0] is undefined and the regex gets the text "undefined" (a bug the
+        # runner ships: '*[' matches names ending in '[undefined').
+        return "undefined", False
 
     def py_class_token(body: str) -> str:
         py_classes.append("[" + body + "]")

@@ -8,6 +8,7 @@ and the other files are still read: one broken workflow must not hide the rest.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import posixpath
 from collections.abc import Mapping
@@ -251,6 +252,28 @@ def load_workflow(text: str | bytes, path: str) -> Workflow:
     )
 
 
+_PARSED: dict[tuple[str, bytes], Workflow | WorkflowSyntaxError] = {}
+_PARSED_LIMIT = 4096
+
+
+def _parse_cached(data: bytes, path: str) -> Workflow:
+    """Parse once per (path, content): a history of thousands of commits mostly repeats the
+    same workflow files. Parsed workflows are never mutated, so sharing them is safe."""
+    key = (path, hashlib.sha1(data, usedforsecurity=False).digest())
+    hit = _PARSED.get(key)
+    if hit is None:
+        try:
+            hit = load_workflow(data, path)
+        except WorkflowSyntaxError as exc:
+            hit = exc
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = hit
+    if isinstance(hit, WorkflowSyntaxError):
+        raise hit
+    return hit
+
+
 def load_workflows(
     tree: Tree, *, only: str | None = None
 ) -> tuple[list[Workflow], list[WorkflowProblem]]:
@@ -268,7 +291,7 @@ def load_workflows(
         if only is not None and only not in (name, path, name.rsplit(".", 1)[0]):
             continue
         try:
-            workflows.append(load_workflow(tree.read(path), path))
+            workflows.append(_parse_cached(tree.read(path), path))
         except WorkflowSyntaxError as exc:
             problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1]))
         except TreeError as exc:

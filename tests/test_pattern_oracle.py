@@ -103,6 +103,8 @@ EXAMPLES = [
     ("(x)", ["/tmp/(x)"]),
     ("+(x)", ["/tmp/+(x)"]),
     ("a/\\*/b", ["/tmp/a/*/b", "/tmp/a/x/b"]),
+    ("*[", ["/tmp/[", "/tmp/x[undefined"]),
+    ("a[**", ["/tmp/a[**", "/tmp/a[undefined"]),
 ]
 
 

@@ -87,6 +87,11 @@ def load_manifest(path: str | None = None) -> Manifest:
     """
     if path is not None:
         return _load_manifest_file(path)
+    return _bundled_manifest()
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_manifest() -> Manifest:
     raw = resources.files("cachekit").joinpath("data/python-versions.json").read_text("utf-8")
     data = json.loads(raw)
     rels = []

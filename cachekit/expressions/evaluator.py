@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import CachekitError
+from .coerce import compare, number_of, truthiness
 from .errors import ExpressionEvaluationError
 from .functions import Environment, HashFilesCallback, Site, call_function, decide_equal
 from .parser import (
@@ -43,13 +44,10 @@ from .values import (
     FilteredArray,
     ObjectView,
     Unknown,
-    compare,
     concrete,
     is_opaque,
     kind_of,
-    number_of,
     to_string,
-    truthiness,
 )
 
 __all__ = ["EvaluationContext", "evaluate", "evaluate_node"]
@@ -101,7 +99,7 @@ class _Evaluator:
         if isinstance(node, Constant):
             return node.value
         if isinstance(node, ContextRef):
-            found = self.view.get(self.context.contexts, node.name)  # type: ignore[arg-type]
+            found = self.view.get(self.context.contexts, node.name)
             if found is MISSING:
                 return Unknown(node.name, "context not supplied")
             return found
@@ -189,7 +187,8 @@ class _Evaluator:
         if kind not in (ARRAY, OBJECT):
             return FilteredArray() if star else None
         if not star and is_opaque(key):
-            empty = not (self.view.entries(target) if kind == OBJECT else target)  # type: ignore[arg-type]
+            assert isinstance(target, (Mapping, list, tuple))
+            empty = not (self.view.entries(target) if isinstance(target, Mapping) else target)
             return None if empty else self.site(node).unknown(key)
         text, number = _key_forms(key)
         if isinstance(target, FilteredArray):

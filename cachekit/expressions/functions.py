@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .coerce import equals, upper_special
 from .errors import ExpressionEvaluationError
 from .jsjson import from_json, to_json
 from .values import (
@@ -27,7 +28,6 @@ from .values import (
     Symbolic,
     Unknown,
     concrete,
-    equals,
     has_secret,
     is_known,
     is_opaque,
@@ -37,7 +37,6 @@ from .values import (
     string_parts,
     to_string,
     unknown_leaves,
-    upper_special,
 )
 
 __all__ = ["HashFilesCallback", "Site", "call_function", "decide_equal", "parse_format"]

@@ -13,6 +13,7 @@ deep but otherwise valid expressions into errors.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -324,4 +325,12 @@ def parse_expression(
     Raises :class:`ExpressionSyntaxError`.
     """
     names = frozenset(name.lower() for name in contexts)
+    return _parse_cached(text, names, base_depth)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str, names: frozenset[str], base_depth: int) -> Node:
+    # Nodes are frozen, so one parse serves every evaluation of the same text: a history
+    # of thousands of commits evaluates the same few key templates over and over.
+    # (Syntax errors are not cached: lru_cache does not keep exceptions.)
     return _Parser(text, names, base_depth).parse()

@@ -19,44 +19,39 @@ cachekit evaluates offline, so three more kinds of value exist:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any
 
-from .jsnumber import int_to_float, number_to_string, to_number
+from .jsnumber import int_to_float, number_to_string
 
 __all__ = [
     "ARRAY",
     "BOOLEAN",
+    "MISSING",
     "NULL",
     "NUMBER",
     "OBJECT",
     "PRIMITIVES",
     "STRING",
     "UNKNOWN",
+    "AnyMapping",
     "FilteredArray",
     "ObjectView",
     "Part",
     "Secret",
     "Symbolic",
     "Unknown",
-    "compare",
     "concrete",
-    "equals",
-    "falsy",
     "has_secret",
     "is_known",
     "is_opaque",
     "is_sensitive",
     "kind_of",
     "make_string",
-    "number_of",
     "string_parts",
     "to_string",
-    "truthiness",
     "unknown_leaves",
-    "upper_special",
 ]
 
 NULL, BOOLEAN, NUMBER, STRING, ARRAY, OBJECT, UNKNOWN = (
@@ -69,9 +64,10 @@ NULL, BOOLEAN, NUMBER, STRING, ARRAY, OBJECT, UNKNOWN = (
     "unknown",
 )
 PRIMITIVES = frozenset({NULL, BOOLEAN, NUMBER, STRING})
+AnyMapping = Mapping[Any, object]
+"""An object value: any mapping (keys are read as strings)."""
 OPEN_MARK, CLOSE_MARK = "\u2039", "\u203a"
 """Single angle quotation marks around an unknown's name when rendered."""
-DOTLESS_I = "\u0131"
 
 
 @dataclass(frozen=True)
@@ -117,7 +113,7 @@ class Secret:
         return Unknown(self.name, "secret value not supplied")
 
 
-Part = Union[str, Unknown, Secret]  # noqa: UP007 (a runtime alias; 3.10 has no |)
+Part = str | Unknown | Secret
 
 
 @dataclass(frozen=True)
@@ -311,125 +307,6 @@ def string_parts(value: object) -> tuple[Part, ...]:
     return (to_string(value),)
 
 
-def number_of(value: object) -> float:
-    """The package's ``number()``: null 0, booleans 1/0, strings by JS ``Number()``,
-    containers NaN. ``value`` must be known."""
-    value = concrete(value)
-    if value is None:
-        return 0.0
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, float):
-        return value
-    if isinstance(value, str):
-        return to_number(value)
-    return math.nan
-
-
-def falsy(value: object) -> bool:
-    """GitHub's falsiness of a known value: null, false, 0, NaN and ``''``."""
-    value = concrete(value)
-    if value is None:
-        return True
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, float):
-        return value == 0 or math.isnan(value)
-    if isinstance(value, str):
-        return not value
-    return False
-
-
-def truthiness(value: object) -> bool | None:
-    """Truthiness, or ``None`` when it cannot be known."""
-    if isinstance(value, Unknown):
-        return None
-    if isinstance(value, Secret):
-        return None if value.value is None else bool(value.value)
-    if isinstance(value, Symbolic) and not value.is_known:
-        # Literal parts are never empty, so one of them makes the string non-empty.
-        if any(isinstance(p, str) or (isinstance(p, Secret) and p.value) for p in value.parts):
-            return True
-        return None
-    return not falsy(value)
-
-
-def upper_special(text: str) -> str:
-    """Upper-case as GitHub compares strings: everything but the dotless i (U+0131)."""
-    return DOTLESS_I.join(piece.upper() for piece in text.split(DOTLESS_I))
-
-
-def _utf16(text: str) -> bytes:
-    # JS orders strings by UTF-16 code units, which big-endian bytes preserve.
-    return text.encode("utf-16-be", "surrogatepass")
-
-
-def _coerce(left: object, right: object) -> tuple[object, object]:
-    """The package's coerceTypes: JS abstract equality, minus object-to-primitive."""
-    lk, rk = kind_of(left), kind_of(right)
-    if lk == rk:
-        return left, right
-    if lk == NUMBER and rk == STRING:
-        return left, number_of(right)
-    if lk == STRING and rk == NUMBER:
-        return number_of(left), right
-    if lk in (NULL, BOOLEAN):
-        return _coerce(number_of(left), right)
-    if rk in (NULL, BOOLEAN):
-        return _coerce(left, number_of(right))
-    return left, right
-
-
-def equals(left: object, right: object) -> bool:
-    """``==`` on known values: loose, case-insensitive for strings, by reference for
-    containers, NaN equal to nothing."""
-    left, right = _coerce(concrete(left), concrete(right))
-    kind = kind_of(left)
-    if kind != kind_of(right):
-        return False
-    if kind == NULL:
-        return True
-    if kind in (NUMBER, BOOLEAN):
-        return left == right  # NaN != NaN already
-    if kind == STRING:
-        assert isinstance(left, str) and isinstance(right, str)
-        return upper_special(left) == upper_special(right)
-    return left is right
-
-
-def _greater(left: object, right: object) -> bool:
-    left, right = _coerce(concrete(left), concrete(right))
-    kind = kind_of(left)
-    if kind != kind_of(right):
-        return False
-    if kind == NUMBER:
-        assert isinstance(left, float) and isinstance(right, float)
-        return left > right
-    if kind == STRING:
-        assert isinstance(left, str) and isinstance(right, str)
-        return _utf16(upper_special(left)) > _utf16(upper_special(right))
-    if kind == BOOLEAN:
-        return bool(left) and not right
-    return False
-
-
-def compare(op: str, left: object, right: object) -> bool:
-    """A comparison operator on known values. ``<=`` is ``==`` or ``<``, as on GitHub."""
-    if op == "==":
-        return equals(left, right)
-    if op == "!=":
-        return not equals(left, right)
-    if op == ">":
-        return _greater(left, right)
-    if op == "<":
-        return _greater(right, left)
-    if op == ">=":
-        return equals(left, right) or _greater(left, right)
-    if op == "<=":
-        return equals(left, right) or _greater(right, left)
-    raise ValueError(f"not a comparison operator: {op}")
-
-
 # -- objects -------------------------------------------------------------------------
 
 MISSING = object()
@@ -446,13 +323,9 @@ class ObjectView:
     """
 
     def __init__(self) -> None:
-        self._cache: dict[
-            int, tuple[Mapping[object, object], dict[str, object], list[tuple[str, object]]]
-        ] = {}
+        self._cache: dict[int, tuple[AnyMapping, dict[str, object], list[tuple[str, object]]]] = {}
 
-    def _index(
-        self, obj: Mapping[object, object]
-    ) -> tuple[dict[str, object], list[tuple[str, object]]]:
+    def _index(self, obj: AnyMapping) -> tuple[dict[str, object], list[tuple[str, object]]]:
         hit = self._cache.get(id(obj))
         if hit is not None and hit[0] is obj:
             return hit[1], hit[2]
@@ -467,10 +340,10 @@ class ObjectView:
         self._cache[id(obj)] = (obj, lookup, entries)
         return lookup, entries
 
-    def get(self, obj: Mapping[object, object], key: str) -> object:
+    def get(self, obj: AnyMapping, key: str) -> object:
         """The value for ``key`` (any case), or :data:`MISSING`."""
         return self._index(obj)[0].get(key.lower(), MISSING)
 
-    def entries(self, obj: Mapping[object, object]) -> list[tuple[str, object]]:
+    def entries(self, obj: AnyMapping) -> list[tuple[str, object]]:
         """The effective ``(key, value)`` pairs in order, later case-duplicates dropped."""
         return self._index(obj)[1]

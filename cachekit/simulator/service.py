@@ -38,7 +38,10 @@ def fold_key(key: str) -> str:
 @dataclass(frozen=True)
 class CacheEntry:
     """One stored cache entry. ``key`` keeps the case it was saved with; ``seq`` is the
-    creation order (it breaks ties between entries created in the same second)."""
+    creation order (it breaks ties between entries created in the same second). ``run_index``
+    and ``job`` say which run (the caller's numbering) and job saved it; ``run_serial`` is the
+    service's own numbering of runs (:meth:`CacheService.begin_run`), which tells concurrent
+    jobs' saves apart from earlier runs' whatever numbering the caller uses."""
 
     scope: str
     key: str
@@ -50,6 +53,7 @@ class CacheEntry:
     run_index: int | None = None
     job: str = ""
     label: str = ""
+    run_serial: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class CacheService:
         self._now: datetime | None = None
         self._seq = itertools.count()
         self._clock = itertools.count()
+        self._runs = itertools.count()
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -150,6 +155,10 @@ class CacheService:
         self._touched[ident] = next(self._clock)
         self._schedule_eviction(self._now or accessed)
         return entry
+
+    def begin_run(self) -> int:
+        """A fresh serial for the run about to execute (:attr:`CacheEntry.run_serial`)."""
+        return next(self._runs)
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -282,6 +291,7 @@ class CacheService:
         run_index: int | None = None,
         job: str = "",
         label: str = "",
+        run_serial: int | None = None,
     ) -> tuple[typing.Literal["saved", "exists", "read-only"], CacheEntry | None]:
         """Reserve and store an entry now: ``("saved", entry)``, ``("exists", existing)`` when
         (scope, key, version) is taken (entries are immutable; the first saver wins), or
@@ -312,6 +322,7 @@ class CacheService:
             run_index=run_index,
             job=job,
             label=label,
+            run_serial=run_serial,
         )
         self._entries[ident] = entry
         self._touched[ident] = next(self._clock)

@@ -131,8 +131,12 @@ def simulate(runs: Iterable[Run], service: CacheService | None = None) -> Simula
 
 
 def run_once(service: CacheService, run: Run, run_index: int = 0) -> tuple[CacheOutcome, ...]:
-    """Execute one run against ``service`` (advancing its clock to ``run.time``)."""
+    """Execute one run against ``service`` (advancing its clock to ``run.time``).
+
+    ``run_index`` only labels the entries and events the run causes, for reports.
+    """
     service.advance(run.time)
+    serial = service.begin_run()
     jobs: dict[str, list[int]] = {}
     for i, req in enumerate(run.requests):
         jobs.setdefault(req.job, []).append(i)
@@ -143,7 +147,7 @@ def run_once(service: CacheService, run: Run, run_index: int = 0) -> tuple[Cache
         posts[job], failed[job] = [], False
 
         def visible(e: CacheEntry, job: str = job) -> bool:
-            return e.run_index != run_index or e.job == job
+            return e.run_serial != serial or e.job == job
 
         for i in indices:
             req = run.requests[i]
@@ -159,7 +163,9 @@ def run_once(service: CacheService, run: Run, run_index: int = 0) -> tuple[Cache
                     causes=(Cause("not-run", f"step did not run: {why}"),),
                 )
             elif req.kind is CacheStepKind.SAVE_ONLY:
-                result, scope, why = _save(service, run, run_index, req, None, failed[job])
+                result, scope, why = _save(
+                    service, run, (run_index, serial), req, None, failed[job]
+                )
                 outcomes[i] = CacheOutcome(
                     req, "n/a", save_result=result, save_scope=scope, save_explanation=why
                 )
@@ -173,7 +179,7 @@ def run_once(service: CacheService, run: Run, run_index: int = 0) -> tuple[Cache
     for job in jobs:
         for i, match in reversed(posts[job]):
             req = run.requests[i]
-            result, scope, why = _save(service, run, run_index, req, match, failed[job])
+            result, scope, why = _save(service, run, (run_index, serial), req, match, failed[job])
             done = outcomes[i]
             assert done is not None
             outcomes[i] = replace(done, save_result=result, save_scope=scope, save_explanation=why)
@@ -215,7 +221,7 @@ def _restore(
 def _save(
     service: CacheService,
     run: Run,
-    run_index: int,
+    ids: tuple[int, int],
     req: CacheRequest,
     match: Match | None,
     step_failed: bool,
@@ -260,9 +266,10 @@ def _save(
         req.version,
         size,
         read_only=block == "skipped-read-only",
-        run_index=run_index,
+        run_index=ids[0],
         job=req.job,
         label=req.label,
+        run_serial=ids[1],
     )
     if result == "read-only":
         return (
