@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,13 +17,22 @@ from typing import ParamSpec, TypeVar
 import click
 
 from . import __version__
+from .audit import audit
 from .errors import CachekitError, UsageError
 from .evaluate import evaluate_expression
 from .explain import Options, compare, explain
 from .gitrepo import GitRepo
 from .gittree import CommitTree
 from .hashfiles import Flavor, TargetOS, hash_files
-from .render import render_comparison, render_eval, render_explain
+from .predict import PredictOptions, predict
+from .render import (
+    render_audit,
+    render_comparison,
+    render_eval,
+    render_explain,
+    render_predict,
+)
+from .report.html import render_predict_html
 from .trees import Tree, WorkTree
 
 P = ParamSpec("P")
@@ -237,6 +247,163 @@ def explain_command(
         python_manifest=python_manifest,
     )
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_explain(result))
+
+
+def _size(text: str) -> int:
+    """Parse sizes like 100M, 2G, 512MiB, 1048576."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise click.BadParameter(f"not a size: {text!r} (e.g. 100M, 10G)")
+    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}[m.group(2).lower()]
+    return int(float(m.group(1)) * scale)
+
+
+@main.command("predict")
+@click.argument("repo", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option("--range", "range_", default=None, metavar="A..B", help="Only these commits.")
+@click.option("--since", default=None, metavar="DATE", help="Only commits since DATE.")
+@click.option(
+    "--max-commits",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most the newest N commits of the default branch.",
+)
+@click.option(
+    "--rev", default=None, metavar="REV", help="History ending here (default: the default branch)."
+)
+@click.option(
+    "--event",
+    type=click.Choice(["push", "pull_request"]),
+    default="push",
+    show_default=True,
+    help="pull_request also replays merged branches as PR runs.",
+)
+@click.option("--workflow", "-w", default=None, help="Only this workflow.")
+@click.option("--job", "-j", default=None, help="Only this job id.")
+@click.option(
+    "--os",
+    "os_name",
+    type=click.Choice(["linux", "macos", "windows"]),
+    default=None,
+    help="What an unknown or self-hosted runs-on is.",
+)
+@click.option(
+    "--entry-size",
+    default="100M",
+    show_default=True,
+    help="Estimated size of one cache entry (sizes are unknowable offline; drives eviction).",
+)
+@click.option(
+    "--limit", "limit", default="10G", show_default=True, help="The repository's cache size limit."
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (stable shape).")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write a self-contained HTML report here.",
+)
+@_reports_errors
+def predict_command(
+    repo: str,
+    range_: str | None,
+    since: str | None,
+    max_commits: int,
+    rev: str | None,
+    event: str,
+    workflow: str | None,
+    job: str | None,
+    os_name: str | None,
+    entry_size: str,
+    limit: str,
+    as_json: bool,
+    html_file: str | None,
+) -> None:
+    """Predict cache hits and misses over REPO's git history.
+
+    Every commit's cache keys are computed without checking it out, then the runs are fed in
+    time order through a model of GitHub's cache service (lookup order, restore keys, scopes,
+    versions, immutability, 7-day expiry, size-limited eviction).
+    """
+    options = PredictOptions(
+        rev=rev,
+        range=range_,
+        since=since,
+        max_commits=max_commits,
+        event="push",
+        pull_requests=event == "pull_request",
+        entry_size=_size(entry_size),
+        limit_bytes=_size(limit),
+        workflow=workflow,
+        job=job,
+        os=os_name,
+    )
+    show = not as_json and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show and (done == total or done % 25 == 0):
+            click.echo(f"\r  {done}/{total} commits", err=True, nl=done == total)
+
+    result = predict(repo, options, progress=progress)
+    if html_file is not None:
+        with open(html_file, "w", encoding="utf-8") as fh:
+            fh.write(render_predict_html(result, title=f"cachekit predict: {repo}"))
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_predict(result))
+
+
+@main.command("audit")
+@click.argument("repo", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "--logs",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="A run-log zip, folder or .txt (gh run view --log); repeatable.",
+)
+@click.option(
+    "--caches",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="gh cache list --json key,id,ref,sizeInBytes,createdAt,lastAccessedAt,"
+    "version output (or the REST listing).",
+)
+@click.option("--max-commits", default=1000, show_default=True, type=click.IntRange(min=1))
+@click.option("--since", default=None, metavar="DATE")
+@click.option("--no-history", is_flag=True, help="Only the logs: do not replay the history.")
+@click.option("--entry-size", default="100M", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write the history's HTML report here.",
+)
+@_reports_errors
+def audit_command(
+    repo: str,
+    logs: tuple[str, ...],
+    caches: str | None,
+    max_commits: int,
+    since: str | None,
+    no_history: bool,
+    entry_size: str,
+    as_json: bool,
+    html_file: str | None,
+) -> None:
+    """Why did CI get slow? Key-breaking commits, and what the run logs show.
+
+    Without --logs, the history alone: which commits changed which keys, evictions and
+    expiry. With run logs (and gh cache list output), also job and restore durations, what a
+    miss costs, and where the logs disagree with the prediction, and why.
+    """
+    options = PredictOptions(max_commits=max_commits, since=since, entry_size=_size(entry_size))
+    result = audit(repo, logs=logs, caches=caches, options=options, history=not no_history)
+    if html_file is not None and result.prediction is not None:
+        with open(html_file, "w", encoding="utf-8") as fh:
+            fh.write(render_predict_html(result.prediction, title=f"cachekit audit: {repo}"))
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_audit(result))
 
 
 @main.command("eval")

@@ -85,6 +85,9 @@ class GitRepo:
         self.stats = GitStats()
         # Walk results of hashFiles by (pattern set, tree object, states): see hashfiles.
         self.walk_memo: dict[tuple[object, ...], list[tuple[str, int]]] = {}
+        # Parsed directory listings by tree object, for every CommitTree of this repository.
+        self.tree_listings: dict[str, list[tuple[str, int]]] = {}
+        self.tree_children: dict[str, dict[str, tuple[int, str]]] = {}
 
     # --- plain commands ---------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ a guess.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -84,21 +85,28 @@ class CommitTree:
 
     def __init__(self, repo: GitRepo, rev: str, *, workspace: str | None = None) -> None:
         self.repo = repo
-        self.commit = repo.resolve_commit(rev)
+        # A full object id needs no `git rev-parse` process (a history names thousands).
+        self.commit = rev if re.fullmatch(r"[0-9a-f]{40}", rev) else repo.resolve_commit(rev)
         self.root_oid = repo.root_tree(self.commit)
         self.workspace = workspace or repo.toplevel
-        self._listings: dict[str, Listing] = {}
-        self._children: dict[str, dict[str, _Node]] = {}
+        # Listings are shared by every commit of the repository: a tree object is the same
+        # directory wherever it appears (the root differs: it holds the synthetic .git).
+        self._listings: dict[str, Listing] = repo.tree_listings
+        self._children: dict[str, dict[str, _Node]] = repo.tree_children
         self._resolved: dict[tuple[str, bool], tuple[_Node, list[str]] | None] = {}
-        for ident, children in _synthetic_git().items():
-            self._children[ident] = children
-            self._listings[ident] = sorted((n, k) for n, (k, _) in children.items())
+        if _SYNTHETIC + ".git" not in self._children:
+            for ident, children in _synthetic_git().items():
+                self._children[ident] = children
+                self._listings[ident] = sorted((n, k) for n, (k, _) in children.items())
 
     # --- object access ----------------------------------------------------------------------
 
+    def _cache_id(self, tree_oid: str) -> str:
+        return "root:" + tree_oid if tree_oid == self.root_oid else tree_oid
+
     def _dir_children(self, tree_oid: str) -> dict[str, _Node]:
         """Children of a tree by node-visible name (UTF-8 decoded with replacement)."""
-        cached = self._children.get(tree_oid)
+        cached = self._children.get(self._cache_id(tree_oid))
         if cached is not None:
             return cached
         children: dict[str, _Node] = {}
@@ -133,8 +141,8 @@ class CommitTree:
             listing.sort()
         else:
             listing.sort(key=lambda e: e[0].encode("utf-8"))
-        self._children[tree_oid] = children
-        self._listings[tree_oid] = listing
+        self._children[self._cache_id(tree_oid)] = children
+        self._listings[self._cache_id(tree_oid)] = listing
         return children
 
     def _link_target(self, oid: str) -> str:
@@ -233,7 +241,7 @@ class CommitTree:
         if not oid:
             return []
         self._dir_children(oid)
-        return self._listings[oid]
+        return self._listings[self._cache_id(oid) if not oid.startswith(_SYNTHETIC) else oid]
 
     def realpath(self, rel: str) -> str:
         found = self._resolve(rel, follow_last=True)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .audit import AuditResult
 from .evaluate import EvalResult
 from .explain import CacheReport, Comparison, ExplainResult, Finding
+from .predict import PredictResult
 
-__all__ = ["render_comparison", "render_eval", "render_explain", "render_finding"]
+__all__ = [
+    "render_audit",
+    "render_comparison",
+    "render_eval",
+    "render_explain",
+    "render_finding",
+    "render_predict",
+]
 
 _SEVERITY = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -117,3 +126,106 @@ def render_eval(result: EvalResult) -> str:
             why = f"{u.name}: {u.reason}" + (f" ({u.origin})" if u.origin else "")
             out.append(f"  unknown {why}")
     return "\n".join(out)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def render_predict(result: PredictResult, *, misses: int = 25) -> str:
+    s = result.summary
+    lines = []
+    if not result.runs:
+        return "no runs: the history is empty or has no workflows with caches"
+    first, last = result.runs[0], result.runs[-1]
+    lines.append(
+        f"predicted {s['runs']} runs, {first.time[:10]} .. {last.time[:10]} "
+        f"({s['requests']} cache uses)"
+    )
+    lines.append(
+        f"  hit rate {_pct(s['hit_rate'])} (exact), warm rate {_pct(s['warm_rate'])} "
+        f"(exact or restore key); hit {s['hit']}, restore {s['restore']}, miss {s['miss']}, "
+        f"unknown {s['unknown']}; evictions {s['evictions']}, expirations {s['expirations']}"
+    )
+    lines.append(
+        f"  entry sizes estimated at {s['entry_size_mib']} MiB, limit "
+        f"{s['limit_gib']} GiB (--entry-size, --limit)"
+    )
+    lines.append("")
+    lines.append("per cache:")
+    for name, c in sorted(s["per_cache"].items()):
+        lines.append(
+            f"  {name:<60} hit {c['hit']:>4}  restore {c['restore']:>4}  miss {c['miss']:>4}"
+            f"  unknown {c['unknown']:>4}  hit rate {_pct(c['hit_rate'])}"
+        )
+    shown = [
+        (run, c) for run in result.runs for c in run.caches if c.outcome in ("miss", "restore")
+    ]
+    if shown:
+        lines.append("")
+        lines.append(
+            f"misses and partial restores (newest {min(misses, len(shown))} of {len(shown)}):"
+        )
+        for run, c in shown[-misses:]:
+            lines.append(
+                f"  {run.commit[:10]} {run.time[:10]} {run.ref.split('/', 2)[-1]:<14} "
+                f"{c.workflow}:{c.line} {c.job}  {c.outcome}: {c.cause}"
+            )
+    for p in result.problems[:10]:
+        lines.append(f"note: {p}")
+    return "\n".join(lines)
+
+
+def render_audit(result: AuditResult) -> str:
+    lines: list[str] = []
+    p = result.prediction
+    if p is not None:
+        s = p.summary
+        lines.append(
+            f"history: {s['runs']} runs, hit rate {_pct(s['hit_rate'])}, warm rate "
+            f"{_pct(s['warm_rate'])}; {s['miss']} misses, {s['evictions']} evictions, "
+            f"{s['expirations']} expirations"
+        )
+    if result.breakers:
+        lines.append("")
+        lines.append("commits that broke cache keys (most misses first):")
+        for b in result.breakers:
+            lines.append(
+                f"  {b.commit[:10]} {b.time[:10]} {b.subject[:50]!r}: changed {b.caches} "
+                f"key(s): {b.misses} miss(es), {b.restores} partial restore(s)"
+            )
+            for item in b.inputs[:4]:
+                lines.append(f"      {item}")
+    if result.jobs:
+        lines.append("")
+        lines.append("jobs in the logs (median durations):")
+        for j in result.jobs:
+            cost = j.miss_cost_seconds
+            hit_s = "-" if j.median_hit_seconds is None else f"{j.median_hit_seconds}s"
+            miss_s = "-" if j.median_miss_seconds is None else f"{j.median_miss_seconds}s"
+            lines.append(
+                f"  {j.job:<40} runs {j.runs:>3}  hit {j.hit_runs:>3} ({hit_s})"
+                f"  miss {j.miss_runs:>3} ({miss_s})"
+                + (f"  a miss costs ~{cost}s" if cost is not None else "")
+                + (f"  restore ~{j.median_restore_seconds}s" if j.median_restore_seconds else "")
+            )
+            for key in j.missed_keys[:3]:
+                lines.append(f"      missed {key}")
+    if result.disagreements:
+        lines.append("")
+        lines.append("where the logs disagree with the prediction:")
+        for d in result.disagreements:
+            lines.append(
+                f"  {d.source}: {d.job}: observed {d.observed}, predicted "
+                f"{d.predicted or 'nothing'} for {d.key}"
+            )
+            lines.append(f"      {d.explanation}")
+    if result.cache_entries:
+        total = sum(e.size_bytes or 0 for e in result.cache_entries)
+        lines.append("")
+        lines.append(
+            f"cache list: {len(result.cache_entries)} entries, {total / 1024**3:.2f} GiB in all"
+        )
+    for problem in result.problems[:10]:
+        lines.append(f"note: {problem}")
+    return "\n".join(lines) if lines else "nothing to audit"

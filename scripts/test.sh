@@ -8,6 +8,16 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 npm ci --prefix tests/oracle --no-audit --no-fund --loglevel=error
+# Headless Chromium (Debian's package) renders the HTML report in a browser test.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: chromium is not installed and cannot be (not root): the browser test will skip" >&2
+  fi
+fi
 .venv/bin/ruff check cachekit tests benchmarks
 .venv/bin/ruff format --check cachekit tests benchmarks
 .venv/bin/mypy

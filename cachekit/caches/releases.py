@@ -111,6 +111,7 @@ def latest_release(action: str, major: int | None = None) -> ActionRelease:
     return rels[-1]
 
 
+@functools.lru_cache(maxsize=1024)
 def resolve_ref(action: str, ref: str) -> ResolvedRef:
     """Resolve ``ref`` (``v4``, ``v4.2``, ``v4.2.0``, a commit SHA, a branch) for ``action``.
 

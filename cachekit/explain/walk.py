@@ -795,7 +795,7 @@ class Walker:
             return outputs
         for spec in specs:
             parts = [self._component_part(c) for c in spec.key.components]
-            self._report(step, scope, spec, parts, spec.key.render())
+            self._report(step, scope, spec, parts, _template_text(spec.key))
         return outputs
 
     def _read_text(self, path: str) -> str | None:
@@ -957,6 +957,23 @@ class Walker:
         for f in found:
             if f not in self.problems:
                 self.problems.append(f)
+
+
+def _template_text(key: KeyTemplate) -> str:
+    """A setup action's key template, as text: its literals, and its inputs by name.
+
+    (The action builds the key in code; this is the shape users see in the action's source,
+    and it stays the same when only the inputs' values change.)
+    """
+    out = []
+    for c in key.components:
+        if isinstance(c, Literal):
+            out.append(c.text)
+        elif isinstance(c, HashFilesComponent):
+            out.append("${{ " + c.call + " }}")
+        else:
+            out.append("${{ " + c.name + " }}")
+    return "".join(out)
 
 
 def _jsonable(value: Any) -> Any:

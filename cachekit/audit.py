@@ -1,0 +1,309 @@
+"""``audit``: why did CI get slow? The commits and inputs that broke the cache, with evidence.
+
+From the history alone, ``predict`` says which commits changed which keys (the *key
+breakers*) and what the service did (evictions, expiry). Given real run logs, the audit adds
+what happened: job and restore durations, which jobs missed their caches and what a miss costs
+(the median duration of that job when it missed, minus when it hit), and where the logs
+disagree with the prediction — explained with ``gh cache list`` output when given (a version
+that differs, an entry saved in another scope, an entry no longer there).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .evidence import CacheEntry, CacheEvent, JobLog, read_cache_list, read_logs
+from .predict import PredictedCache, PredictOptions, PredictResult, predict
+
+__all__ = ["AuditResult", "Breaker", "Disagreement", "JobCost", "audit"]
+
+_VOLATILE = ("github.sha", "github.run_id", "github.run_number", "github.run_attempt")
+
+
+@dataclass(frozen=True)
+class Breaker:
+    """A commit that changed cache keys, and what it changed."""
+
+    commit: str
+    time: str
+    subject: str
+    caches: int  # cache uses whose key it changed
+    misses: int  # of those, how many found nothing at all
+    restores: int  # and how many only restored an older entry by a restore key
+    inputs: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit,
+            "time": self.time,
+            "subject": self.subject,
+            "caches": self.caches,
+            "misses": self.misses,
+            "restores": self.restores,
+            "inputs": list(self.inputs),
+        }
+
+
+@dataclass(frozen=True)
+class JobCost:
+    """One job name across the logs: how long it takes when its caches hit and miss."""
+
+    job: str
+    runs: int
+    hit_runs: int
+    miss_runs: int
+    median_hit_seconds: float | None
+    median_miss_seconds: float | None
+    median_restore_seconds: float | None
+    missed_keys: tuple[str, ...]
+
+    @property
+    def miss_cost_seconds(self) -> float | None:
+        if self.median_hit_seconds is None or self.median_miss_seconds is None:
+            return None
+        return round(self.median_miss_seconds - self.median_hit_seconds, 1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "job": self.job,
+            "runs": self.runs,
+            "hit_runs": self.hit_runs,
+            "miss_runs": self.miss_runs,
+            "median_hit_seconds": self.median_hit_seconds,
+            "median_miss_seconds": self.median_miss_seconds,
+            "median_restore_seconds": self.median_restore_seconds,
+            "miss_cost_seconds": self.miss_cost_seconds,
+            "missed_keys": list(self.missed_keys),
+        }
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    key: str
+    job: str
+    observed: str
+    predicted: str | None
+    explanation: str
+    source: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "job": self.job,
+            "observed": self.observed,
+            "predicted": self.predicted,
+            "explanation": self.explanation,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    prediction: PredictResult | None
+    breakers: tuple[Breaker, ...]
+    jobs: tuple[JobCost, ...]
+    disagreements: tuple[Disagreement, ...]
+    observed: tuple[CacheEvent, ...]
+    cache_entries: tuple[CacheEntry, ...]
+    problems: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        total = sum(e.size_bytes or 0 for e in self.cache_entries)
+        return {
+            "summary": self.prediction.summary if self.prediction else None,
+            "breakers": [b.to_json() for b in self.breakers],
+            "jobs": [j.to_json() for j in self.jobs],
+            "disagreements": [d.to_json() for d in self.disagreements],
+            "observed": [
+                {
+                    "job": e.job,
+                    "step": e.step,
+                    "action": e.action,
+                    "phase": e.phase,
+                    "outcome": e.outcome,
+                    "key": e.key,
+                    "matched_key": e.matched_key,
+                    "size_bytes": e.size_bytes,
+                    "source": f"{e.source}:{e.line}",
+                }
+                for e in self.observed
+            ],
+            "cache_list": {"entries": len(self.cache_entries), "total_bytes": total},
+            "problems": list(self.problems),
+        }
+
+
+def _breakers(prediction: PredictResult, top: int) -> list[Breaker]:
+    by_commit: dict[str, list[PredictedCache]] = defaultdict(list)
+    runs = {r.commit: r for r in prediction.runs}
+    for run in prediction.runs:
+        for c in run.caches:
+            # A key on github.sha or run ids changes by design at every commit: that is a
+            # volatile key (explain flags it), not a commit breaking the cache.
+            if any(not item.startswith(_VOLATILE) for item in c.changed):
+                by_commit[run.commit].append(c)
+    out = []
+    for commit, caches in by_commit.items():
+        run = runs[commit]
+        inputs = Counter(
+            item.split(" changed in ")[0]
+            for c in caches
+            for item in c.changed
+            if not item.startswith(_VOLATILE)
+        )
+        out.append(
+            Breaker(
+                commit=commit,
+                time=run.time,
+                subject=run.subject,
+                caches=len(caches),
+                misses=sum(1 for c in caches if c.outcome == "miss"),
+                restores=sum(1 for c in caches if c.outcome == "restore"),
+                inputs=tuple(k for k, _ in inputs.most_common()),
+            )
+        )
+    out.sort(key=lambda b: (-b.misses, -b.restores, -b.caches, b.time))
+    return out[:top]
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _job_costs(jobs: list[JobLog]) -> list[JobCost]:
+    by_name: dict[str, list[JobLog]] = defaultdict(list)
+    for job in jobs:
+        by_name[job.name].append(job)
+    out = []
+    for name, runs in sorted(by_name.items()):
+        hit: list[float] = []
+        miss: list[float] = []
+        restore_times: list[float] = []
+        missed: list[str] = []
+        for job in runs:
+            restores = [e for e in job.events if e.phase == "restore"]
+            if not restores or job.duration is None:
+                continue
+            seconds = job.duration.total_seconds()
+            if any(e.outcome == "miss" for e in restores):
+                miss.append(seconds)
+                missed.extend(e.key for e in restores if e.outcome == "miss" and e.key)
+            else:
+                hit.append(seconds)
+            for e in restores:
+                step = next((s for s in job.steps if s.name == e.step), None)
+                if step is not None and step.duration is not None:
+                    restore_times.append(step.duration.total_seconds())
+        if hit or miss:
+            out.append(
+                JobCost(
+                    name,
+                    len(runs),
+                    len(hit),
+                    len(miss),
+                    _median(hit),
+                    _median(miss),
+                    _median(restore_times),
+                    tuple(dict.fromkeys(missed)),
+                )
+            )
+    return out
+
+
+def _explain_disagreement(
+    event: CacheEvent, predicted: PredictedCache | None, entries: list[CacheEntry]
+) -> str:
+    same_key = [e for e in entries if event.key and e.key.lower() == event.key.lower()]
+    if predicted is None:
+        return (
+            "this key was not predicted for any commit in the history window: the run used "
+            "a workflow or inputs outside it, or values only known at run time"
+        )
+    if event.outcome == "miss":
+        if same_key:
+            versions = {e.version for e in same_key if e.version}
+            refs = {e.ref for e in same_key if e.ref}
+            if event.version and versions and event.version not in versions:
+                listed = ", ".join(sorted(versions))
+                return (
+                    f"an entry with this key exists with another version ({listed}): "
+                    "the paths, compression or OS differ (e.g. save and restore steps with "
+                    "different `path`)"
+                )
+            return (
+                f"an entry with this key exists in {', '.join(sorted(refs)) or 'some scope'}: "
+                "it was not readable from this run's ref (scope), or it was saved after "
+                "this run"
+            )
+        return (
+            "no entry with this key is listed now: it was evicted (repository over its "
+            "size limit) or expired (not accessed for 7 days) before this run, or the "
+            "run's scope could not read it"
+        )
+    if event.outcome in ("hit", "restore") and predicted.outcome == "miss":
+        return (
+            "the run found an entry the simulated history did not create: one saved by a "
+            "run outside the history window (another branch, a manual or scheduled run)"
+        )
+    return "the service behaved differently from the model: " + (predicted.cause or "")
+
+
+def audit(
+    root: str,
+    *,
+    logs: tuple[str, ...] = (),
+    caches: str | None = None,
+    options: PredictOptions | None = None,
+    top: int = 20,
+    history: bool = True,
+) -> AuditResult:
+    """Audit the repository at ``root``: its history, and the run logs and cache list given."""
+    problems: list[str] = []
+    prediction = predict(root, options) if history else None
+    jobs: list[JobLog] = []
+    for path in logs:
+        bundle = read_logs(path)
+        jobs.extend(bundle.jobs)
+        problems.extend(bundle.problems)
+    entries = list(read_cache_list(caches)) if caches else []
+    observed = [e for job in jobs for e in job.events]
+    predicted_by_key: dict[str, PredictedCache] = {}
+    if prediction is not None:
+        for run in prediction.runs:
+            for c in run.caches:
+                predicted_by_key[c.key.lower()] = c
+    disagreements = []
+    for event in observed:
+        if (
+            event.phase != "restore"
+            or not event.key
+            or event.outcome not in ("hit", "restore", "miss")
+        ):
+            continue
+        predicted = predicted_by_key.get(event.key.lower())
+        if predicted is not None and predicted.outcome == event.outcome:
+            continue
+        if prediction is None and event.outcome != "miss":
+            continue
+        disagreements.append(
+            Disagreement(
+                key=event.key,
+                job=event.job,
+                observed=event.outcome,
+                predicted=predicted.outcome if predicted else None,
+                explanation=_explain_disagreement(event, predicted, entries),
+                source=f"{event.source}:{event.line}",
+            )
+        )
+    return AuditResult(
+        prediction=prediction,
+        breakers=tuple(_breakers(prediction, top)) if prediction else (),
+        jobs=tuple(_job_costs(jobs)),
+        disagreements=tuple(disagreements),
+        observed=tuple(observed),
+        cache_entries=tuple(entries),
+        problems=tuple(problems) + (prediction.problems if prediction else ()),
+    )

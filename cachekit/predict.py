@@ -1,0 +1,415 @@
+"""``predict``: replay a git history through GitHub's cache service, hit by hit.
+
+For every commit of the chosen history, every cache key of every workflow × job × matrix
+combination is computed from the commit's tree (no checkout; a directory unchanged since an
+earlier commit is walked once, a blob hashed once), the job's caches become one run of the
+:mod:`cachekit.simulator` at the commit's time, and each outcome is explained: which input
+changed in which commit for a key change, or the service's reason (scope, version, eviction,
+expiry). Pull requests can be replayed too: each merged branch's commits run on
+``refs/pull/N/merge`` before the merge lands on the default branch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time as timer
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any
+
+from .caches import CacheStepKind
+from .explain.core import explain_tree
+from .explain.model import CacheReport, KeyPart
+from .explain.walk import Options
+from .gitrepo import GitRepo
+from .gittree import CommitTree
+from .history import Commit, default_branch, first_parent_commits, merged_branches
+from .simulator import (
+    CacheOutcome,
+    CacheRequest,
+    CacheService,
+    Run,
+    SimulationResult,
+    simulate,
+)
+
+__all__ = ["PredictOptions", "PredictResult", "PredictedCache", "PredictedRun", "predict"]
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class PredictOptions:
+    rev: str | None = None
+    range: str | None = None
+    since: str | None = None
+    max_commits: int | None = 1000
+    event: str = "push"
+    pull_requests: bool = False  # also replay merged branches as pull_request runs
+    limit_bytes: int = 10 * GIB
+    expiry_days: int = 7
+    entry_size: int = 100 * 1024**2  # an estimate per entry: sizes are unknowable offline
+    workflow: str | None = None
+    job: str | None = None
+    os: str | None = None
+    arch: str | None = None
+
+
+@dataclass(frozen=True)
+class PredictedCache:
+    workflow: str
+    job: str
+    step: str
+    line: int
+    matrix: dict[str, Any]
+    key: str
+    key_known: bool
+    outcome: str  # hit | restore | miss | unknown | n/a (save-only)
+    restored_key: str | None
+    cause: str | None
+    cause_code: str | None
+    changed: tuple[str, ...] = ()  # key parts that changed since this cache's previous run
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workflow": self.workflow,
+            "job": self.job,
+            "step": self.step,
+            "line": self.line,
+            "matrix": self.matrix,
+            "key": self.key,
+            "outcome": self.outcome,
+            "restored_key": self.restored_key,
+            "cause": None
+            if self.cause is None
+            else {"code": self.cause_code, "message": self.cause, "changed": list(self.changed)},
+        }
+
+
+@dataclass(frozen=True)
+class PredictedRun:
+    commit: str
+    time: str
+    ref: str
+    event: str
+    subject: str
+    caches: tuple[PredictedCache, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit,
+            "time": self.time,
+            "ref": self.ref,
+            "event": self.event,
+            "subject": self.subject,
+            "caches": [c.to_json() for c in self.caches],
+        }
+
+
+@dataclass(frozen=True)
+class PredictResult:
+    runs: tuple[PredictedRun, ...]
+    summary: dict[str, Any]
+    problems: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "runs": [r.to_json() for r in self.runs],
+            "summary": self.summary,
+            "problems": list(self.problems),
+        }
+
+
+def _step_name(c: CacheReport) -> str:
+    """The step's name, without the ref of an unnamed `uses:` step (pin bumps keep the name)."""
+    return c.step.split("@", 1)[0] if c.step == c.uses else c.step
+
+
+def _ident(c: CacheReport) -> str:
+    matrix = ",".join(f"{k}={c.matrix[k]}" for k in sorted(c.matrix))
+    return f"{c.workflow}:{c.job}:{c.step_index}:{matrix}"
+
+
+def _changes(before: CacheReport, after: CacheReport, commit: Commit) -> tuple[str, ...]:
+    """Which key parts differ, with the files behind a changed hashFiles."""
+    out: list[str] = []
+    if before.key_template.strip() != after.key_template.strip():
+        out.append(f"the key template was edited in {after.workflow}")
+    pool: list[KeyPart] = list(before.parts)
+    for part in after.parts:
+        prev = next((p for p in pool if p.text == part.text and p.kind == part.kind), None)
+        if prev is not None:
+            pool.remove(prev)
+        if prev is None or prev.value == part.value or part.kind == "literal":
+            continue
+        if part.kind == "hashFiles" and part.hash and prev.hash:
+            a = {f.path: f.sha256 for f in prev.hash.files}
+            b = {f.path: f.sha256 for f in part.hash.files}
+            files = sorted(p for p in a.keys() | b.keys() if a.get(p) != b.get(p))
+            what = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+            out.append(f"{part.text}: {what or 'its file set'} changed in {commit.short}")
+        else:
+            out.append(f"{part.text}: {prev.value} -> {part.value}")
+    return tuple(out)
+
+
+@dataclass
+class _Collected:
+    commit: Commit
+    ref: str
+    event: str
+    reports: list[CacheReport]
+
+
+def predict(
+    root: str,
+    options: PredictOptions | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> PredictResult:
+    """Predict hits and misses over the history of the repository at ``root``."""
+    options = options or PredictOptions()
+    started = timer.perf_counter()
+    problems: list[str] = []
+    with GitRepo(root) as repo:
+        branch = default_branch(repo)
+        default_ref = f"refs/heads/{branch}"
+        commits = first_parent_commits(
+            repo,
+            rev=options.rev,
+            range_=options.range,
+            since=options.since,
+            max_commits=options.max_commits,
+        )
+        schedule: list[tuple[Commit, str, str, str | None]] = []
+        prs = merged_branches(repo, commits) if options.pull_requests else {}
+        for number, commit in enumerate(commits, start=1):
+            for pr_commit in prs.get(commit.oid, []):
+                schedule.append(
+                    (pr_commit, f"refs/pull/{number}/merge", "pull_request", default_ref)
+                )
+            event = options.event if options.event != "pull_request" else "push"
+            schedule.append((commit, default_ref, event, None))
+        schedule.sort(key=lambda item: item[0].time)
+        collected: list[_Collected] = []
+        for i, (commit, ref, event, _) in enumerate(schedule):
+            tree = CommitTree(repo, commit.oid)
+            explained = explain_tree(
+                tree,
+                Options(
+                    event=event,
+                    ref=ref,
+                    commit=commit.oid,
+                    os=options.os,
+                    arch=options.arch,
+                    workflow=options.workflow,
+                    job=options.job,
+                ),
+            )
+            for p in explained.problems:
+                text = (
+                    f"{commit.short}: {p.mark.path}:{p.mark.line}: {p.message}"
+                    if p.mark
+                    else f"{commit.short}: {p.message}"
+                )
+                if text.split(": ", 1)[1] not in {q.split(": ", 1)[1] for q in problems}:
+                    problems.append(text)
+            collected.append(_Collected(commit, ref, event, list(explained.caches)))
+            if progress is not None:
+                progress(i + 1, len(schedule))
+        hashed_seconds = timer.perf_counter() - started
+        runs, requests_of = _runs(collected, default_ref, options)
+        service = CacheService(
+            limit_bytes=options.limit_bytes,
+            expiry=timedelta(days=options.expiry_days),
+            default_entry_size=options.entry_size,
+        )
+        simulation = simulate(runs, service)
+        predicted = _predicted(collected, requests_of, simulation)
+    seconds = timer.perf_counter() - started
+    summary = _summary(predicted, simulation, len(schedule), seconds, hashed_seconds, repo)
+    summary["entry_size_mib"] = round(options.entry_size / 1024**2, 1)
+    summary["limit_gib"] = round(options.limit_bytes / GIB, 1)
+    summary["default_branch"] = default_ref
+    return PredictResult(tuple(predicted), summary, tuple(problems))
+
+
+def _runs(
+    collected: list[_Collected], default_ref: str, options: PredictOptions
+) -> tuple[list[Run], list[list[tuple[int, int]]]]:
+    """One simulator run per commit × job combination; jobs of one commit are concurrent.
+
+    Returns the runs and, for each, the (commit index, report index) of every request.
+    """
+    runs: list[Run] = []
+    requests_of: list[list[tuple[int, int]]] = []
+    for ci, col in enumerate(collected):
+        by_job: dict[tuple[str, str, str], list[tuple[int, CacheReport]]] = {}
+        for ri, report in enumerate(col.reports):
+            matrix = ",".join(f"{k}={report.matrix[k]}" for k in sorted(report.matrix))
+            by_job.setdefault((report.workflow, report.job, matrix), []).append((ri, report))
+        for indexed in by_job.values():
+            requests = []
+            kept: list[tuple[int, int]] = []
+            for ri, report in indexed:
+                if not report.key_known:
+                    continue
+                # A version only known at run time (a path like `yarn cache dir`) is still the
+                # same from run to run of one step: keys decide hits, so stand in a stable id.
+                version = (
+                    report.version
+                    or "unknown:" + hashlib.sha256("\n".join(report.paths).encode()).hexdigest()
+                )
+                requests.append(
+                    CacheRequest(
+                        primary_key=report.key,
+                        version=version,
+                        restore_keys=tuple(k for k in report.restore_keys if "‹" not in k),
+                        kind=CacheStepKind(report.kind),
+                        size_bytes=options.entry_size,
+                        label=_ident(report),
+                        job=report.job,
+                    )
+                )
+                kept.append((ci, ri))
+            if not requests:
+                continue
+            runs.append(
+                Run(
+                    time=col.commit.time,
+                    ref=col.ref,
+                    event=col.event,
+                    requests=tuple(requests),
+                    base_ref=default_ref if col.event == "pull_request" else None,
+                    default_branch=default_ref,
+                    label=f"{col.commit.short} {indexed[0][1].job}",
+                )
+            )
+            requests_of.append(kept)
+    return runs, requests_of
+
+
+def _predicted(
+    collected: list[_Collected],
+    requests_of: list[list[tuple[int, int]]],
+    simulation: SimulationResult,
+) -> list[PredictedRun]:
+    outcomes: dict[tuple[int, int], CacheOutcome] = {}
+    for kept, result in zip(requests_of, simulation.runs, strict=True):
+        for where, simulated in zip(kept, result.outcomes, strict=True):
+            outcomes[where] = simulated
+    previous: dict[str, tuple[CacheReport, Commit]] = {}
+    out: list[PredictedRun] = []
+    for ci, col in enumerate(collected):
+        caches = []
+        for ri, report in enumerate(col.reports):
+            ident = _ident(report)
+            prev = previous.get(ident)
+            changed = (
+                _changes(prev[0], report, col.commit) if prev and prev[0].key != report.key else ()
+            )
+            found = outcomes.get((ci, ri))
+            if found is None:
+                unknown = [p.text for p in report.parts if p.kind == "unknown"]
+                caches.append(
+                    PredictedCache(
+                        report.workflow,
+                        report.job,
+                        _step_name(report),
+                        report.mark.line,
+                        report.matrix,
+                        report.key,
+                        report.key_known,
+                        "unknown",
+                        None,
+                        "the key depends on values only known at run time: " + ", ".join(unknown)
+                        if unknown
+                        else "the key is only known at run time",
+                        "unknown",
+                    )
+                )
+            else:
+                outcome = found
+                kind = outcome.outcome
+                cause = code = None
+                if kind not in {"hit", "n/a"}:
+                    if prev is None:
+                        code, cause = "first-run", "the first run of this cache in the history"
+                    elif changed and (outcome.cause in (None, "no-entry")):
+                        code = "key-changed"
+                        cause = "the key changed: " + "; ".join(changed)
+                    else:
+                        code, cause = outcome.cause, outcome.explanation
+                caches.append(
+                    PredictedCache(
+                        report.workflow,
+                        report.job,
+                        _step_name(report),
+                        report.mark.line,
+                        report.matrix,
+                        report.key,
+                        True,
+                        kind,
+                        outcome.matched_key,
+                        cause,
+                        code,
+                        changed,
+                    )
+                )
+            previous[ident] = (report, col.commit)
+        out.append(
+            PredictedRun(
+                col.commit.oid,
+                col.commit.time.isoformat(),
+                col.ref,
+                col.event,
+                col.commit.subject,
+                tuple(caches),
+            )
+        )
+    return out
+
+
+def _summary(
+    runs: list[PredictedRun],
+    simulation: SimulationResult,
+    commits: int,
+    seconds: float,
+    hashed_seconds: float,
+    repo: GitRepo,
+) -> dict[str, Any]:
+    counts = {"hit": 0, "restore": 0, "miss": 0, "unknown": 0}
+    per_cache: dict[str, dict[str, int]] = {}
+    for run in runs:
+        for c in run.caches:
+            if c.outcome not in counts:
+                continue
+            counts[c.outcome] += 1
+            name = f"{c.workflow}:{c.line} {c.job}"
+            per = per_cache.setdefault(name, {"hit": 0, "restore": 0, "miss": 0, "unknown": 0})
+            per[c.outcome] += 1
+    known = counts["hit"] + counts["restore"] + counts["miss"]
+
+    def rate(d: dict[str, int]) -> float | None:
+        total = d["hit"] + d["restore"] + d["miss"]
+        return round(d["hit"] / total, 4) if total else None
+
+    return {
+        "runs": commits,
+        "requests": known + counts["unknown"],
+        **counts,
+        "hit_rate": round(counts["hit"] / known, 4) if known else None,
+        "warm_rate": round((counts["hit"] + counts["restore"]) / known, 4) if known else None,
+        "per_cache": {k: {**v, "hit_rate": rate(v)} for k, v in per_cache.items()},
+        "evictions": sum(1 for e in simulation.events if e.kind == "evicted"),
+        "expirations": sum(1 for e in simulation.events if e.kind == "expired"),
+        "seconds": round(seconds, 3),
+        "commits_per_second": round(commits / hashed_seconds, 2) if hashed_seconds else None,
+        "blobs_hashed": repo.stats.blobs_hashed,
+    }
+
+
+def with_summary_only(result: PredictResult) -> PredictResult:
+    """The result without per-run detail (for very long histories)."""
+    return replace(result, runs=())
