@@ -253,7 +253,7 @@ def _size(text: str) -> int:
     """Parse sizes like 100M, 2G, 512MiB, 1048576."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*", text, re.IGNORECASE)
     if not m:
-        raise click.BadParameter(f"not a size: {text!r} (e.g. 100M, 10G)")
+        raise UsageError(f"not a size: {text!r} (e.g. 100M, 10G)")
     scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}[m.group(2).lower()]
     return int(float(m.group(1)) * scale)
 
@@ -278,6 +278,13 @@ def _size(text: str) -> int:
     default="push",
     show_default=True,
     help="pull_request also replays merged branches as PR runs.",
+)
+@click.option(
+    "--branch",
+    "branches",
+    multiple=True,
+    metavar="B",
+    help="Also replay pushes to branch B (its own commits); repeatable.",
 )
 @click.option("--workflow", "-w", default=None, help="Only this workflow.")
 @click.option("--job", "-j", default=None, help="Only this job id.")
@@ -313,6 +320,7 @@ def predict_command(
     max_commits: int,
     rev: str | None,
     event: str,
+    branches: tuple[str, ...],
     workflow: str | None,
     job: str | None,
     os_name: str | None,
@@ -334,6 +342,7 @@ def predict_command(
         max_commits=max_commits,
         event="push",
         pull_requests=event == "pull_request",
+        branches=branches,
         entry_size=_size(entry_size),
         limit_bytes=_size(limit),
         workflow=workflow,

@@ -47,6 +47,7 @@ class PredictOptions:
     max_commits: int | None = 1000
     event: str = "push"
     pull_requests: bool = False  # also replay merged branches as pull_request runs
+    branches: tuple[str, ...] = ()  # also replay pushes to these branches (their own commits)
     limit_bytes: int = 10 * GIB
     expiry_days: int = 7
     entry_size: int = 100 * 1024**2  # an estimate per entry: sizes are unknowable offline
@@ -121,6 +122,12 @@ class PredictResult:
         }
 
 
+def _why_unknown(part: KeyPart) -> str:
+    if part.hash is not None and part.hash.error:
+        return f"{part.text} fails: {part.hash.error}"
+    return f"{part.text} ({part.source})" if part.source else part.text
+
+
 def _step_name(c: CacheReport) -> str:
     """The step's name, without the ref of an unnamed `uses:` step (pin bumps keep the name)."""
     return c.step.split("@", 1)[0] if c.step == c.uses else c.step
@@ -191,6 +198,12 @@ def predict(
                 )
             event = options.event if options.event != "pull_request" else "push"
             schedule.append((commit, default_ref, event, None))
+        for name in options.branches:
+            # Pushes to another branch: the commits it has that the default branch has not.
+            own = first_parent_commits(
+                repo, range_=f"{branch}..{name}", max_commits=options.max_commits
+            )
+            schedule.extend((c, f"refs/heads/{name}", "push", None) for c in own)
         schedule.sort(key=lambda item: item[0].time)
         collected: list[_Collected] = []
         for i, (commit, ref, event, _) in enumerate(schedule):
@@ -311,7 +324,11 @@ def _predicted(
             )
             found = outcomes.get((ci, ri))
             if found is None:
-                unknown = [p.text for p in report.parts if p.kind == "unknown"]
+                unknown = [
+                    _why_unknown(p)
+                    for p in report.parts
+                    if p.kind == "unknown" or (p.hash is not None and p.hash.error)
+                ]
                 caches.append(
                     PredictedCache(
                         report.workflow,

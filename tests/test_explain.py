@@ -350,3 +350,13 @@ def test_job_filter_keeps_outputs_of_needed_jobs(repo: Path) -> None:
     assert {c.job for c in filtered.caches} == {"build"}
     anchored = only(filtered, step="anchored", matrix={"os": "ubuntu-latest"})
     assert anchored.key.startswith("Linux-v2-vanilla- ")
+
+
+def test_every_explain_option_parses(repo: Path) -> None:
+    out = CliRunner().invoke(main, [
+        "explain", str(repo), "--workflow", "main.yml", "--job", "build", "--event",
+        "pull_request", "--ref", "refs/pull/7/merge", "--os", "linux", "--arch", "arm64",
+        "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["caches"] and all(c["job"] == "build" for c in data["caches"])

@@ -206,3 +206,111 @@ def test_environment_is_not_touched(history) -> None:
         == status
     )
     assert "GIT_DIR" not in os.environ
+
+
+def test_branch_pushes_read_their_own_scope_and_the_default_branch(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    build(repo, {".github/workflows/ci.yml": WORKFLOW, "requirements.txt": "a\n"})
+    commit_at(repo, "2026-03-01T10:00:00Z", "base")
+    subprocess.run(["git", "-C", str(repo), "checkout", "-qb", "topic"], check=True, env=ENV)
+    (repo / "requirements.txt").write_text("b\n")
+    commit_at(repo, "2026-03-02T10:00:00Z", "topic 1")
+    (repo / "README.md").write_text("x\n")
+    commit_at(repo, "2026-03-03T10:00:00Z", "topic 2")
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "main"], check=True, env=ENV)
+    result = predict(str(repo), PredictOptions(branches=("topic",)))
+    assert [(r.ref, r.subject) for r in result.runs] == [
+        ("refs/heads/main", "base"),
+        ("refs/heads/topic", "topic 1"),
+        ("refs/heads/topic", "topic 2"),
+    ]
+    deps = [next(c for c in r.caches if c.key.startswith("deps-")) for r in result.runs]
+    # topic 1 restores main's entry by prefix and saves its own; topic 2 hits it.
+    assert [c.outcome for c in deps] == ["miss", "restore", "hit"]
+
+
+def test_missing_blob_makes_the_key_unknown_not_a_crash(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    build(repo, {".github/workflows/ci.yml": WORKFLOW, "requirements.txt": "big\n"})
+    commit_at(repo, "2026-03-01T10:00:00Z", "base")
+    oid = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD:requirements.txt"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=ENV,
+    ).stdout.strip()
+    (repo / ".git" / "objects" / oid[:2] / oid[2:]).unlink()
+    result = predict(str(repo), PredictOptions())
+    deps = next(c for c in result.runs[0].caches if c.key.startswith("deps-"))
+    assert deps.outcome == "unknown"
+    assert "not in the object store" in (deps.cause or "")
+
+
+def test_every_predict_and_audit_option_parses(history, tmp_path: Path) -> None:
+    """Each option reaches the library (a renamed parameter would fail here, not for users)."""
+    repo, shas = history
+    runner = CliRunner()
+    html = tmp_path / "r.html"
+    out = runner.invoke(
+        main,
+        [
+            "predict",
+            str(repo),
+            "--range",
+            f"{shas[0]}..{shas[-1]}",
+            "--since",
+            "2020-01-01",
+            "--max-commits",
+            "10",
+            "--rev",
+            "HEAD",
+            "--event",
+            "pull_request",
+            "--branch",
+            "main",
+            "--workflow",
+            "ci.yml",
+            "--job",
+            "test",
+            "--os",
+            "linux",
+            "--entry-size",
+            "50M",
+            "--limit",
+            "1G",
+            "--html",
+            str(html),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    out = runner.invoke(
+        main,
+        [
+            "audit",
+            str(repo),
+            "--max-commits",
+            "10",
+            "--since",
+            "2020-01-01",
+            "--entry-size",
+            "50M",
+            "--html",
+            str(html),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(
+        main,
+        [
+            "audit",
+            str(repo),
+            "--no-history",
+            "--logs",
+            str(Path(__file__).parent / "cases" / "logs" / "gh-run-view.txt"),
+        ],
+    )
+    assert out.exit_code == 0 and "jobs in the logs" in out.stdout, out.output
+    bad = runner.invoke(main, ["predict", str(repo), "--entry-size", "lots"])
+    assert bad.exit_code == 2 and "not a size" in bad.stderr

@@ -455,7 +455,9 @@ class Walker:
         call = self._hash(tuple(args), Flavor.RUNNER, self._target_os)
         self._calls.append(call)
         if call.digest is None:
-            raise HashFilesError(call.error or "hashFiles failed")
+            # The step fails on GitHub (reported as hashfiles-fails); for the key it is a value
+            # cachekit cannot give, e.g. a blob missing from a partial clone.
+            return Unknown(call.call, f"fails: {call.error or 'hashFiles failed'}")
         return call.digest
 
     def _hash(
@@ -620,6 +622,10 @@ class Walker:
             call = calls[0]
             comp = HashFilesComponent(call.patterns, call.follow, Flavor.RUNNER, value)
             return [comp], KeyPart("hashFiles", src, value, hash=call)
+        if _HASHFILES_ONLY.match(src) and len(calls) == 1 and calls[0].error:
+            call = calls[0]
+            comp = HashFilesComponent(call.patterns, call.follow, Flavor.RUNNER, None)
+            return [comp], KeyPart("hashFiles", src, text, hash=call)
         source = self._provenance(src, scope)
         if isinstance(value, Unknown):
             return (
