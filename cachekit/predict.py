@@ -322,58 +322,23 @@ def _predicted(
             changed = (
                 _changes(prev[0], report, col.commit) if prev and prev[0].key != report.key else ()
             )
-            found = outcomes.get((ci, ri))
-            if found is None:
-                unknown = [
-                    _why_unknown(p)
-                    for p in report.parts
-                    if p.kind == "unknown" or (p.hash is not None and p.hash.error)
-                ]
-                caches.append(
-                    PredictedCache(
-                        report.workflow,
-                        report.job,
-                        _step_name(report),
-                        report.mark.line,
-                        report.matrix,
-                        report.key,
-                        report.key_known,
-                        "unknown",
-                        None,
-                        "the key depends on values only known at run time: " + ", ".join(unknown)
-                        if unknown
-                        else "the key is only known at run time",
-                        "unknown",
-                    )
+            kind, restored, cause, code = _outcome_of(outcomes.get((ci, ri)), report, prev, changed)
+            caches.append(
+                PredictedCache(
+                    report.workflow,
+                    report.job,
+                    _step_name(report),
+                    report.mark.line,
+                    report.matrix,
+                    report.key,
+                    report.key_known,
+                    kind,
+                    restored,
+                    cause,
+                    code,
+                    changed,
                 )
-            else:
-                outcome = found
-                kind = outcome.outcome
-                cause = code = None
-                if kind not in {"hit", "n/a"}:
-                    if prev is None:
-                        code, cause = "first-run", "the first run of this cache in the history"
-                    elif changed and (outcome.cause in (None, "no-entry")):
-                        code = "key-changed"
-                        cause = "the key changed: " + "; ".join(changed)
-                    else:
-                        code, cause = outcome.cause, outcome.explanation
-                caches.append(
-                    PredictedCache(
-                        report.workflow,
-                        report.job,
-                        _step_name(report),
-                        report.mark.line,
-                        report.matrix,
-                        report.key,
-                        True,
-                        kind,
-                        outcome.matched_key,
-                        cause,
-                        code,
-                        changed,
-                    )
-                )
+            )
             previous[ident] = (report, col.commit)
         out.append(
             PredictedRun(
@@ -386,6 +351,35 @@ def _predicted(
             )
         )
     return out
+
+
+def _outcome_of(
+    found: CacheOutcome | None,
+    report: CacheReport,
+    prev: tuple[CacheReport, Commit] | None,
+    changed: tuple[str, ...],
+) -> tuple[str, str | None, str | None, str | None]:
+    """(outcome, restored key, cause, cause code) of one predicted cache use."""
+    if found is None:  # not simulated: the key (or its version) is only known at run time
+        unknown = [
+            _why_unknown(p)
+            for p in report.parts
+            if p.kind == "unknown" or (p.hash is not None and p.hash.error)
+        ]
+        why = (
+            "the key depends on values only known at run time: " + ", ".join(unknown)
+            if unknown
+            else "the key is only known at run time"
+        )
+        return "unknown", None, why, "unknown"
+    kind = found.outcome
+    if kind in ("hit", "n/a"):
+        return kind, found.matched_key, None, None
+    if prev is None:
+        return kind, found.matched_key, "the first run of this cache in the history", "first-run"
+    if changed and found.cause in (None, "no-entry"):
+        return kind, found.matched_key, "the key changed: " + "; ".join(changed), "key-changed"
+    return kind, found.matched_key, found.explanation, found.cause
 
 
 def _summary(

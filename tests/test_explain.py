@@ -353,10 +353,26 @@ def test_job_filter_keeps_outputs_of_needed_jobs(repo: Path) -> None:
 
 
 def test_every_explain_option_parses(repo: Path) -> None:
-    out = CliRunner().invoke(main, [
-        "explain", str(repo), "--workflow", "main.yml", "--job", "build", "--event",
-        "pull_request", "--ref", "refs/pull/7/merge", "--os", "linux", "--arch", "arm64",
-        "--json"])
+    out = CliRunner().invoke(
+        main,
+        [
+            "explain",
+            str(repo),
+            "--workflow",
+            "main.yml",
+            "--job",
+            "build",
+            "--event",
+            "pull_request",
+            "--ref",
+            "refs/pull/7/merge",
+            "--os",
+            "linux",
+            "--arch",
+            "arm64",
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["caches"] and all(c["job"] == "build" for c in data["caches"])
