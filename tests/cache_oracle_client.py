@@ -7,17 +7,14 @@ skips (or, under ``CI``, fails) when node or the packages are missing.
 
 from __future__ import annotations
 
-import json
 import os
-import queue
 import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
+from node_process import NodeJsonLines
 
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
 SCRIPT = ORACLE_DIR / "cache-oracle.js"
@@ -36,47 +33,19 @@ class CacheOracleError(RuntimeError):
     """The node process died, hung, or answered with an exception."""
 
 
-class CacheOracle:
-    """A running ``node cache-oracle.js``; requests are answered strictly in order."""
+class CacheOracle(NodeJsonLines):
+    """A running ``node cache-oracle.js``; requests are answered strictly in order.
 
-    def __init__(self) -> None:
-        node = shutil.which("node")
-        if node is None:
-            raise CacheOracleError("node is not on PATH")
-        self._proc = subprocess.Popen(
-            [node, str(SCRIPT)],
-            cwd=ORACLE_DIR,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            bufsize=1,
-        )
-        assert self._proc.stdout is not None
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, args=(self._proc.stdout,), daemon=True).start()
+    Node starts at construction; on a timeout, or if node dies, it is killed and
+    :class:`CacheOracleError` raised, and the next request starts a fresh process.
+    """
 
-    def _pump(self, stream: IO[str]) -> None:
-        try:
-            for line in stream:
-                self._lines.put(line)
-        finally:
-            self._lines.put(None)
+    def __init__(self, timeout: float = TIMEOUT) -> None:
+        super().__init__(SCRIPT, ORACLE_DIR, timeout, CacheOracleError, name="cache oracle")
+        self.start()
 
     def request(self, req: dict[str, Any]) -> dict[str, Any]:
-        assert self._proc.stdin is not None
-        self._proc.stdin.write(json.dumps(req) + "\n")
-        self._proc.stdin.flush()
-        try:
-            line = self._lines.get(timeout=TIMEOUT)
-        except queue.Empty:
-            self.close()
-            raise CacheOracleError(f"no answer within {TIMEOUT}s to {req!r}") from None
-        if line is None:
-            err = self._proc.stderr.read() if self._proc.stderr else ""
-            raise CacheOracleError(f"cache oracle exited: {err}")
-        out: dict[str, Any] = json.loads(line)
+        out = super().request(req)
         if out.get("exception"):
             raise CacheOracleError(f"{req!r}: {out['error']}")
         return out
@@ -106,18 +75,6 @@ class CacheOracle:
         return bool(
             self.request({"op": "satisfies", "version": version, "range": range_})["result"]
         )
-
-    def close(self) -> None:
-        if self._proc.stdin:
-            self._proc.stdin.close()
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
-        for pipe in (self._proc.stdout, self._proc.stderr):
-            if pipe:
-                pipe.close()
 
 
 @pytest.fixture(scope="session")

@@ -16,18 +16,13 @@ false (and fail in CI).
 
 from __future__ import annotations
 
-import json
 import math
-import queue
 import shutil
-import subprocess
-import threading
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import IO, NoReturn
+
+from node_process import NodeJsonLines
 
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
 ORACLE_SCRIPT = ORACLE_DIR / "expressions-oracle.js"
@@ -106,7 +101,7 @@ def decode(value: object) -> object:
     raise ValueError(f"malformed value from the oracle: {value!r}")
 
 
-class ExpressionsOracle:
+class ExpressionsOracle(NodeJsonLines):
     """A long-lived ``node expressions-oracle.js``; use as a context manager.
 
     Requests are answered strictly in order. Each waits at most ``timeout`` seconds; on a
@@ -115,70 +110,14 @@ class ExpressionsOracle:
     """
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self._timeout = timeout
-        self._proc: subprocess.Popen[str] | None = None
-        # A reader thread per pipe: a hung node must never block the test run.
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        self._stderr: deque[str] = deque(maxlen=50)
-        self._threads: list[threading.Thread] = []
-
-    def start(self) -> None:
-        if self._proc is not None:
-            return
-        node = shutil.which("node")
-        if node is None:
-            raise ExpressionsOracleError("node is not on PATH")
-        self._proc = subprocess.Popen(
-            [node, str(ORACLE_SCRIPT)],
-            cwd=ORACLE_DIR,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
+        super().__init__(
+            ORACLE_SCRIPT,
+            ORACLE_DIR,
+            timeout,
+            ExpressionsOracleError,
+            name="expressions oracle",
             errors="surrogatepass",
-            bufsize=1,
         )
-        assert self._proc.stdout is not None and self._proc.stderr is not None
-        # Fresh queue per process: nothing from a killed predecessor can be mistaken for
-        # this one's answer.
-        self._lines = queue.Queue()
-        self._stderr.clear()
-        self._threads = [
-            threading.Thread(target=_pump, args=(self._proc.stdout, self._lines), daemon=True),
-            threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def close(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            if proc.stdin is not None:
-                proc.stdin.close()  # EOF: the oracle exits on its own
-            proc.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.wait()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        for pipe in (proc.stdout, proc.stderr):
-            if pipe is not None:
-                pipe.close()
-
-    def __enter__(self) -> ExpressionsOracle:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def evaluate(
         self,
@@ -187,13 +126,13 @@ class ExpressionsOracle:
         status: str = "success",
     ) -> Answer:
         """Evaluate ``expr`` with the package against ``context`` (context name -> value)."""
-        payload = self._request(
+        payload = self.request(
             {"expr": expr, "context": encode(dict(context or {})), "status": status}
         )
         try:
             if payload.get("error") is not None:
                 if payload.get("stage") == "oracle":
-                    self._fail(f"oracle failed on {expr!r}: {payload['error']}")
+                    self.fail(f"oracle failed on {expr!r}: {payload['error']}")
                 pos = payload.get("pos")
                 return Answer(
                     value=None,
@@ -210,52 +149,4 @@ class ExpressionsOracle:
                 error=None,
             )
         except (KeyError, TypeError, ValueError) as exc:
-            self._fail(f"malformed response {payload!r} ({exc})")
-
-    def _request(self, request: dict[str, object]) -> dict[str, object]:
-        self.start()
-        proc = self._proc
-        assert proc is not None and proc.stdin is not None
-        try:
-            proc.stdin.write(json.dumps(request) + "\n")
-            proc.stdin.flush()
-        except OSError as exc:
-            self._fail(f"cannot send request ({exc})")
-        try:
-            line = self._lines.get(timeout=self._timeout)
-        except queue.Empty:
-            self._fail(f"no response within {self._timeout:g}s")
-        if line is None:
-            self._fail("oracle exited without responding")
-        try:
-            payload = json.loads(line)
-        except ValueError as exc:
-            self._fail(f"malformed response {line!r} ({exc})")
-        if not isinstance(payload, dict):
-            self._fail(f"malformed response {line!r}")
-        return payload
-
-    def _fail(self, reason: str) -> NoReturn:
-        if self._proc is not None:
-            self._proc.kill()
-        self.close()
-        stderr = "".join(self._stderr).strip()
-        detail = f"\n--- oracle stderr ---\n{stderr}" if stderr else ""
-        raise ExpressionsOracleError(f"expressions oracle: {reason}{detail}")
-
-    def _drain(self, stream: IO[str]) -> None:
-        try:
-            for line in stream:
-                self._stderr.append(line)
-        except (OSError, ValueError):
-            pass
-
-
-def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
-    try:
-        for line in stream:
-            lines.put(line)
-    except (OSError, ValueError):  # pipe closed underneath us
-        pass
-    finally:
-        lines.put(None)  # EOF marker
+            self.fail(f"malformed response {payload!r} ({exc})")
