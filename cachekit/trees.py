@@ -17,9 +17,8 @@ import hashlib
 import os
 import stat as statmod
 import threading
-from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Protocol
 
 from .errors import TreeError
@@ -48,7 +47,8 @@ Listing = list[tuple[str, int]]
 
 _CHUNK: Final = 1 << 20
 _PARALLEL_FROM: Final = 16 * 1024  # bytes; smaller files are hashed inline
-_MAX_INFLIGHT: Final = 64  # queued large files (each holds an open descriptor)
+_LARGE_TO_SWITCH: Final = 8  # large files seen (and at least half) before using threads
+_BATCH: Final = 16  # files per pool task
 
 
 class Tree(Protocol):
@@ -246,40 +246,50 @@ class WorkTree:
         except OSError as exc:
             return _oserror(exc, "read", path)
 
-    def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
-        """Hash small files inline and the rest of large ones on a thread pool.
-
-        Threads only pay off when hashing dominates: hashlib releases the GIL for large
-        buffers, but for small files the per-file Python work is GIL-bound and threads just
-        contend. The first block read tells which is which, so no ``stat`` is needed.
-        """
-        out: list[bytes | TreeError | Future[bytes | TreeError]] = []
-        pool: ThreadPoolExecutor | None = None
+    def _digest_batch(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        out: list[bytes | TreeError] = []
         flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-        inflight: deque[Future[bytes | TreeError]] = deque()
-        try:
-            for rel in rels:
-                # Bound the descriptors held open by queued work (EMFILE otherwise).
-                while len(inflight) >= _MAX_INFLIGHT:
-                    inflight.popleft().result()
-                path = self.workspace + "/" + rel
-                try:
-                    fd = os.open(path, flags)
-                    started = _sha256_start(fd)
-                except OSError as exc:
-                    out.append(_oserror(exc, "open", path))
-                    continue
-                if isinstance(started, bytes):
-                    out.append(started)
-                elif self._threads > 1:
-                    if pool is None:
-                        pool = ThreadPoolExecutor(max_workers=self._threads)
-                    future = pool.submit(self._digest_rest, fd, started, path)
-                    inflight.append(future)
-                    out.append(future)
-                else:
-                    out.append(self._digest_rest(fd, started, path))
-            return [r.result() if isinstance(r, Future) else r for r in out]
-        finally:
-            if pool is not None:
-                pool.shutdown()
+        for rel in rels:
+            path = self.workspace + "/" + rel
+            try:
+                out.append(_sha256_fd(os.open(path, flags)))
+            except OSError as exc:
+                out.append(_oserror(exc, "open", path))
+        return out
+
+    def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        """Hash files inline until they prove large, then in batches on a thread pool.
+
+        Threads only pay off when hashing dominates: hashlib and reads release the GIL for
+        large buffers, but for small files the per-file Python work is GIL-bound and threads
+        just contend. The first block read tells which is which (no ``stat``); once large
+        files dominate, the rest go to the pool in batches, so per-task overhead stays small
+        and the main thread is free.
+        """
+        out: list[bytes | TreeError] = []
+        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+        large = 0
+        for i, rel in enumerate(rels):
+            if self._threads > 1 and large >= _LARGE_TO_SWITCH and large * 2 >= i:
+                return out + self._digest_on_pool(rels[i:])
+            path = self.workspace + "/" + rel
+            try:
+                fd = os.open(path, flags)
+                started = _sha256_start(fd)
+            except OSError as exc:
+                out.append(_oserror(exc, "open", path))
+                continue
+            if isinstance(started, bytes):
+                out.append(started)
+            else:
+                large += 1
+                out.append(self._digest_rest(fd, started, path))
+        return out
+
+    def _digest_on_pool(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        batches = [rels[i : i + _BATCH] for i in range(0, len(rels), _BATCH)]
+        out: list[bytes | TreeError] = []
+        with ThreadPoolExecutor(max_workers=self._threads) as pool:
+            for part in pool.map(self._digest_batch, batches):
+                out.extend(part)
+        return out
