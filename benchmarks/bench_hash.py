@@ -93,7 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10x smaller trees")
     parser.add_argument("--scratch", default=os.path.join(tempfile.gettempdir(), "cachekit-bench"))
-    parser.add_argument("--repeat", type=int, default=3, help="cachekit runs per scenario")
+    parser.add_argument("--repeat", type=int, default=5, help="cachekit runs per scenario")
     parser.add_argument("--oracle-repeat", type=int, default=1, help="node runs per scenario")
     args = parser.parse_args()
     if not oracle_available():
