@@ -14,6 +14,7 @@ a guess.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from collections.abc import Sequence
@@ -94,6 +95,8 @@ class CommitTree:
         self._listings: dict[str, Listing] = repo.tree_listings
         self._children: dict[str, dict[str, _Node]] = repo.tree_children
         self._resolved: dict[tuple[str, bool], tuple[_Node, list[str]] | None] = {}
+        # actions/checkout leaves submodules empty unless asked (submodules: true|recursive).
+        self.submodules_checked_out = False
         if _SYNTHETIC + ".git" not in self._children:
             for ident, children in _synthetic_git().items():
                 self._children[ident] = children
@@ -239,6 +242,13 @@ class CommitTree:
         if kind != DIR:
             raise TreeError("ENOTDIR", "not a directory, scandir", self._abs(rel))
         if not oid:
+            if self.submodules_checked_out:
+                raise TreeError(
+                    "EUNKNOWABLE",
+                    "a submodule that actions/checkout fetches (submodules: true): its files"
+                    " are in another repository",
+                    self._abs(rel),
+                )
             return []
         self._dir_children(oid)
         return self._listings[self._cache_id(oid) if not oid.startswith(_SYNTHETIC) else oid]
@@ -248,6 +258,13 @@ class CommitTree:
         if found is None:
             raise TreeError("ENOENT", "no such file or directory, realpath", self._abs(rel))
         return self._abs("/".join(found[1]))
+
+    def with_submodules(self) -> CommitTree:
+        """This commit as a checkout with submodules fetched (their contents unknowable)."""
+        other = copy.copy(self)
+        other.submodules_checked_out = True
+        other._resolved = self._resolved
+        return other
 
     @property
     def walk_memo(self) -> dict[tuple[object, ...], list[tuple[str, int]]]:
@@ -266,7 +283,9 @@ class CommitTree:
         oid = found[0][1]
         if oid.startswith(_SYNTHETIC):
             return None
-        return "root:" + oid if not rel else oid
+        ident = "root:" + oid if not rel else oid
+        # Walk results differ when submodules are fetched (a gitlink below is unknowable).
+        return "sm:" + ident if self.submodules_checked_out else ident
 
     def read(self, rel: str) -> bytes:
         found = self._resolve(rel, follow_last=True)

@@ -168,3 +168,11 @@ def test_notes_are_about_the_step_at_hand() -> None:
         "v4", {"path": "a", "key": KeyTemplate.of("k"), "save-always": "true"}, runner
     )
     assert any("save-always" in n for n in with_flag.notes)
+
+
+def test_a_release_newer_than_the_snapshot_is_modelled_as_the_newest_known() -> None:
+    runner = hosted_runner("ubuntu-24.04")
+    spec = actions_cache_spec("v99.1.0", {"path": "a", "key": KeyTemplate.of("k")}, runner)
+    assert any("newer than the snapshot" in n for n in spec.notes)
+    with pytest.raises(ActionError, match="no such release"):
+        actions_cache_spec("v1.9.9", {"path": "a", "key": KeyTemplate.of("k")}, runner)

@@ -376,3 +376,45 @@ def test_every_explain_option_parses(repo: Path) -> None:
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["caches"] and all(c["job"] == "build" for c in data["caches"])
+
+
+def test_submodules_checked_out_make_their_files_unknowable(tmp_path: Path) -> None:
+    r = init(tmp_path / "r")
+    build(
+        r,
+        {
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  plain:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/cache@v4
+        with:
+          path: x
+          key: k-${{ hashFiles('vendor/lib/**') }}
+  with-submodules:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          submodules: recursive
+      - uses: actions/cache@v4
+        with:
+          path: x
+          key: k-${{ hashFiles('vendor/lib/**') }}
+""",
+            "README.md": "x\n",
+        },
+    )
+    commit_all(r)
+    sha = git(r, "rev-parse", "HEAD").strip()
+    git(r, "update-index", "--add", "--cacheinfo", f"160000,{sha},vendor/lib")
+    git(r, "commit", "-qm", "submodule")
+    result = explain(str(r), rev="HEAD")
+    plain = only(result, job="plain")
+    fetched = only(result, job="with-submodules")
+    assert plain.key == "k-" and "hashfiles-no-match" in codes(plain)
+    assert not fetched.key_known and "hashfiles-unknowable" in codes(fetched)
+    assert any("submodule" in (f.message or "") for f in fetched.findings)

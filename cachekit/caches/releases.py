@@ -130,6 +130,16 @@ def resolve_ref(action: str, ref: str) -> ResolvedRef:
             if all(p is None or p == v for p, v in zip(parts, r.version, strict=True))
         ]
         if not cands:
+            wanted = tuple(p if p is not None else 0 for p in parts)
+            if wanted > rels[-1].version:
+                # Released after the snapshot: model it as the newest release known, and say so.
+                return ResolvedRef(
+                    ref,
+                    rels[-1],
+                    False,
+                    f"{action}@{ref} is newer than the snapshot of {snapshot_date()}; modelled"
+                    f" as the newest release known, {rels[-1].tag}",
+                )
             raise ActionError(f"{action}@{ref}: no such release in the snapshot")
         if parts[1] is None:
             moving = _data()["moving"]

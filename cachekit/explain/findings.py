@@ -5,6 +5,8 @@ Codes are stable (tools and docs refer to them):
 - ``hashfiles-no-match`` — a ``hashFiles`` matches no file: that part of the key never
   changes, so the cache is never refreshed when the inputs change.
 - ``hashfiles-fails`` — the call fails on GitHub (the step errors out).
+- ``hashfiles-unknowable`` — the files it hashes are not in the commit: a submodule that
+  ``actions/checkout`` fetches, the checkout's own ``.git``, a blob missing from a partial clone.
 - ``volatile-key`` — the key changes every run or commit (``github.sha``, ``run_id``, a date)
   and there are no restore keys: every run misses and saves a new entry.
 - ``key-invalid`` — a key over 512 characters, with a comma, or too many keys.
@@ -36,7 +38,16 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         call = part.hash
         if part.kind != "hashFiles" or call is None:
             continue
-        if call.error:
+        if call.error and ("EUNKNOWABLE" in call.error or "EMISSING" in call.error):
+            out.append(
+                Finding(
+                    "hashfiles-unknowable",
+                    "warning",
+                    f"{call.call} cannot be computed offline: {call.error.split(' failed: ')[-1]}",
+                    mark,
+                )
+            )
+        elif call.error:
             out.append(Finding("hashfiles-fails", "error", f"{call.call}: {call.error}", mark))
         elif call.digest == "":
             out.append(

@@ -108,6 +108,7 @@ class _Scope:
     inputs: dict[str, Any] = field(default_factory=dict)
     via: tuple[Mark, ...] = ()
     installs: list[str] = field(default_factory=list)  # install commands seen so far
+    submodules: bool = False  # an actions/checkout step fetched submodules
 
 
 def _lower_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -126,6 +127,7 @@ class Walker:
         self._hash_cache: dict[tuple[tuple[str, ...], str, str], HashCall] = {}
         self._target_os = TargetOS.LINUX  # the OS of the job being walked (path rules)
         self._calls: list[HashCall] = []  # hashFiles calls of the expression being evaluated
+        self._submodules = False  # the job being walked checked out submodules
         self._job_outputs: dict[tuple[str, str], dict[str, Any]] = {}
         self._secrets: dict[str, Secret] = {}
         self._vars: dict[str, Unknown] = {}
@@ -350,6 +352,7 @@ class Walker:
                 continue
             runs_on = self._value(job.runs_on, scope_ctx, job.raw.mark_of("runs-on"))
             runner, runner_source = self._runner(runs_on)
+            self._submodules = False
             self._target_os = {"Windows": TargetOS.WINDOWS, "macOS": TargetOS.MACOS}.get(
                 runner.os if runner else "", TargetOS.LINUX
             )
@@ -463,12 +466,15 @@ class Walker:
     def _hash(
         self, args: tuple[str, ...], flavor: Flavor, target_os: TargetOS = TargetOS.LINUX
     ) -> HashCall:
-        key = (args, target_os.value, flavor.value)
+        key = (args, target_os.value, flavor.value + ("+submodules" if self._submodules else ""))
         cached = self._hash_cache.get(key)
         if cached is not None:
             return cached
+        tree = self.tree
+        if self._submodules and hasattr(tree, "with_submodules"):
+            tree = tree.with_submodules()
         try:
-            result = hash_files(self.tree, list(args), flavor=flavor, target_os=target_os)
+            result = hash_files(tree, list(args), flavor=flavor, target_os=target_os)
             call = HashCall(
                 result.patterns,
                 result.follow_symbolic_links,
@@ -494,6 +500,10 @@ class Walker:
             return
         name = uses.name
         outputs: dict[str, Any] = {}
+        if name == "actions/checkout":
+            value = self._value(step.with_.get("submodules"), dict(ctx.contexts), step.mark)
+            scope.submodules = str(value).lower() in ("true", "recursive")
+            self._submodules = scope.submodules
         if uses.repo.lower() == "cache" and uses.path.lower() in ("", "restore", "save"):
             self._actions_cache(step, scope, ctx)
         elif name == "actions/setup-python":
