@@ -8,12 +8,13 @@ and the other files are still read: one broken workflow must not hide the rest.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import xxhash
 
 from .errors import TreeError
 from .trees import DIR, Tree
@@ -153,6 +154,11 @@ def _as_map(value: Any, mark: Mark, what: str, problems: list[WorkflowProblem]) 
         return _empty_map(mark)
     if isinstance(value, YamlMap):
         return value
+    if isinstance(value, str) and "${{" in value:
+        # A whole mapping from an expression (`env: ${{ matrix.env }}`): evaluated later.
+        m = _empty_map(mark)
+        m.expression = value
+        return m
     problems.append(WorkflowProblem(getattr(value, "mark", mark), f"{what} must be a mapping"))
     return _empty_map(mark)
 
@@ -259,7 +265,9 @@ _PARSED_LIMIT = 4096
 def _parse_cached(data: bytes, path: str) -> Workflow:
     """Parse once per (path, content): a history of thousands of commits mostly repeats the
     same workflow files. Parsed workflows are never mutated, so sharing them is safe."""
-    key = (path, hashlib.sha1(data, usedforsecurity=False).digest())
+    # A fast non-cryptographic fingerprint is enough to recognise a file seen before
+    # (never used for anything GitHub computes).
+    key = (path, xxhash.xxh3_128_digest(data))
     hit = _PARSED.get(key)
     if hit is None:
         try:

@@ -43,6 +43,7 @@ class YamlMap(dict[str, Any]):
     mark: Mark
     key_marks: dict[str, Mark]
     value_marks: dict[str, Mark]
+    expression: str | None = None  # the mapping is this `${{ }}` expression's value
 
     def mark_of(self, key: str) -> Mark:
         return self.value_marks.get(key) or self.key_marks.get(key) or self.mark

@@ -89,8 +89,10 @@ def test_resolve_refs() -> None:
     branch = resolve_ref("actions/cache", "main")
     assert not branch.exact and branch.note and "branch" in branch.note
     assert not resolve_ref("actions/cache", "0" * 40).exact
+    newer = resolve_ref("actions/cache", "v9")  # released after the snapshot
+    assert not newer.exact and "newer than the snapshot" in (newer.note or "")
     with pytest.raises(ActionError):
-        resolve_ref("actions/cache", "v9")
+        resolve_ref("actions/cache", "v4.9")  # a release that never existed
 
 
 def test_release_snapshot() -> None:

@@ -418,3 +418,38 @@ jobs:
     assert plain.key == "k-" and "hashfiles-no-match" in codes(plain)
     assert not fetched.key_known and "hashfiles-unknowable" in codes(fetched)
     assert any("submodule" in (f.message or "") for f in fetched.findings)
+
+
+def test_env_from_an_expression_and_outputs_written_by_programs(tmp_path: Path) -> None:
+    build(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  configure:
+    runs-on: ubuntu-latest
+    outputs:
+      matrix: ${{ steps.m.outputs.matrix }}
+    steps:
+      - id: m
+        run: python scripts/matrix.py >> "$GITHUB_OUTPUT"
+  test:
+    needs: configure
+    runs-on: ubuntu-latest
+    strategy:
+      matrix: ${{ fromJSON(needs.configure.outputs.matrix) }}
+    env: '${{ fromJSON(''{"TOOL": "ruff"}'') }}'
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: x
+          key: ${{ env.TOOL }}-${{ matrix.py }}
+"""
+        },
+    )
+    result = explain(str(tmp_path))
+    assert not [p for p in result.problems if "empty input" in p.message]
+    (cache,) = result.caches
+    assert cache.key.startswith("ruff-") and not cache.key_known
+    assert "‹matrix" in cache.key

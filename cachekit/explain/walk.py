@@ -371,8 +371,8 @@ class Walker:
             env_sources: dict[str, str] = {}
             for layer, where in ((wf.env, "workflow env"), (job.env, f"env of job {job.id}")):
                 layer_ctx = dict(scope_ctx, env=dict(env))
-                for name, raw in layer.items():
-                    env[name] = self._value(raw, layer_ctx, layer.mark_of(name))
+                for name, value in self._layer(layer, layer_ctx).items():
+                    env[name] = value
                     env_sources[f"env.{name}"] = f"{where} ({layer.mark_of(name)})"
             sources.update(env_sources)
             scope = _Scope(
@@ -398,6 +398,15 @@ class Walker:
                     )
                     for name, raw in job.outputs.items()
                 }
+
+    def _layer(self, layer: YamlMap, contexts: dict[str, Any]) -> dict[str, Any]:
+        """An ``env:`` mapping evaluated; ``env: ${{ expr }}`` evaluates to the mapping."""
+        if layer.expression is not None:
+            value = self._value(layer.expression, contexts, layer.mark)
+            return dict(value) if isinstance(value, Mapping) else {}
+        return {
+            name: self._value(raw, contexts, layer.mark_of(name)) for name, raw in layer.items()
+        }
 
     def _runner_context(self, runner: RunnerEnv | None) -> dict[str, Any] | Unknown:
         if runner is None:
@@ -448,8 +457,8 @@ class Walker:
     def _step_context(self, step: Step, scope: _Scope) -> tuple[EvaluationContext, dict[str, Any]]:
         env = dict(scope.env)
         base = dict(scope.contexts, env=env, steps=scope.steps, inputs=scope.inputs)
-        for name, raw in step.env.items():
-            env[name] = self._value(raw, base, step.env.mark_of(name))
+        for name, value in self._layer(step.env, base).items():
+            env[name] = value
             scope.sources.setdefault(f"env.{name}", f"env of step '{step.label}' ({step.mark})")
         base["env"] = env
         return EvaluationContext(contexts=base, hash_files=self._runner_hash), base
@@ -530,11 +539,24 @@ class Walker:
             script,
         ):
             scope.installs.append(script.strip().splitlines()[0] if script.strip() else "")
-        outputs: dict[str, Any] = {}
-        for pub in published_values(script, step.id):
+        outputs: dict[str, Any] | Unknown = {}
+        published = published_values(script, step.id)
+        writes = len(re.findall(r"GITHUB_OUTPUT|::set-output", script))
+        parsed = sum(1 for p in published if p.kind == "output")
+        if step.id and (writes > parsed or parsed == 0):
+            # The script writes outputs in a form not read here (a heredoc, or a program it
+            # runs, which need not name $GITHUB_OUTPUT in the YAML): values that exist on the
+            # runner are unknown here, not absent.
+            outputs = Unknown(
+                f"steps.{step.id}.outputs",
+                "written by the script",
+                origin=script.strip().splitlines()[0] if script.strip() else None,
+            )
+        for pub in published:
             where = f"run step '{step.label}' ({step.mark}), script line {pub.line}"
             if pub.kind == "output":
-                outputs[pub.name] = pub.value
+                if isinstance(outputs, dict):
+                    outputs[pub.name] = pub.value
                 if step.id:
                     scope.sources[f"steps.{step.id}.outputs.{pub.name}"] = where
             else:
