@@ -119,3 +119,20 @@ POST_SAVE_NOTE = (
     "the post step saves only if the job succeeded, and skips saving when the primary key was"
     " restored exactly"
 )
+
+
+def rejected(
+    *, rel: ActionRelease, ref: str, name: str, runner: RunnerEnv, fails: str
+) -> CacheSpec:
+    """The spec of a step the action rejects as configured (no key, no paths)."""
+    return spec(
+        rel=rel,
+        ref=ref,
+        name=name,
+        key=KeyTemplate(),
+        restore_keys=(),
+        paths=(),
+        runner=runner,
+        notes=(),
+        fails=fails,
+    )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, spec
+from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
 from .model import CacheSpec, KeyTemplate, RunnerEnv
 
 __all__ = ["setup_java_cache", "setup_java_caches"]
@@ -113,15 +113,11 @@ def setup_java_caches(
     known = ("maven", "gradle", "sbt") if v >= (3, 2, 0) else ("maven", "gradle")
     if pm not in known:
         return (
-            spec(
+            rejected(
                 rel=rel,
                 ref=ref,
                 name=pm,
-                key=KeyTemplate(),
-                restore_keys=(),
-                paths=(),
                 runner=runner,
-                notes=(),
                 fails=f"unknown package manager specified: {pm}",
             ),
         )

@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, spec
+from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
 from .model import CacheSpec, KeyTemplate, RunnerEnv, unknown_path
 
 __all__ = ["auto_cache_package_manager", "setup_node_cache"]
@@ -120,16 +120,8 @@ def setup_node_cache(
     if not pm:
         return None
     if pm not in ("npm", "yarn", "pnpm") or (pm == "pnpm" and v < (2, 3, 0)):
-        return spec(
-            rel=rel,
-            ref=ref,
-            name=pm,
-            key=KeyTemplate(),
-            restore_keys=(),
-            paths=(),
-            runner=runner,
-            notes=(),
-            fails=f"Caching for '{pm}' is not supported",
+        return rejected(
+            rel=rel, ref=ref, name=pm, runner=runner, fails=f"Caching for '{pm}' is not supported"
         )
     deps = inp(inputs, "cache-dependency-path") if v >= (2, 4, 0) else ""
     fails = None

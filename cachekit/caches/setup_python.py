@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, spec
+from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
 from .model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
 from .pythons import Manifest, ResolvedPython, resolve_python
 from .version import yaml_boolean
@@ -146,16 +146,8 @@ def setup_python_cache(
         return None
     supported = ("pip", "pipenv", "poetry") if v >= (3, 1, 0) else ("pip", "pipenv")
     if pm not in supported:
-        return spec(
-            rel=rel,
-            ref=ref,
-            name=pm,
-            key=KeyTemplate(),
-            restore_keys=(),
-            paths=(),
-            runner=runner,
-            notes=(),
-            fails=f"Caching for '{pm}' is not supported",
+        return rejected(
+            rel=rel, ref=ref, name=pm, runner=runner, fails=f"Caching for '{pm}' is not supported"
         )
     notes: list[str] = []
     version, _, vnotes = _python_version(inputs, runner, v, manifest)
