@@ -251,21 +251,26 @@ def predict(
 def _runs(
     collected: list[_Collected], default_ref: str, options: PredictOptions
 ) -> tuple[list[Run], list[list[tuple[int, int]]]]:
-    """One simulator run per commit × job combination; jobs of one commit are concurrent.
+    """The simulator runs of each commit: one per stage of its jobs.
+
+    All jobs a push starts run concurrently — across workflows and matrix combinations — so
+    they are one simulator run (a job never sees a sibling's saves; the first saver of a
+    shared key wins). A job that ``needs`` others starts after them and sees their saves: each
+    stage of the ``needs`` chains is a run of its own, a second later.
 
     Returns the runs and, for each, the (commit index, report index) of every request.
     """
     runs: list[Run] = []
     requests_of: list[list[tuple[int, int]]] = []
+    last = None
     for ci, col in enumerate(collected):
-        by_job: dict[tuple[str, str, str], list[tuple[int, CacheReport]]] = {}
+        by_stage: dict[int, list[tuple[int, CacheReport]]] = {}
         for ri, report in enumerate(col.reports):
-            matrix = ",".join(f"{k}={report.matrix[k]}" for k in sorted(report.matrix))
-            by_job.setdefault((report.workflow, report.job, matrix), []).append((ri, report))
-        for indexed in by_job.values():
+            by_stage.setdefault(report.stage, []).append((ri, report))
+        for stage in sorted(by_stage):
             requests = []
             kept: list[tuple[int, int]] = []
-            for ri, report in indexed:
+            for ri, report in by_stage[stage]:
                 if not report.key_known:
                     continue
                 # A version only known at run time (a path like `yarn cache dir`) is still the
@@ -274,6 +279,7 @@ def _runs(
                     report.version
                     or "unknown:" + hashlib.sha256("\n".join(report.paths).encode()).hexdigest()
                 )
+                matrix = ",".join(f"{k}={report.matrix[k]}" for k in sorted(report.matrix))
                 requests.append(
                     CacheRequest(
                         primary_key=report.key,
@@ -282,21 +288,25 @@ def _runs(
                         kind=CacheStepKind(report.kind),
                         size_bytes=options.entry_size,
                         label=_ident(report),
-                        job=report.job,
+                        job=f"{report.workflow}:{report.job}:{matrix}",
                     )
                 )
                 kept.append((ci, ri))
             if not requests:
                 continue
+            when = col.commit.time + timedelta(seconds=stage)
+            if last is not None and when < last:
+                when = last  # keep runs in time order (commits can share a timestamp)
+            last = when
             runs.append(
                 Run(
-                    time=col.commit.time,
+                    time=when,
                     ref=col.ref,
                     event=col.event,
                     requests=tuple(requests),
                     base_ref=default_ref if col.event == "pull_request" else None,
                     default_branch=default_ref,
-                    label=f"{col.commit.short} {indexed[0][1].job}",
+                    label=f"{col.commit.short} stage {stage}",
                 )
             )
             requests_of.append(kept)

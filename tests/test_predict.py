@@ -314,3 +314,44 @@ def test_every_predict_and_audit_option_parses(history, tmp_path: Path) -> None:
     assert out.exit_code == 0 and "jobs in the logs" in out.stdout, out.output
     bad = runner.invoke(main, ["predict", str(repo), "--entry-size", "lots"])
     assert bad.exit_code == 2 and "not a size" in bad.stderr
+
+
+def test_jobs_of_a_push_run_concurrently_and_needs_chains_in_order(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    build(
+        repo,
+        {
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        python: ["3.11", "3.12"]
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cache/pip
+          key: shared-${{ hashFiles('requirements.txt') }}
+  after:
+    needs: test
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cache/pip
+          key: shared-${{ hashFiles('requirements.txt') }}
+""",
+            "requirements.txt": "a\\n",
+        },
+    )
+    commit_at(repo, "2026-03-01T10:00:00Z", "one")
+    result = predict(str(repo), PredictOptions())
+    (run,) = result.runs
+    outcomes = {(c.job, str(c.matrix)): c.outcome for c in run.caches}
+    # both matrix jobs start together: neither sees the other's save
+    assert outcomes[("test", "{'python': '3.11'}")] == "miss"
+    assert outcomes[("test", "{'python': '3.12'}")] == "miss"
+    # the job that needs them starts after, and finds the entry one of them saved
+    assert outcomes[("after", "{}")] == "hit"

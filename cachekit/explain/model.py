@@ -103,6 +103,7 @@ class CacheReport:
     version_inputs: dict[str, Any] | None
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    stage: int = 0  # longest `needs:` chain before this job: jobs of one stage run together
 
     @property
     def ident(self) -> tuple[str, str, str, int, str]:

@@ -109,6 +109,7 @@ class _Scope:
     via: tuple[Mark, ...] = ()
     installs: list[str] = field(default_factory=list)  # install commands seen so far
     submodules: bool = False  # an actions/checkout step fetched submodules
+    stage: int = 0  # longest needs chain before this job
 
 
 def _lower_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -249,6 +250,12 @@ class Walker:
             visit(job, ())
         return done
 
+    @staticmethod
+    def _stage(wf: Workflow, job: Job, seen: tuple[str, ...] = ()) -> int:
+        """The longest chain of ``needs`` before a job (a cycle counts as none)."""
+        deps = [wf.jobs[d] for d in job.needs if d in wf.jobs and d not in seen]
+        return 1 + max((Walker._stage(wf, d, (*seen, job.id)) for d in deps), default=-1)
+
     def _needs(self, wf: Workflow, job: Job) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for dep in job.needs:
@@ -376,6 +383,7 @@ class Walker:
                     env_sources[f"env.{name}"] = f"{where} ({layer.mark_of(name)})"
             sources.update(env_sources)
             scope = _Scope(
+                stage=self._stage(wf, job),
                 workflow=wf,
                 job_id=prefix + job.id,
                 matrix=combo,
@@ -603,6 +611,7 @@ class Walker:
             inputs=inputs,
             via=(*scope.via, step.mark),
             installs=scope.installs,
+            stage=scope.stage,
         )
         for name in inputs:
             inner.sources[f"inputs.{name}"] = (
@@ -944,6 +953,7 @@ class Walker:
                 "enableCrossOsArchive": vi.enable_cross_os_archive,
             },
             notes=spec.notes,
+            stage=scope.stage,
         )
         findings = cache_findings(report, spec, scope.installs)
         self.reports.append(replace(report, findings=tuple(findings)))
