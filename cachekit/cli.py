@@ -20,6 +20,7 @@ from . import __version__
 from .audit import audit
 from .errors import CachekitError, UsageError
 from .evaluate import evaluate_expression
+from .evidence import read_cache_list
 from .explain import Options, compare, explain
 from .gitrepo import GitRepo
 from .gittree import CommitTree
@@ -304,6 +305,13 @@ def _size(text: str) -> int:
 @click.option(
     "--limit", "limit", default="10G", show_default=True, help="The repository's cache size limit."
 )
+@click.option(
+    "--caches",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="gh cache list --json output: entry sizes are taken from it (by key, else by the "
+    "key's family) instead of --entry-size.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (stable shape).")
 @click.option(
     "--html",
@@ -326,6 +334,7 @@ def predict_command(
     os_name: str | None,
     entry_size: str,
     limit: str,
+    caches: str | None,
     as_json: bool,
     html_file: str | None,
 ) -> None:
@@ -345,6 +354,11 @@ def predict_command(
         branches=branches,
         entry_size=_size(entry_size),
         limit_bytes=_size(limit),
+        known_sizes=tuple(
+            (e.key, e.size_bytes) for e in read_cache_list(caches) if e.size_bytes is not None
+        )
+        if caches
+        else (),
         workflow=workflow,
         job=job,
         os=os_name,

@@ -12,6 +12,7 @@ expiry). Pull requests can be replayed too: each merged branch's commits run on
 from __future__ import annotations
 
 import hashlib
+import re
 import time as timer
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,7 @@ class PredictOptions:
     limit_bytes: int = 10 * GIB
     expiry_days: int = 7
     entry_size: int = 100 * 1024**2  # an estimate per entry: sizes are unknowable offline
+    known_sizes: tuple[tuple[str, int], ...] = ()  # (key, bytes) from `gh cache list`
     workflow: str | None = None
     job: str | None = None
     os: str | None = None
@@ -243,6 +245,7 @@ def predict(
     seconds = timer.perf_counter() - started
     summary = _summary(predicted, simulation, len(schedule), seconds, hashed_seconds, repo)
     summary["entry_size_mib"] = round(options.entry_size / 1024**2, 1)
+    summary["sizes_from_cache_list"] = bool(options.known_sizes)
     summary["limit_gib"] = round(options.limit_bytes / GIB, 1)
     summary["default_branch"] = default_ref
     return PredictResult(tuple(predicted), summary, tuple(problems))
@@ -286,7 +289,7 @@ def _runs(
                         version=version,
                         restore_keys=tuple(k for k in report.restore_keys if "‹" not in k),
                         kind=CacheStepKind(report.kind),
-                        size_bytes=options.entry_size,
+                        size_bytes=_size_of(report.key, options),
                         label=_ident(report),
                         job=f"{report.workflow}:{report.job}:{matrix}",
                     )
@@ -361,6 +364,27 @@ def _predicted(
             )
         )
     return out
+
+
+_DIGEST = re.compile(r"[0-9a-f]{32,}", re.IGNORECASE)
+
+
+def _family(key: str) -> str:
+    """A key with its digests blanked: entries of one cache across input changes."""
+    return _DIGEST.sub("#", key).lower()
+
+
+def _size_of(key: str, options: PredictOptions) -> int:
+    """The size of an entry: its own from a cache listing, else the median of its family's
+    (same key but for its digests), else the estimate."""
+    if not options.known_sizes:
+        return options.entry_size
+    exact = [size for k, size in options.known_sizes if k.lower() == key.lower()]
+    if exact:
+        return exact[0]
+    family = _family(key)
+    sizes = sorted(size for k, size in options.known_sizes if _family(k) == family)
+    return sizes[len(sizes) // 2] if sizes else options.entry_size
 
 
 def _outcome_of(

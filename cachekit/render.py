@@ -147,9 +147,10 @@ def render_predict(result: PredictResult, *, misses: int = 25) -> str:
         f"(exact or restore key); hit {s['hit']}, restore {s['restore']}, miss {s['miss']}, "
         f"unknown {s['unknown']}; evictions {s['evictions']}, expirations {s['expirations']}"
     )
+    known = "taken from the cache list where known, else " if s.get("sizes_from_cache_list") else ""
     lines.append(
-        f"  entry sizes estimated at {s['entry_size_mib']} MiB, limit "
-        f"{s['limit_gib']} GiB (--entry-size, --limit)"
+        f"  entry sizes {known}estimated at {s['entry_size_mib']} MiB, limit "
+        f"{s['limit_gib']} GiB (--entry-size, --caches, --limit)"
     )
     lines.append("")
     lines.append("per cache:")

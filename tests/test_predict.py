@@ -355,3 +355,36 @@ jobs:
     assert outcomes[("test", "{'python': '3.12'}")] == "miss"
     # the job that needs them starts after, and finds the entry one of them saved
     assert outcomes[("after", "{}")] == "hit"
+
+
+def test_entry_sizes_from_a_cache_list(tmp_path: Path) -> None:
+    """Sizes given by gh cache list (by key, else by the key's family) drive eviction."""
+    repo = init(tmp_path / "repo")
+    two = WORKFLOW.replace("deps-${{ hashFiles('requirements.txt') }}", "stable")
+    build(repo, {".github/workflows/ci.yml": two, "requirements.txt": "a\n"})
+    for day in (1, 2, 3):
+        (repo / "n.txt").write_text(str(day))
+        commit_at(repo, f"2026-03-0{day}T10:00:00Z", f"day {day}")
+    listing = tmp_path / "caches.json"
+    # the sha-keyed family is tiny, the stable entry big: together under the 150 MiB limit
+    listing.write_text(
+        json.dumps(
+            [
+                {"key": "stable", "sizeInBytes": 100 * 1024**2},
+                {"key": "build-" + "0" * 40, "sizeInBytes": 1024},
+            ]
+        )
+    )
+    runner = CliRunner()
+    out = runner.invoke(
+        main, ["predict", str(repo), "--limit", "150M", "--json", "--caches", str(listing)]
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["summary"]["evictions"] == 0 and data["summary"]["sizes_from_cache_list"]
+    stable = [c["outcome"] for r in data["runs"] for c in r["caches"] if c["key"] == "stable"]
+    assert stable == ["miss", "hit", "hit"]
+    estimated = json.loads(
+        runner.invoke(main, ["predict", str(repo), "--limit", "150M", "--json"]).stdout
+    )
+    assert estimated["summary"]["evictions"] > 0
