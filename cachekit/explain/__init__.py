@@ -13,7 +13,15 @@ from ..gittree import CommitTree
 from ..trees import Tree, WorkTree
 from .compare import CacheDiff, Comparison, compare
 from .core import explain_tree
-from .model import CacheReport, ExplainResult, Finding, HashCall, KeyPart
+from .model import (
+    CacheReport,
+    ExplainResult,
+    Finding,
+    HashCall,
+    JobRecord,
+    KeyPart,
+    StepRecord,
+)
 from .walk import Options
 
 __all__ = [
@@ -23,8 +31,10 @@ __all__ = [
     "ExplainResult",
     "Finding",
     "HashCall",
+    "JobRecord",
     "KeyPart",
     "Options",
+    "StepRecord",
     "compare",
     "explain",
     "explain_tree",

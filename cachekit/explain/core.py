@@ -32,4 +32,5 @@ def explain_tree(tree: Tree, options: Options | None = None) -> ExplainResult:
         revision=commit if isinstance(commit, str) else None,
         caches=tuple(reports),
         problems=tuple(walker.problems),
+        jobs=tuple(walker.jobs),
     )

@@ -8,7 +8,15 @@ from typing import Any
 from ..hashfiles import HashedFile
 from ..yamlsource import Mark
 
-__all__ = ["CacheReport", "ExplainResult", "Finding", "HashCall", "KeyPart"]
+__all__ = [
+    "CacheReport",
+    "ExplainResult",
+    "Finding",
+    "HashCall",
+    "JobRecord",
+    "KeyPart",
+    "StepRecord",
+]
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,54 @@ class CacheReport:
 
 
 @dataclass(frozen=True)
+class StepRecord:
+    """One step as a run would see it: inputs evaluated, the script with known values put in.
+
+    ``check`` and ``suggest`` need what a job does around its caches (what it installs, what it
+    publishes), not only the caches; unknown ``${{ }}`` expressions stay in ``run`` as written.
+    """
+
+    index: int
+    mark: Mark
+    label: str
+    id: str | None
+    uses: (
+        str | None
+    )  # as written: actions/cache@v4, ./.github/actions/x, pypa/gh-action-pypi-publish@…
+    with_: dict[str, str]  # inputs evaluated to text
+    run: str | None
+    shell: str | None
+    working_directory: str | None
+    env: dict[
+        str, str
+    ]  # the step's environment (workflow → job → step, plus $GITHUB_ENV), known values
+    caches: tuple[int, ...] = ()  # indices into ExplainResult.caches made by this step
+    via: tuple[Mark, ...] = ()  # composite action calls leading here
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """One job × matrix combination: its trigger, runner and steps in order."""
+
+    workflow: str
+    job: str
+    matrix: dict[str, Any]
+    mark: Mark
+    events: tuple[str, ...]  # the workflow's triggers
+    runner: str  # where runner facts come from
+    os: str | None  # Linux | Windows | macOS, None when unknown
+    arch: str | None
+    stage: int
+    steps: tuple[StepRecord, ...]
+    environment: str | None = None  # the deployment environment (`environment:`), e.g. pypi
+    permissions: dict[str, str] = field(default_factory=dict)  # job's, else workflow's
+    if_: str | None = None
+    cache_mode: str | None = None  # `cache-mode:` of the job, else of the workflow
+    needs: tuple[str, ...] = ()
+    tag_push: bool = False  # the workflow runs on pushes of tags (a release pipeline)
+
+
+@dataclass(frozen=True)
 class ExplainResult:
     """Every cache in the repository's workflows, at one revision."""
 
@@ -144,6 +200,7 @@ class ExplainResult:
     revision: str | None  # commit id, or None for the working tree
     caches: tuple[CacheReport, ...]
     problems: tuple[Finding, ...] = field(default=())  # unreadable files, invalid expressions
+    jobs: tuple[JobRecord, ...] = field(default=())  # every job combination walked, in order
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -65,7 +65,7 @@ from ..workflows import (
 )
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
 from .findings import cache_findings
-from .model import CacheReport, Finding, HashCall, KeyPart
+from .model import CacheReport, Finding, HashCall, JobRecord, KeyPart, StepRecord
 from .runsteps import published_values
 
 __all__ = ["Options", "Walker"]
@@ -110,6 +110,9 @@ class _Scope:
     installs: list[str] = field(default_factory=list)  # install commands seen so far
     submodules: bool = False  # an actions/checkout step fetched submodules
     stage: int = 0  # longest needs chain before this job
+    records: list[StepRecord] = field(default_factory=list)  # steps walked, in order
+    shell: str | None = None  # defaults.run.shell of the job (else the workflow's)
+    working_directory: str | None = None  # defaults.run.working-directory
 
 
 def _lower_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -124,6 +127,7 @@ class Walker:
         self.options = options
         self.reports: list[CacheReport] = []
         self.problems: list[Finding] = []
+        self.jobs: list[JobRecord] = []
         self.manifest = load_manifest(options.python_manifest)
         self._hash_cache: dict[tuple[tuple[str, ...], str, str], HashCall] = {}
         self._target_os = TargetOS.LINUX  # the OS of the job being walked (path rules)
@@ -224,10 +228,11 @@ class Walker:
         for job in self._ordered(wf):
             if not prefix and self.options.job is not None and job.id != self.options.job:
                 # Walked quietly all the same: the selected job may need its outputs.
-                reports, problems = len(self.reports), len(self.problems)
+                reports, problems, jobs = len(self.reports), len(self.problems), len(self.jobs)
                 self._job(wf, job, inputs, via, prefix)
                 del self.reports[reports:]
                 del self.problems[problems:]
+                del self.jobs[jobs:]
                 continue
             self._job(wf, job, inputs, via, prefix)
 
@@ -395,8 +400,12 @@ class Walker:
                 inputs=dict(inputs),
                 via=via,
             )
+            defaults = _run_defaults(job.defaults) or _run_defaults(wf.defaults)
+            scope.shell = defaults.get("shell")
+            scope.working_directory = defaults.get("working-directory")
             for step in job.steps:
                 self._step(step, scope)
+            self.jobs.append(self._job_record(wf, job, scope, scope_ctx))
             if len(combos) == 1:
                 self._job_outputs[(wf.path, job.id)] = {
                     name: self._value(
@@ -406,6 +415,102 @@ class Walker:
                     )
                     for name, raw in job.outputs.items()
                 }
+
+    def _job_record(
+        self, wf: Workflow, job: Job, scope: _Scope, contexts: dict[str, Any]
+    ) -> JobRecord:
+        runner = scope.runner
+        environment = self._value(job.raw.get("environment"), contexts, job.mark)
+        if isinstance(environment, Mapping):
+            environment = environment.get("name")
+        permissions = job.raw.get("permissions", wf.raw.get("permissions"))
+        if isinstance(permissions, Mapping):
+            perms = {str(k): str(v) for k, v in permissions.items()}
+        elif isinstance(permissions, str):
+            perms = {"*": permissions}
+        else:
+            perms = {}
+        matrix = scope.matrix if isinstance(scope.matrix, dict) else {"*": scope.matrix.render()}
+        job_if = job.raw.get("if")
+        mode = job.raw.get("cache-mode", wf.raw.get("cache-mode"))
+        return JobRecord(
+            workflow=wf.path,
+            job=scope.job_id,
+            matrix=_jsonable(matrix),
+            mark=job.mark,
+            events=tuple(wf.on),
+            runner=scope.runner_source,
+            os=runner.os if runner else None,
+            arch=runner.arch if runner else None,
+            stage=scope.stage,
+            steps=tuple(scope.records),
+            environment=_text(environment) if environment is not None else None,
+            permissions=perms,
+            if_=None if job_if is None else str(job_if),
+            cache_mode=None if mode is None else _text(self._quiet(mode, contexts)),
+            needs=tuple(job.needs),
+            tag_push=isinstance(wf.on.get("push"), Mapping)
+            and any(k in wf.on["push"] for k in ("tags", "tags-ignore")),
+        )
+
+    def _step_record(
+        self, step: Step, scope: _Scope, contexts: dict[str, Any], caches: range
+    ) -> StepRecord:
+        """The step with every value a run would see that can be known offline."""
+        with_ = {
+            str(k): _text(self._quiet(v, contexts)) for k, v in step.with_.items() if v is not None
+        }
+        run = None
+        if step.run is not None:
+            run = self._run_text(step.run, contexts)
+        env = {str(k): _text(v) for k, v in contexts.get("env", {}).items() if is_known(v)}
+        shell = step.raw.get("shell")
+        wd = step.raw.get("working-directory")
+        return StepRecord(
+            index=step.index,
+            mark=step.mark,
+            label=step.label,
+            id=step.id,
+            uses=step.uses.raw if step.uses else None,
+            with_=with_,
+            run=run,
+            shell=str(shell) if shell is not None else scope.shell,
+            working_directory=_text(self._quiet(wd, contexts))
+            if wd is not None
+            else scope.working_directory,
+            env=env,
+            caches=tuple(caches),
+            via=scope.via,
+        )
+
+    def _quiet(self, raw: Any, contexts: dict[str, Any]) -> Any:
+        """A value evaluated without reporting problems (they are reported where they matter)."""
+        if not isinstance(raw, str) or "${{" not in raw:
+            return raw
+        try:
+            ctx = EvaluationContext(contexts=contexts, hash_files=self._runner_hash)
+            return evaluate_template(raw, ctx).value
+        except (ExpressionError, CachekitError):
+            return raw
+
+    @staticmethod
+    def _run_text(script: str, contexts: dict[str, Any]) -> str:
+        """The script as the shell gets it; unknown expressions are left as written."""
+        if "${{" not in script:
+            return script
+        try:
+            result = evaluate_template(script, EvaluationContext(contexts=contexts))
+        except (ExpressionError, CachekitError):
+            return script
+        out: list[str] = []
+        for part in result.parts:
+            if isinstance(part, TemplateLiteral):
+                out.append(part.text)
+            elif is_known(part.value):
+                out.append(to_string(part.value))
+            else:
+                out.append("${{ " + part.source + " }}")
+        return "".join(out)
 
     def _layer(self, layer: YamlMap, contexts: dict[str, Any]) -> dict[str, Any]:
         """An ``env:`` mapping evaluated; ``env: ${{ expr }}`` evaluates to the mapping."""
@@ -506,6 +611,13 @@ class Walker:
 
     def _step(self, step: Step, scope: _Scope) -> None:
         ctx, _ = self._step_context(step, scope)
+        start = len(self.reports)
+        at = len(scope.records)
+        self._dispatch(step, scope, ctx)
+        record = self._step_record(step, scope, dict(ctx.contexts), range(start, len(self.reports)))
+        scope.records.insert(at, record)  # before the steps of a composite action it calls
+
+    def _dispatch(self, step: Step, scope: _Scope, ctx: EvaluationContext) -> None:
         uses = step.uses
         if uses is None:
             self._run_step(step, scope)
@@ -612,6 +724,9 @@ class Walker:
             via=(*scope.via, step.mark),
             installs=scope.installs,
             stage=scope.stage,
+            records=scope.records,
+            shell=scope.shell,
+            working_directory=scope.working_directory,
         )
         for name in inputs:
             inner.sources[f"inputs.{name}"] = (
@@ -1005,6 +1120,19 @@ class Walker:
         for f in found:
             if f not in self.problems:
                 self.problems.append(f)
+
+
+def _run_defaults(defaults: YamlMap) -> dict[str, str]:
+    run = defaults.get("run") if isinstance(defaults, Mapping) else None
+    if not isinstance(run, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in run.items() if v is not None}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return to_string(value)
 
 
 def _template_text(key: KeyTemplate) -> str:

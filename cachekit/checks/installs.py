@@ -1,0 +1,422 @@
+"""What each job installs into a Python environment, and from which files.
+
+A cache key is right when it hashes exactly what shapes the cached environment. That set is
+not in the cache step: it is in the job's ``run:`` scripts (``pip install -r …``, ``poetry
+install``, ``uv sync``), in the files those read (``-r``/``-c`` includes, the project's
+metadata), and in what the project's ``setup.py`` reads dynamically. This module joins the
+shell parser (:mod:`cachekit.environments.commands`) with the static readers of requirements,
+project metadata and lock files, so the checks can compare that set with what a key hashes.
+Nothing here runs anything: files are read from the tree (a working directory or a commit).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..environments.commands import Command, parse_script
+from ..environments.project import Project, read_project
+from ..environments.requirements import (
+    EditableRequirement,
+    Requirement,
+    RequirementsFile,
+    UrlRequirement,
+    read_requirements,
+)
+from ..explain.model import JobRecord, StepRecord
+from ..trees import FILE, Tree
+from .model import Location
+
+__all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]
+
+# Tools that install Python packages themselves, in ways not visible in the workflow.
+_OPAQUE_TOOLS = frozenset({"tox", "nox"})
+_PYTHON_TOOLS = frozenset({"pip", "pip-sync", "poetry", "uv", "pipenv", "conda", "venv"})
+# Run commands that may install anything (a Makefile, a script): the job is not fully known.
+_OPAQUE_PROGRAMS = frozenset({"make", "just", "task", "invoke", "nox", "tox", "hatch", "pdm"})
+_OPAQUE_RE = re.compile(
+    r"(^|[;&|(]\s*|\n\s*)(" + "|".join(sorted(_OPAQUE_PROGRAMS)) + r")\b"
+    r"|\S+\.sh\b|\bsetup\.py\s+(install|develop)\b|\bpre-commit\b",
+    re.MULTILINE,
+)
+_LOCKS = {
+    "poetry": ("poetry.lock",),
+    "uv": ("uv.lock",),
+    "pipenv": ("Pipfile.lock",),
+}
+_MANIFESTS = {
+    "poetry": ("pyproject.toml",),
+    "uv": ("pyproject.toml",),
+    "pipenv": ("Pipfile",),
+}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file that shapes the environment, and why (the line that names it)."""
+
+    path: str  # tree-relative
+    # "requirements" | "include" | "constraints" | "project" | "lock" | "dynamic" | "environment"
+    role: str
+    named_at: Location  # the run step, the -r line, the setup.py call that reads it
+    exists: bool = True
+
+
+@dataclass(frozen=True)
+class Install:
+    """One install command of a job, with everything it reads."""
+
+    step: StepRecord
+    command: Command
+    where: Location  # the command's line in the workflow
+    files: tuple[InputFile, ...]
+    inline: tuple[str, ...]  # packages named in the script itself
+    requirements: tuple[RequirementsFile, ...] = ()
+    projects: tuple[Project, ...] = ()
+    locked: bool = False  # installs exactly what a lock file says
+    loose: tuple[Location, ...] = ()  # requirements that allow more than one version
+    markers: tuple[tuple[Location, str], ...] = ()  # (where, marker text)
+    target: str = "interpreter"  # "interpreter" | "venv:<dir>" | "user" | "dir:<dir>" | "tool"
+
+
+@dataclass(frozen=True)
+class JobInstalls:
+    """Every Python install of a job, and whether the job does things cachekit cannot see."""
+
+    job: JobRecord
+    installs: tuple[Install, ...]
+    commands: tuple[tuple[StepRecord, Command], ...]  # every command recognised, any ecosystem
+    opaque: tuple[Location, ...] = field(default=())  # steps that may install unseen
+    problems: tuple[str, ...] = ()
+
+    def after(self, step_index: int, via_len: int = 0) -> tuple[Install, ...]:
+        """Installs that run after the step at ``step_index`` of the job."""
+        del via_len
+        return tuple(i for i in self.installs if i.step.index > step_index or i.step.via)
+
+
+def _join(*parts: str | None) -> str:
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        part = part.replace("\\", "/")
+        if part.startswith(("/", "~", "$")):
+            return ""  # outside the workspace: not a tree path
+        out = posixpath.join(out, part) if out else part
+    norm = posixpath.normpath(out) if out else ""
+    return "" if norm == "." else norm
+
+
+def _is_file(tree: Tree, path: str) -> bool:
+    try:
+        return tree.stat(path) == FILE
+    except Exception:  # a TreeError on an odd path: not a file we can read
+        return False
+
+
+def _project_dir(spec: str) -> str | None:
+    """``.``, ``./sub``, ``.[test]``, ``sub[dev]`` → the directory; None for a named package."""
+    target = spec.split("[", 1)[0].strip().strip("\"'")
+    if target in (".", "./") or target.startswith(("./", "../")) or target.endswith("/"):
+        return target
+    if "/" in target and "://" not in target and "@" not in target:
+        return target
+    return None
+
+
+def _extras(spec: str) -> tuple[str, ...]:
+    if "[" not in spec or "]" not in spec:
+        return ()
+    inner = spec.split("[", 1)[1].split("]", 1)[0]
+    return tuple(x.strip() for x in inner.split(",") if x.strip())
+
+
+class _Reader:
+    """Reads one job's installs; memoises files read from the tree."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self._reqs: dict[str, RequirementsFile] = {}
+        self._projects: dict[str, Project | None] = {}
+
+    def requirements(self, path: str) -> RequirementsFile:
+        if path not in self._reqs:
+            self._reqs[path] = read_requirements(self.tree, path)
+        return self._reqs[path]
+
+    def project(self, directory: str) -> Project | None:
+        if directory not in self._projects:
+            self._projects[directory] = read_project(self.tree, directory)
+        return self._projects[directory]
+
+    # --- one command --------------------------------------------------------------------
+
+    def install(self, step: StepRecord, cmd: Command, where: Location) -> Install | None:
+        base = _join(step.working_directory, cmd.cwd)
+        tool, action = cmd.tool, cmd.action
+        if cmd.tooling:
+            return None
+        if (
+            tool in ("pip", "uv")
+            and action in ("install", "pip-install", "pip-sync", "sync")
+            and (tool == "pip" or action != "sync")
+        ):
+            return self._pip_like(step, cmd, where, base)
+        if tool == "pip-sync":
+            return self._pip_like(step, cmd, where, base, sync=True)
+        if tool in ("poetry", "uv", "pipenv") and action in ("install", "sync"):
+            return self._project_manager(step, cmd, where, base)
+        if tool == "conda" and action in ("install", "create", "env-create", "env-update"):
+            files = tuple(
+                InputFile(_join(base, f), "environment", where, _is_file(self.tree, _join(base, f)))
+                for f in cmd.requirements
+            )
+            return Install(step, cmd, where, files, cmd.packages, target="tool")
+        return None
+
+    def _pip_like(
+        self, step: StepRecord, cmd: Command, where: Location, base: str, *, sync: bool = False
+    ) -> Install:
+        files: list[InputFile] = []
+        reqs: list[RequirementsFile] = []
+        projects: list[Project] = []
+        loose: list[Location] = []
+        markers: list[tuple[Location, str]] = []
+        pinned_by_constraint: set[str] = set()
+        sync = sync or cmd.action in ("pip-sync", "sync")
+        req_paths = list(cmd.requirements)
+        if sync and not req_paths:
+            req_paths = ["requirements.txt"]
+        for role, paths in (("requirements", req_paths), ("constraints", cmd.constraints)):
+            for raw in paths:
+                path = _join(base, raw)
+                if not path:
+                    continue
+                exists = _is_file(self.tree, path)
+                files.append(InputFile(path, role, where, exists))
+                if not exists:
+                    continue
+                rf = self.requirements(path)
+                reqs.append(rf)
+                for inc in rf.includes:
+                    if inc.resolved:
+                        files.append(
+                            InputFile(
+                                inc.resolved,
+                                "include" if inc.kind == "-r" else "constraints",
+                                Location(inc.file, inc.line, f"{inc.kind} {inc.target}"),
+                                inc.exists,
+                            )
+                        )
+                for entry in rf.requirements():
+                    if isinstance(entry, Requirement) and entry.constraint and entry.pinned:
+                        pinned_by_constraint.add(entry.name)
+                    if isinstance(entry, (Requirement, UrlRequirement)) and entry.marker:
+                        markers.append((Location(entry.file, entry.line, entry.raw), entry.marker))
+        for rf in reqs:
+            for entry in rf.unpinned():
+                name = entry.name if not isinstance(entry, EditableRequirement) else None
+                if isinstance(entry, EditableRequirement):
+                    target = _project_dir(entry.target) or entry.target
+                    self._add_project(
+                        _join(_dir_of(entry.file), target), entry.extras, where, files, projects
+                    )
+                    continue
+                if name and name in pinned_by_constraint:
+                    continue
+                loose.append(Location(entry.file, entry.line, entry.raw))
+        inline: list[str] = []
+        for spec in (*cmd.editables, *cmd.packages):
+            directory = _project_dir(spec)
+            if directory is not None:
+                self._add_project(_join(base, directory), _extras(spec), where, files, projects)
+            else:
+                inline.append(spec)
+                if not _spec_pinned(spec) and spec.split("[")[0].lower() not in _TOOLING:
+                    loose.append(Location(where.file, where.line, spec))
+        for project in projects:
+            for dep in project.dependencies:
+                if not dep.pinned:
+                    loose.append(Location(dep.file, dep.line, dep.text))
+                if dep.marker:
+                    markers.append((Location(dep.file, dep.line, dep.text), dep.marker))
+        locked = bool(reqs) and not loose and not inline and not projects
+        return Install(
+            step,
+            cmd,
+            where,
+            tuple(_unique(files)),
+            tuple(inline),
+            tuple(reqs),
+            tuple(projects),
+            locked=locked,
+            loose=tuple(loose),
+            markers=tuple(markers),
+            target=self._target(cmd),
+        )
+
+    def _add_project(
+        self,
+        directory: str,
+        extras: Iterable[str],
+        where: Location,
+        files: list[InputFile],
+        projects: list[Project],
+    ) -> None:
+        project = self.project(directory)
+        if project is None:
+            files.append(InputFile(_join(directory, "pyproject.toml"), "project", where, False))
+            return
+        projects.append(project)
+        for name in project.files:
+            files.append(InputFile(name, "project", where))
+        for dyn in project.dynamic:
+            if dyn.reads:
+                files.append(
+                    InputFile(
+                        dyn.reads,
+                        "dynamic",
+                        Location(dyn.file, dyn.line, dyn.what),
+                        _is_file(self.tree, dyn.reads),
+                    )
+                )
+                if _is_file(self.tree, dyn.reads):
+                    rf = self.requirements(dyn.reads)
+                    for inc in rf.includes:
+                        if inc.resolved:
+                            files.append(
+                                InputFile(
+                                    inc.resolved,
+                                    "include",
+                                    Location(inc.file, inc.line, f"{inc.kind} {inc.target}"),
+                                    inc.exists,
+                                )
+                            )
+        del extras
+
+    def _project_manager(
+        self, step: StepRecord, cmd: Command, where: Location, base: str
+    ) -> Install:
+        tool = cmd.tool
+        files: list[InputFile] = []
+        locked = False
+        for name in _MANIFESTS[tool]:
+            path = _join(base, name)
+            files.append(InputFile(path, "project", where, _is_file(self.tree, path)))
+        for name in _LOCKS[tool]:
+            path = _join(base, name)
+            if _is_file(self.tree, path):
+                files.append(InputFile(path, "lock", where))
+                locked = True
+        projects: list[Project] = []
+        project = self.project(base) if tool != "pipenv" else None
+        if project is not None:
+            projects.append(project)
+        loose: list[Location] = []
+        if not locked and project is not None:
+            loose = [Location(d.file, d.line, d.text) for d in project.dependencies if not d.pinned]
+        if tool == "pipenv" and _option(cmd, "--ignore-pipfile", "--deploy") and locked:
+            files = [f for f in files if f.role == "lock"]
+        venv = "venv:.venv" if tool == "uv" else f"tool:{tool}"
+        if tool == "poetry" and _in_project(cmd, self.tree, base):
+            venv = f"venv:{_join(base, '.venv') or '.venv'}"
+        return Install(
+            step,
+            cmd,
+            where,
+            tuple(_unique(files)),
+            (),
+            projects=tuple(projects),
+            locked=locked,
+            loose=tuple(loose),
+            target=venv,
+        )
+
+    @staticmethod
+    def _target(cmd: Command) -> str:
+        opts = dict(cmd.options)
+        if "--user" in opts:
+            return "user"
+        for flag in ("--target", "--prefix"):
+            if opts.get(flag):
+                return f"dir:{opts[flag]}"
+        if cmd.venv:
+            return f"venv:{cmd.venv}"
+        if cmd.python and "/bin/" in cmd.python:
+            return "venv:" + cmd.python.split("/bin/")[0]
+        return "interpreter"
+
+
+_TOOLING = frozenset(
+    {"pip", "setuptools", "wheel", "uv", "poetry", "pip-tools", "virtualenv", "tox", "nox"}
+)
+
+
+def _spec_pinned(spec: str) -> bool:
+    text = spec.replace(" ", "")
+    return "==" in text and "*" not in text.split("==", 1)[1] and "," not in text
+
+
+def _dir_of(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+def _option(cmd: Command, *flags: str) -> bool:
+    names = {k for k, _ in cmd.options}
+    return any(f in names for f in flags)
+
+
+def _in_project(cmd: Command, tree: Tree, base: str) -> bool:
+    env = dict(cmd.env)
+    if env.get("POETRY_VIRTUALENVS_IN_PROJECT", "").lower() in ("1", "true"):
+        return True
+    try:
+        text = tree.read(_join(base, "poetry.toml")).decode("utf-8", "replace")
+    except Exception:
+        return False
+    return "in-project" in text and "true" in text
+
+
+def _unique(files: Iterable[InputFile]) -> list[InputFile]:
+    seen: dict[str, InputFile] = {}
+    for f in files:
+        seen.setdefault(f.path, f)
+    return list(seen.values())
+
+
+def _step_location(step: StepRecord, line_in_script: int) -> Location:
+    # `run: |` puts the script on the lines after the key; a one-line `run: x` on the same.
+    offset = 1 if step.run and "\n" in step.run.strip("\n") else 0
+    return Location(step.mark.path, step.mark.line + offset + max(line_in_script - 1, 0))
+
+
+def job_installs(tree: Tree, job: JobRecord, reader: _Reader | None = None) -> JobInstalls:
+    """Every install command of ``job``, resolved to the files it reads."""
+    reader = reader or _Reader(tree)
+    installs: list[Install] = []
+    commands: list[tuple[StepRecord, Command]] = []
+    opaque: list[Location] = []
+    problems: list[str] = []
+    for step in job.steps:
+        if step.run is None:
+            continue
+        parsed = parse_script(step.run, shell=step.shell)
+        problems.extend(f"{step.mark}: {p}" for p in parsed.problems)
+        for cmd in parsed.commands:
+            commands.append((step, cmd))
+            where = _step_location(step, cmd.line)
+            where = Location(where.file, where.line, cmd.text)
+            if cmd.tool in _OPAQUE_TOOLS:
+                opaque.append(where)
+                continue
+            if cmd.tool not in _PYTHON_TOOLS:
+                continue
+            install = reader.install(step, cmd, where)
+            if install is not None:
+                installs.append(install)
+        if _OPAQUE_RE.search(step.run):
+            opaque.append(_step_location(step, 1))
+    return JobInstalls(job, tuple(installs), tuple(commands), tuple(opaque), tuple(problems))

@@ -1,0 +1,88 @@
+"""What ``check`` reports: findings with a stable code, a severity, a place and a fix.
+
+Kept apart from the engine so renderers (text, JSON, SARIF, GitHub annotations) and other
+commands (``suggest`` promises that ``check`` is silent on what it produces) depend on the
+values only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = ["SEVERITIES", "CheckFinding", "CheckResult", "Location", "severity_at_least"]
+
+# Ordered from most to least severe; the names are SARIF's levels.
+SEVERITIES: Final = ("error", "warning", "note")
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    """Whether ``severity`` is as severe as ``threshold`` or more (``none`` matches nothing)."""
+    if threshold == "none":
+        return False
+    return SEVERITIES.index(severity) <= SEVERITIES.index(threshold)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the repository a finding points at, with what it is there."""
+
+    file: str
+    line: int  # 1-based; 0 when the finding is about the whole file
+    message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CheckFinding:
+    """One problem: what is wrong, where, and the concrete change that fixes it."""
+
+    code: str  # stable, kebab-case: "input-not-in-key", "cache-poisoning", …
+    severity: str  # one of SEVERITIES
+    message: str  # one sentence naming the inputs involved
+    fix: str  # the concrete change (a key to use, a line to add)
+    file: str  # repository-relative path (usually the workflow)
+    line: int  # 1-based
+    workflow: str | None = None
+    job: str | None = None
+    matrix: dict[str, Any] = field(default_factory=dict)
+    related: tuple[Location, ...] = ()  # the inputs that matter: requirements lines, installs
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+            "fix": self.fix,
+            "workflow": self.workflow,
+            "job": self.job,
+            "matrix": self.matrix,
+            "related": [r.to_json() for r in self.related],
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Every finding for one tree, most severe first, then by file and line."""
+
+    root: str
+    revision: str | None
+    findings: tuple[CheckFinding, ...]
+    caches: int = 0  # cache steps examined (× matrix combinations)
+    jobs: int = 0  # job combinations examined
+
+    def failing(self, threshold: str) -> tuple[CheckFinding, ...]:
+        return tuple(f for f in self.findings if severity_at_least(f.severity, threshold))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "revision": self.revision,
+            "caches": self.caches,
+            "jobs": self.jobs,
+            "findings": [f.to_json() for f in self.findings],
+        }

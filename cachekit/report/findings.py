@@ -1,0 +1,429 @@
+"""The output formats of ``cachekit check``: text, JSON, GitHub workflow commands and SARIF.
+
+Each formatter takes a :class:`~cachekit.checks.model.CheckResult` and returns one string
+(no trailing newline); :data:`FORMATS` maps the ``--format`` names to them and
+:func:`render_findings` picks one by name::
+
+    print(render_findings(result, "sarif"))
+
+Everything in a finding may come from the repository (paths, keys, matrix values, requirement
+lines), so each format escapes for its reader: the text format neutralises terminal control
+sequences, ``github`` applies the runner's percent-escaping to properties and data, JSON and
+SARIF are JSON-escaped (ASCII only, so any byte sequence survives a pipe).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from typing import Any, Final
+from urllib.parse import quote
+
+from .. import __version__
+from ..checks.codes import CODES, CodeInfo
+from ..checks.model import SEVERITIES, CheckFinding, CheckResult, Location
+from ..errors import UsageError
+
+__all__ = [
+    "FORMATS",
+    "SARIF_SCHEMA",
+    "escape_data",
+    "escape_property",
+    "fingerprint",
+    "github_command",
+    "render_findings",
+    "render_github",
+    "render_json",
+    "render_sarif",
+    "render_text",
+    "sarif_log",
+    "summary_line",
+]
+
+#: The schema a SARIF log names; the OASIS 2.1.0 schema with errata 01 (the one GitHub cites).
+SARIF_SCHEMA: Final = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+#: Where a code's documentation lives when the package metadata names no better place.
+_FALLBACK_URI: Final = "https://pypi.org/project/cachekit-ci/"
+#: GitHub's scale for ``security-severity``: 7.0–8.9 is "high". Only security codes get one.
+_SECURITY_SEVERITY: Final = "8.0"
+#: The key of our entry in ``partialFingerprints`` (SARIF asks for a versioned name).
+_FINGERPRINT_KEY: Final = "cachekit/v1"
+#: GitHub annotation command per severity (SARIF's ``note`` is GitHub's ``notice``).
+_GITHUB_COMMAND: Final = {"error": "error", "warning": "warning", "note": "notice"}
+#: CodeQL's ``problem.severity`` vocabulary, which GitHub shows for non-security alerts.
+_PROBLEM_SEVERITY: Final = {"error": "error", "warning": "warning", "note": "recommendation"}
+
+
+# -- shared -------------------------------------------------------------------------------------
+
+
+def _level(severity: str) -> str:
+    """A severity every format understands (an unknown one reads as a warning)."""
+    return severity if severity in SEVERITIES else "warning"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _summary(result: CheckResult) -> dict[str, Any]:
+    by_severity = Counter(_level(f.severity) for f in result.findings)
+    by_code = Counter(f.code for f in result.findings)
+    return {
+        "total": len(result.findings),
+        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+        "by_code": dict(sorted(by_code.items())),
+        "caches": result.caches,
+        "jobs": result.jobs,
+    }
+
+
+def summary_line(result: CheckResult) -> str:
+    """``3 findings (1 error, 2 warnings) in 4 caches / 6 jobs``, or ``no findings in …``."""
+    where = f"in {_plural(result.caches, 'cache')} / {_plural(result.jobs, 'job')}"
+    if not result.findings:
+        return f"no findings {where}"
+    counts = Counter(_level(f.severity) for f in result.findings)
+    parts = ", ".join(_plural(counts[s], s) for s in SEVERITIES if counts[s])
+    return f"{_plural(len(result.findings), 'finding')} ({parts}) {where}"
+
+
+def _matrix_text(matrix: dict[str, Any]) -> str:
+    def value(v: Any) -> str:
+        return v if isinstance(v, str) else json.dumps(v, sort_keys=True)
+
+    return ", ".join(f"{k}={value(v)}" for k, v in matrix.items())
+
+
+def _where(file: str, line: int) -> str:
+    return f"{file}:{line}" if line > 0 else file
+
+
+# -- text ---------------------------------------------------------------------------------------
+
+# C0/C1 controls (ESC starts terminal sequences; CR rewrites the line), the bidirectional
+# overrides that make text display in another order than it reads ("Trojan Source"), and lone
+# surrogates (a file name read with surrogateescape), which no terminal encoding can print.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_STYLE: Final = {
+    "error": "\x1b[1;31m",
+    "warning": "\x1b[1;33m",
+    "note": "\x1b[1;36m",
+    "file": "\x1b[1m",
+    "code": "\x1b[2m",
+    "fix": "\x1b[32m",
+}
+_RESET: Final = "\x1b[0m"
+
+
+def _safe(text: str) -> str:
+    """Text a terminal shows as is: control characters become visible escapes."""
+    return _UNSAFE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+def _indented(label: str, text: str, indent: str, shown: str | None = None) -> list[str]:
+    """``label + text``, continuation lines of a multi-line text aligned under the text.
+
+    ``shown`` is how the label is printed (coloured) when that differs from ``label``.
+    """
+    lines = _safe(text).split("\n")
+    first = indent + (label if shown is None else shown) + lines[0]
+    return [first, *(indent + " " * len(label) + rest for rest in lines[1:])]
+
+
+def render_text(result: CheckResult, *, color: bool = False) -> str:
+    """Findings grouped by file, each with its fix and related places, then a summary line."""
+
+    def paint(style: str, text: str) -> str:
+        return f"{_STYLE[style]}{text}{_RESET}" if color and style in _STYLE else text
+
+    groups: dict[str, list[CheckFinding]] = {}
+    for f in result.findings:
+        groups.setdefault(f.file, []).append(f)
+    out: list[str] = []
+    for file, findings in groups.items():
+        out.append(paint("file", _safe(file)))
+        for f in findings:
+            head = (
+                f"{_safe(_where(f.file, f.line))}: {paint(_level(f.severity), f.severity)} "
+                f"{paint('code', '[' + _safe(f.code) + ']')} "
+            )
+            lines = _safe(f.message).split("\n")
+            out.append("  " + head + lines[0])
+            out.extend("      " + rest for rest in lines[1:])
+            if f.job:
+                job = f.job + (f" ({_matrix_text(f.matrix)})" if f.matrix else "")
+                out.extend(_indented("job: ", job, "    "))
+            if f.fix:
+                out.extend(_indented("fix: ", f.fix, "    ", paint("fix", "fix: ")))
+            for r in f.related:
+                where = _safe(_where(r.file, r.line))
+                out.extend(_indented(f"{where}: " if r.message else where, r.message, "    "))
+        out.append("")
+    out.append(summary_line(result))
+    return "\n".join(out)
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+
+def render_json(result: CheckResult) -> str:
+    """``{"findings": [...], "summary": {...}, "root": ..., "revision": ..., "tool": {...}}``."""
+    document = {
+        "findings": [f.to_json() for f in result.findings],
+        "summary": _summary(result),
+        "root": result.root,
+        "revision": result.revision,
+        "tool": {"name": "cachekit", "version": __version__},
+    }
+    return json.dumps(document, indent=2)
+
+
+# -- GitHub workflow commands -------------------------------------------------------------------
+
+
+def escape_data(text: str) -> str:
+    """@actions/core's ``escapeData``: the message after ``::``."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """@actions/core's ``escapeProperty``: a ``key=value`` property of a command."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _annotation_text(f: CheckFinding) -> str:
+    lines = [f.message]
+    if f.fix:
+        lines.append(f"fix: {f.fix}")
+    lines.extend(
+        f"{_where(r.file, r.line)}: {r.message}" if r.message else _where(r.file, r.line)
+        for r in f.related
+    )
+    return "\n".join(lines)
+
+
+def github_command(f: CheckFinding) -> str:
+    """One ``::error file=…,line=…,title=…::message`` line (``line`` left out when 0).
+
+    Properties follow @actions/core's ``Command.toString``: an empty value is left out.
+    """
+    properties = {
+        "file": f.file,
+        "line": str(f.line) if f.line > 0 else "",
+        "title": f"cachekit {f.code}",
+    }
+    props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
+    return f"::{_GITHUB_COMMAND[_level(f.severity)]} {props}::{escape_data(_annotation_text(f))}"
+
+
+def render_github(result: CheckResult) -> str:
+    """One workflow command per finding: annotations on the workflow lines in the run's UI."""
+    return "\n".join(github_command(f) for f in result.findings)
+
+
+# -- SARIF --------------------------------------------------------------------------------------
+
+
+def _information_uri() -> str:
+    """The project's documentation (or home page) from the package metadata, else PyPI."""
+    try:
+        urls = metadata.metadata("cachekit-ci").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    by_label: dict[str, str] = {}
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        by_label[label.strip().lower()] = url.strip()
+    for label in ("documentation", "docs", "homepage", "home", "source", "repository"):
+        if by_label.get(label, "").startswith("https://"):
+            return by_label[label]
+    return _FALLBACK_URI
+
+
+def _rule_name(code: str) -> str:
+    """``input-not-in-key`` → ``InputNotInKey`` (SARIF's ``name`` is an identifier)."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", code))
+
+
+def _fence(text: str) -> str:
+    """A Markdown code fence longer than any run of backticks in ``text``."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _rule(info: CodeInfo, base_uri: str) -> dict[str, Any]:
+    level = _level(info.severity)
+    fence = _fence(info.example)
+    help_text = f"{info.description}\n\nFix: {info.fix}\n\nExample:\n{info.example}"
+    help_markdown = (
+        f"**{info.title}**\n\n{info.description}\n\n**Fix:** {info.fix}\n\n"
+        f"**Example:**\n\n{fence}yaml\n{info.example}\n{fence}\n"
+    )
+    tags = ["ci", "github-actions", "cache"] + (["security"] if info.security else [])
+    properties: dict[str, Any] = {"tags": tags, "problem.severity": _PROBLEM_SEVERITY[level]}
+    if info.security:
+        properties["security-severity"] = _SECURITY_SEVERITY
+    return {
+        "id": info.code,
+        "name": _rule_name(info.code),
+        "shortDescription": {"text": info.title},
+        "fullDescription": {"text": info.description},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "helpUri": f"{base_uri}#{info.code}",
+        "defaultConfiguration": {"level": level},
+        "properties": properties,
+    }
+
+
+def _unknown_code(f: CheckFinding) -> CodeInfo:
+    """A rule for a code the registry does not know (a newer engine, a plugin)."""
+    return CodeInfo(f.code, f.severity, f.code, f"cachekit check {f.code}", f.fix, "")
+
+
+def _uri(path: str) -> str:
+    """A repository-relative path as a relative URI reference (``%SRCROOT%``-based)."""
+    posix = path.replace("\\", "/")
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return quote(posix.lstrip("/"), safe="/-._~!$&'()*+,;=@")
+
+
+def _physical(file: str, line: int) -> dict[str, Any]:
+    return {
+        "artifactLocation": {"uri": _uri(file), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": max(line, 1)},
+    }
+
+
+def fingerprint(f: CheckFinding) -> str:
+    """A hash of what identifies a finding across commits: code, file, job, message.
+
+    Line numbers stay out, so an alert follows its finding when lines above it move.
+    """
+    parts = (f.code, f.file, f.job or "", f.message)
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _link_text(text: str) -> str:
+    """SARIF §3.11.6: ``[``, ``]`` and ``\\`` in an embedded link's text are backslashed."""
+    return re.sub(r"([\[\]\\])", r"\\\1", text)
+
+
+def _result(f: CheckFinding, rule: CodeInfo, rule_index: int, print_: str) -> dict[str, Any]:
+    # GitHub rejects an empty message: a finding without one says what its rule is about.
+    text = (f.message or rule.title) + (f" Fix: {f.fix}" if f.fix else "")
+    related = [_related(i, r) for i, r in enumerate(f.related, start=1)]
+    if related:
+        links = ", ".join(
+            f"[{_link_text(_where(r.file, r.line))}]({i})" for i, r in enumerate(f.related, 1)
+        )
+        text += f" Related: {links}."
+    properties: dict[str, Any] = {"fix": f.fix}
+    if f.workflow is not None:
+        properties["workflow"] = f.workflow
+    if f.job is not None:
+        properties["job"] = f.job
+    if f.matrix:
+        properties["matrix"] = f.matrix
+    out: dict[str, Any] = {
+        "ruleId": f.code,
+        "ruleIndex": rule_index,
+        "level": _level(f.severity),
+        "message": {"text": text},
+        "locations": [{"physicalLocation": _physical(f.file, f.line)}],
+    }
+    if related:
+        out["relatedLocations"] = related
+    out["partialFingerprints"] = {_FINGERPRINT_KEY: print_}
+    out["properties"] = properties
+    return out
+
+
+def _related(index: int, r: Location) -> dict[str, Any]:
+    location: dict[str, Any] = {"id": index, "physicalLocation": _physical(r.file, r.line)}
+    if r.message:
+        location["message"] = {"text": r.message}
+    return location
+
+
+def _fingerprints(findings: Sequence[CheckFinding]) -> list[str]:
+    """One fingerprint per finding; the n-th repeat of one gets ``:n`` so none collide."""
+    seen: Counter[str] = Counter()
+    out = []
+    for f in findings:
+        base = fingerprint(f)
+        seen[base] += 1
+        out.append(base if seen[base] == 1 else f"{base}:{seen[base]}")
+    return out
+
+
+def sarif_log(result: CheckResult) -> dict[str, Any]:
+    """The SARIF 2.1.0 log as a dict (what :func:`render_sarif` serialises)."""
+    base_uri = _information_uri()
+    infos: list[CodeInfo] = list(CODES.values())
+    known = set(CODES)
+    for f in result.findings:
+        if f.code not in known:
+            known.add(f.code)
+            infos.append(_unknown_code(f))
+    index = {info.code: i for i, info in enumerate(infos)}
+    results = [
+        _result(f, infos[index[f.code]], index[f.code], p)
+        for f, p in zip(result.findings, _fingerprints(result.findings), strict=True)
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "cachekit",
+                "informationUri": base_uri,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(info, base_uri) for info in infos],
+            }
+        },
+        "results": results,
+        "properties": {"revision": result.revision, "caches": result.caches, "jobs": result.jobs},
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(result: CheckResult) -> str:
+    """SARIF 2.1.0 for GitHub code scanning (``github/codeql-action/upload-sarif``)."""
+    return json.dumps(sarif_log(result), indent=2)
+
+
+# -- by name ------------------------------------------------------------------------------------
+
+FORMATS: Final[dict[str, Callable[[CheckResult], str]]] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "sarif": render_sarif,
+}
+
+
+def render_findings(result: CheckResult, fmt: str, *, color: bool = False) -> str:
+    """``result`` in format ``fmt`` (a key of :data:`FORMATS`); ``color`` is for ``text`` only."""
+    if fmt == "text":
+        return render_text(result, color=color)
+    try:
+        formatter = FORMATS[fmt]
+    except KeyError:
+        raise UsageError(
+            f"unknown format {fmt!r}: choose one of {', '.join(sorted(FORMATS))}"
+        ) from None
+    return formatter(result)
