@@ -8,6 +8,7 @@ from .audit import AuditResult
 from .evaluate import EvalResult
 from .explain import CacheReport, Comparison, ExplainResult, Finding
 from .predict import PredictResult
+from .resolving import ResolveResult
 
 __all__ = [
     "render_audit",
@@ -230,3 +231,58 @@ def render_audit(result: AuditResult) -> str:
     for problem in result.problems[:10]:
         lines.append(f"note: {problem}")
     return "\n".join(lines) if lines else "nothing to audit"
+
+
+def render_resolve(result: ResolveResult) -> str:
+    """Each install set: where it runs, what it resolves to, and its drift."""
+    if not result.installs:
+        return "no job installs Python packages cachekit can resolve"
+    out: list[str] = []
+    for item in result.installs:
+        out.append(", ".join(item.jobs))
+        for command in item.commands:
+            out.append(f"  installs: {command}")
+        res = item.resolution
+        if res is None:
+            out.append(f"  error: {item.error}")
+            out.append("")
+            continue
+        out.append(
+            f"  resolved by {res.backend} for Python {res.python} on {res.platform} in "
+            f"{res.seconds:.1f} s: {len(res.pins)} packages"
+        )
+        width = max((len(p.name) + len(p.version) for p in res.pins), default=0) + 2
+        for pin in res.pins:
+            spec = (
+                f"{pin.name}=={pin.version}"
+                if not pin.version.startswith("@")
+                else (f"{pin.name} {pin.version}")
+            )
+            via = f"  (via {', '.join(pin.via)})" if pin.via else ""
+            out.append(f"    {spec:<{width}}{via}")
+        for warning in res.warnings:
+            out.append(f"  warning: {warning}")
+        if item.error:
+            out.append(f"  error: {item.error}")
+        if item.drift is not None:
+            d = item.drift
+            base = item.locked_from or ""
+            against = (
+                f"since {base[6:]} (what a cache saved then still holds)"
+                if base.startswith("as of ")
+                else f"against {base}"
+            )
+            if d.clean:
+                out.append(f"  drift {against}: none")
+            else:
+                out.append(
+                    f"  drift {against}: {len(d.changed)} changed, "
+                    f"{len(d.added)} added, {len(d.removed)} removed"
+                )
+                out.extend(f"    {n}: {old} -> {new}" for n, old, new in d.changed)
+                out.extend(f"    {n}: + {v}" for n, v in d.added)
+                out.extend(f"    {n}: - {v}" for n, v in d.removed)
+        for note in item.notes:
+            out.append(f"  {note}")
+        out.append("")
+    return "\n".join(out).rstrip("\n")
