@@ -18,6 +18,8 @@ import click
 
 from . import __version__
 from .audit import audit
+from .checks import check as run_check
+from .checks import severity_at_least
 from .errors import CachekitError, UsageError
 from .evaluate import evaluate_expression
 from .evidence import read_cache_list
@@ -32,8 +34,15 @@ from .render import (
     render_eval,
     render_explain,
     render_predict,
+    render_resolve,
 )
+from .report.findings import render_findings
 from .report.html import render_predict_html
+from .resolving import ResolveOptions, resolve_workflows
+from .suggest import suggest
+from .suggest.edit import apply_edit
+from .suggest.render import render_suggest_yaml
+from .suggest.simulate import render_simulation, simulate_suggestion
 from .trees import Tree, WorkTree
 
 P = ParamSpec("P")
@@ -248,6 +257,244 @@ def explain_command(
         python_manifest=python_manifest,
     )
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_explain(result))
+
+
+@main.command("check")
+@click.argument("repo", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option("--workflow", "-w", default=None, help="Only this workflow (file name or path).")
+@click.option("--job", "-j", default=None, help="Only this job id.")
+@click.option("--rev", default=None, metavar="REV", help="Check this commit (no checkout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts, sarif for code scanning, github for annotations.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "note", "none"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding is at least this severe.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.option("--event", default="push", show_default=True, help="The event of the run modelled.")
+@click.option("--ref", default=None, help="The ref of the run (default refs/heads/main).")
+@click.option(
+    "--os",
+    "os_name",
+    type=click.Choice(["linux", "macos", "windows"]),
+    default=None,
+    help="What an unknown or self-hosted runs-on is.",
+)
+@click.option(
+    "--arch", type=click.Choice(["x64", "arm64"]), default=None, help="The architecture for --os."
+)
+@_reports_errors
+def check_command(
+    repo: str,
+    workflow: str | None,
+    job: str | None,
+    rev: str | None,
+    fmt: str,
+    fail_on: str,
+    output: str | None,
+    event: str,
+    ref: str | None,
+    os_name: str | None,
+    arch: str | None,
+) -> None:
+    """Find cache keys that do not capture the environment they restore.
+
+    Reads REPO's workflows and what each job installs (requirements files and their
+    includes, project metadata, lock files) and reports, with a stable code, file, line and
+    a fix: inputs missing from keys, loose pins in cached environments, interpreter/OS/arch
+    missing from keys, volatile keys, paths never populated, cache poisoning. Exit 0 when
+    nothing reaches --fail-on, 1 when something does, 2 on a usage error.
+    """
+    result = run_check(
+        repo,
+        rev=rev,
+        workflow=workflow,
+        job=job,
+        event=event,
+        ref=ref,
+        os=os_name,
+        arch=arch,
+    )
+    text = render_findings(result, fmt)
+    if output is not None:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text if text.endswith("\n") else text + "\n")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from exc
+    else:
+        click.echo(text.rstrip("\n"))
+    if any(severity_at_least(f.severity, fail_on) for f in result.findings):
+        sys.exit(1)
+
+
+@main.command("resolve")
+@click.argument("repo", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option("--workflow", "-w", default=None, help="Only this workflow (file name or path).")
+@click.option("--job", "-j", default=None, help="Only this job id.")
+@click.option("--rev", default=None, metavar="REV", help="Resolve the files of this commit.")
+@click.option(
+    "--backend",
+    type=click.Choice(["pip-tools", "uv"]),
+    default="pip-tools",
+    show_default=True,
+    help="pip-compile (this Python only) or uv pip compile (any Python and platform).",
+)
+@click.option("--python", "python_version", default=None, metavar="X.Y", help="Resolve for it.")
+@click.option(
+    "--platform", type=click.Choice(["linux", "macos", "windows"]), default=None, help="Target."
+)
+@click.option("--drift", is_flag=True, help="Compare with the lock (or all-== requirements).")
+@click.option(
+    "--exclude-newer",
+    default=None,
+    metavar="DATE",
+    help="Compare with what resolved on DATE: what a cache saved then still holds.",
+)
+@click.option(
+    "--allow-build",
+    is_flag=True,
+    help="Let the resolver run build backends (setup.py) of the project and of sdists.",
+)
+@click.option("--index-url", default=None, help="The package index (default: the resolver's).")
+@click.option("--extra-index-url", multiple=True, help="More indexes.")
+@click.option("--find-links", "-f", multiple=True, help="Directories or pages of archives.")
+@click.option("--no-index", is_flag=True, help="Only --find-links.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_reports_errors
+def resolve_command(
+    repo: str,
+    workflow: str | None,
+    job: str | None,
+    rev: str | None,
+    backend: str,
+    python_version: str | None,
+    platform: str | None,
+    drift: bool,
+    exclude_newer: str | None,
+    allow_build: bool,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool,
+    as_json: bool,
+) -> None:
+    """Resolve the environment each job installs, as it would resolve now.
+
+    Reads what the jobs install (requirements and their includes, inline packages, the
+    project, a Poetry/uv project) and resolves it with pip-tools or uv in a hermetic
+    subprocess. Repository code is never run unless --allow-build. --drift compares with the
+    lock; --exclude-newer DATE with what resolved on DATE. Exit 1 when a resolution fails.
+    """
+    result = resolve_workflows(
+        repo,
+        ResolveOptions(
+            backend=backend,
+            python=python_version,
+            platform=platform,
+            drift=drift,
+            exclude_newer=exclude_newer,
+            allow_build=allow_build,
+            index_url=index_url,
+            extra_index_urls=extra_index_url,
+            find_links=find_links,
+            no_index=no_index,
+            workflow=workflow,
+            job=job,
+        ),
+        rev=rev,
+    )
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_resolve(result))
+    if any(i.error for i in result.installs):
+        sys.exit(1)
+
+
+@main.command("suggest")
+@click.argument("repo", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option("--workflow", "-w", default=None, help="Only this workflow (file name or path).")
+@click.option("--job", "-j", default=None, help="Only this job id.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="yaml: paste-ready steps with a comment on each choice, then the diff; json: data.",
+)
+@click.option("--write", is_flag=True, help="Edit the workflow files in place (shows the diff).")
+@click.option("--yes", "-y", is_flag=True, help="With --write: apply without asking.")
+@click.option(
+    "--simulate",
+    is_flag=True,
+    help="Replay the history with the current and the suggested keys; print both hit rates.",
+)
+@click.option(
+    "--max-commits",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --simulate: how many commits to replay.",
+)
+@_reports_errors
+def suggest_command(
+    repo: str,
+    workflow: str | None,
+    job: str | None,
+    fmt: str,
+    write: bool,
+    yes: bool,
+    simulate: bool,
+    max_commits: int,
+) -> None:
+    """Propose the right cache for every job: key, restore-keys, paths, as ready YAML.
+
+    Per job and package manager (pip, pip-tools, Poetry, Pipenv, uv, conda, npm, Yarn, pnpm,
+    Go, Cargo, Maven, Gradle): an actions/cache step, or the setup action's own cache: input
+    when it does the same job. Every suggestion is re-checked with `cachekit check`. With
+    --write the workflow is edited in place (comments and formatting kept), after showing
+    the diff; a file that cannot be edited safely is left untouched.
+    """
+    result = suggest(repo, workflow=workflow, job=job)
+    if fmt == "json" and not write:
+        data = result.to_json()
+        if simulate:
+            rows = simulate_suggestion(repo, result, PredictOptions(max_commits=max_commits))
+            data["simulation"] = [r.to_json() for r in rows]
+        click.echo(json.dumps(data, indent=2))
+        return
+    if not write:
+        click.echo(render_suggest_yaml(result))
+        if simulate:
+            rows = simulate_suggestion(repo, result, PredictOptions(max_commits=max_commits))
+            click.echo("")
+            click.echo(render_simulation(rows))
+        return
+    click.echo(render_suggest_yaml(result, diff=False))
+    if not result.edits:
+        click.echo("nothing to write")
+        return
+    for edit in result.edits:
+        click.echo(edit.diff().rstrip("\n"))
+        if not yes and not click.confirm(f"apply to {edit.path}?", default=False):
+            click.echo(f"{edit.path}: left unchanged")
+            continue
+        apply_edit(repo, edit)
+        click.echo(f"{edit.path}: written")
 
 
 def _size(text: str) -> int:

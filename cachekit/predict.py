@@ -26,6 +26,7 @@ from .explain.walk import Options
 from .gitrepo import GitRepo
 from .gittree import CommitTree
 from .history import Commit, default_branch, first_parent_commits, merged_branches
+from .overlay import OverlayTree
 from .simulator import (
     CacheOutcome,
     CacheRequest,
@@ -34,6 +35,7 @@ from .simulator import (
     SimulationResult,
     simulate,
 )
+from .trees import Tree
 
 __all__ = ["PredictOptions", "PredictResult", "PredictedCache", "PredictedRun", "predict"]
 
@@ -57,6 +59,9 @@ class PredictOptions:
     job: str | None = None
     os: str | None = None
     arch: str | None = None
+    # Files laid over every commit (path, bytes): the same workflow text across the whole
+    # history, so `suggest --simulate` compares two keys on identical inputs.
+    overlay: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,7 +214,9 @@ def predict(
         schedule.sort(key=lambda item: item[0].time)
         collected: list[_Collected] = []
         for i, (commit, ref, event, _) in enumerate(schedule):
-            tree = CommitTree(repo, commit.oid)
+            tree: Tree = CommitTree(repo, commit.oid)
+            if options.overlay:
+                tree = OverlayTree(tree, dict(options.overlay))
             explained = explain_tree(
                 tree,
                 Options(

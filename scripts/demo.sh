@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up cachekit in .venv and run its main job on the bundled example repository:
-# explain every cache key of examples/classic-python, then show which input changed a key
-# between two commits (in a scratch copy made a git repository, outside this checkout).
+# explain every cache key of examples/classic-python, show which input changed a key
+# between two commits (in a scratch git copy, outside this checkout), then check the keys
+# against what the job installs and suggest the right cache step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -24,3 +25,10 @@ git_ commit -qam "bump requests"
 echo
 echo "\$ cachekit explain --compare HEAD~1 HEAD   # in a git copy of the example"
 .venv/bin/cachekit explain --compare HEAD~1 HEAD "$scratch"
+
+echo
+echo "\$ cachekit check $example   # does each key capture what the job installs?"
+.venv/bin/cachekit check "$example" --fail-on none
+echo
+echo "\$ cachekit suggest $example  # the cache step that does"
+.venv/bin/cachekit suggest "$example"

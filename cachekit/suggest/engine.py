@@ -1,0 +1,491 @@
+"""Propose, per job, the cache that matches what the job installs — and prove it with ``check``.
+
+A suggestion starts from what the job *does* (its install commands, parsed from ``run:``),
+not from which files happen to be in the repository: a job that runs ``pip install -r
+requirements/test.txt`` needs a key over that file and its includes, whatever else the
+repository holds. For each package manager a job uses, the recipe (paths, key, restore keys,
+and whether a setup action's ``cache:`` input does the same job — :mod:`.recipes`) is fitted to
+the job: the exact input files from :mod:`cachekit.checks.installs` for pip, the interpreter
+expression for built environments, and the place in the job (before the first install).
+
+A job whose existing cache ``check`` finds nothing wrong with is left alone. Every edit is
+applied in memory and the result is run through ``check`` again: what ``suggest`` writes must
+not be something ``check`` complains about, and any residual finding is reported with the
+suggestion rather than hidden.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..checks.engine import check_explained
+from ..checks.installs import JobInstalls, _Reader, job_installs
+from ..checks.model import CheckFinding
+from ..environments.commands import parse_script
+from ..environments.paths import classify_path
+from ..explain.core import explain_tree
+from ..explain.model import ExplainResult, JobRecord, StepRecord
+from ..explain.walk import Options
+from ..overlay import OverlayTree
+from ..trees import Tree
+from .ecosystems import Manager, detect_managers
+from .edit import EditRefused, EditResult, StepEdit, plan_edit
+from .recipes import INTERPRETER, Recipe, key_patterns, recipes_for, render_hash_files
+
+__all__ = ["Proposal", "SuggestResult", "suggest_tree"]
+
+_SETUP_FOR = {
+    "python": "actions/setup-python",
+    "node": "actions/setup-node",
+    "go": "actions/setup-go",
+    "java": "actions/setup-java",
+}
+_NODE_TOOLS = {"npm": ("npm",), "yarn": ("yarn-classic", "yarn-berry"), "pnpm": ("pnpm",)}
+_MANAGER_OF_TOOL = {
+    "pip": ("pip", "pip-tools"),
+    "pip-sync": ("pip-tools", "pip"),
+    "poetry": ("poetry",),
+    "pipenv": ("pipenv",),
+    "uv": ("uv", "pip", "pip-tools"),
+    "conda": ("conda",),
+    "go": ("go",),
+    "cargo": ("cargo",),
+    "maven": ("maven",),
+    "gradle": ("gradle",),
+    **_NODE_TOOLS,
+}
+_INSTALL_ACTIONS = frozenset(
+    {"install", "ci", "sync", "pip-install", "pip-sync", "download", "build", "test", "fetch"}
+)
+# Findings on a cache that mean it should be replaced (notes alone do not).
+_KEEP_IF_ONLY = frozenset({"note"})
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One change to one job: a cache step to add or replace, or setup-action inputs to set."""
+
+    workflow: str
+    job: str
+    manager: str  # pip, poetry, npm, …
+    ecosystem: str
+    directory: str
+    action: str  # "setup-input" | "add-step" | "replace-step"
+    step_index: int  # the step changed (setup-input/replace) or inserted before (add-step)
+    step: dict[str, Any] = field(default_factory=dict)  # the new step (add/replace)
+    inputs: dict[str, str] = field(default_factory=dict)  # setup-input: with: values to set
+    comments: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()  # what was wrong with the cache replaced (check findings)
+
+    def edit(self) -> StepEdit:
+        if self.action == "setup-input":
+            return StepEdit(job=self.job, with_step=self.step_index, set_with=self.inputs)
+        if self.action == "replace-step":
+            return StepEdit(
+                job=self.job,
+                new_step=self.step,
+                comments=self.comments,
+                replace_index=self.step_index,
+            )
+        return StepEdit(
+            job=self.job,
+            new_step=self.step,
+            comments=self.comments,
+            insert_before=self.step_index,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workflow": self.workflow,
+            "job": self.job,
+            "manager": self.manager,
+            "ecosystem": self.ecosystem,
+            "directory": self.directory,
+            "action": self.action,
+            "step_index": self.step_index,
+            "step": self.step,
+            "inputs": self.inputs,
+            "comments": self.comments,
+            "notes": list(self.notes),
+            "replaces": list(self.replaces),
+        }
+
+
+@dataclass(frozen=True)
+class SuggestResult:
+    """The proposals for a tree, the edited workflows, and what ``check`` says about them."""
+
+    root: str
+    proposals: tuple[Proposal, ...]
+    edits: tuple[EditResult, ...]  # one per workflow file changed
+    kept: tuple[str, ...]  # "workflow job: why nothing changes"
+    refused: tuple[str, ...]  # workflows cachekit cannot edit safely, with the reason
+    residual: tuple[CheckFinding, ...]  # check findings left on the suggested steps
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "proposals": [p.to_json() for p in self.proposals],
+            "diffs": {e.path: e.diff() for e in self.edits},
+            "kept": list(self.kept),
+            "refused": list(self.refused),
+            "residual": [f.to_json() for f in self.residual],
+        }
+
+
+def _top(job: JobRecord) -> list[StepRecord]:
+    return [s for s in job.steps if not s.via]
+
+
+def _uses(step: StepRecord, action: str) -> bool:
+    return bool(step.uses) and str(step.uses).lower().split("@")[0] == action
+
+
+class _Suggester:
+    def __init__(self, tree: Tree, explained: ExplainResult) -> None:
+        self.tree = tree
+        self.explained = explained
+        self.managers = detect_managers(tree)
+        self.reader = _Reader(tree)
+        self.check = check_explained(tree, explained)
+        self.kept: list[str] = []
+
+    # --- jobs -------------------------------------------------------------------------------
+
+    def jobs(self) -> list[list[JobRecord]]:
+        """Job combinations grouped by job definition (a matrix is one job to edit)."""
+        grouped: dict[tuple[str, str], list[JobRecord]] = {}
+        for job in self.explained.jobs:
+            if "/" in job.job:  # inside a reusable workflow: edited there, not here
+                continue
+            grouped.setdefault((job.workflow, job.job), []).append(job)
+        return list(grouped.values())
+
+    def propose(self) -> list[Proposal]:
+        out: list[Proposal] = []
+        for combos in self.jobs():
+            out.extend(self._job(combos))
+        return out
+
+    def _job(self, combos: list[JobRecord]) -> list[Proposal]:
+        job = combos[0]
+        steps = _top(job)
+        installs = job_installs(self.tree, job, self.reader)
+        used = self._used_managers(job, installs)
+        proposals: list[Proposal] = []
+        for (ecosystem, tool, directory), first_step in used.items():
+            manager = self._manager(ecosystem, tool, directory)
+            if manager is None:
+                self.kept.append(
+                    f"{job.workflow} {job.job}: {tool} in '{directory or '.'}' installs from "
+                    "nothing a key could hash (no manifest or lock found)"
+                )
+                continue
+            existing = self._existing(job, ecosystem, manager)
+            problems = self._problems(job, existing)
+            if existing and not problems:
+                self.kept.append(
+                    f"{job.workflow} {job.job}: the {manager.name} cache at line "
+                    f"{existing[0].mark.line} is right as it is (check finds nothing)"
+                )
+                continue
+            proposal = self._proposal(job, steps, installs, manager, first_step, existing, problems)
+            if proposal is not None:
+                proposals.append(proposal)
+        return proposals
+
+    def _used_managers(
+        self, job: JobRecord, installs: JobInstalls
+    ) -> dict[tuple[str, str, str], int]:
+        """(ecosystem, tool, directory) → index of the first step that uses it."""
+        used: dict[tuple[str, str, str], int] = {}
+        for step in _top(job):
+            if step.run is None:
+                continue
+            for cmd in parse_script(step.run, shell=step.shell).commands:
+                if cmd.tooling or cmd.action not in _INSTALL_ACTIONS:
+                    continue
+                eco = _ecosystem(cmd.tool)
+                if eco is None:
+                    continue
+                if eco == "python" and not any(
+                    i.command is cmd or (i.step is step and i.command.text == cmd.text)
+                    for i in installs.installs
+                ):
+                    continue
+                directory = _directory(step.working_directory, cmd.cwd)
+                used.setdefault((eco, cmd.tool, directory), step.index)
+        return used
+
+    def _manager(self, ecosystem: str, tool: str, directory: str) -> Manager | None:
+        names = _MANAGER_OF_TOOL.get(tool, (tool,))
+        for name in names:
+            for m in self.managers:
+                if m.ecosystem == ecosystem and m.name == name and m.directory == directory:
+                    return m
+        return None
+
+    def _existing(self, job: JobRecord, ecosystem: str, manager: Manager) -> list[Any]:
+        """The job's caches (top-level steps) that hold this ecosystem's files."""
+        out = []
+        for step in _top(job):
+            for index in step.caches:
+                report = self.explained.caches[index]
+                setup = _SETUP_FOR.get(ecosystem)
+                if setup and report.uses.lower().startswith(setup):
+                    out.append(report)
+                    continue
+                classes = [
+                    classify_path(p, os=job.os or "Linux", env=step.env) for p in report.paths
+                ]
+                if any(c.ecosystem == ecosystem for c in classes):
+                    out.append(report)
+        del manager
+        return out
+
+    def _problems(self, job: JobRecord, existing: Sequence[Any]) -> tuple[str, ...]:
+        lines = {(r.mark.path, r.mark.line) for r in existing}
+        return tuple(
+            f"{f.code}: {f.message}"
+            for f in self.check.findings
+            if (f.file, f.line) in lines and f.job == job.job and f.severity not in _KEEP_IF_ONLY
+        )
+
+    # --- one proposal ---------------------------------------------------------------------
+
+    def _key_files(self, manager: Manager, installs: JobInstalls, recipe: Recipe) -> list[str]:
+        if manager.name in ("pip", "pip-tools"):
+            files = [
+                f.path
+                for i in installs.installs
+                if i.command.tool in ("pip", "pip-sync", "uv")
+                for f in i.files
+                if f.exists
+            ]
+            if files:
+                return list(dict.fromkeys(files))
+        return list(recipe.key_files)
+
+    def _proposal(
+        self,
+        job: JobRecord,
+        steps: list[StepRecord],
+        installs: JobInstalls,
+        manager: Manager,
+        first_install: int,
+        existing: Sequence[Any],
+        problems: tuple[str, ...],
+    ) -> Proposal | None:
+        built = any(
+            c.kind == "built-env"
+            for r in existing
+            for c in (classify_path(p, os=job.os or "Linux") for p in r.paths)
+        )
+        locked = all(i.locked for i in installs.installs) if installs.installs else False
+        recipes = recipes_for(self.tree, manager, built_env=built and locked)
+        if not recipes:
+            return None
+        recipe = recipes[0]
+        if built and locked:
+            recipe = next((r for r in recipes if r.key_needs_interpreter), recipe)
+        if manager.name == "poetry":
+            recipe = self._poetry_recipe(steps, first_install, recipes)
+        files = self._key_files(manager, installs, recipe)
+        patterns = key_patterns(self.tree, files) if files != list(recipe.key_files) else files
+        patterns = list(patterns) or files
+        notes = list(recipe.notes)
+        if built and not locked:
+            notes.insert(
+                0,
+                "the job cached an installed environment built from loose requirements: "
+                "a download cache is proposed instead (pin the requirements with pip-compile or "
+                "uv to cache the environment itself)",
+            )
+        setup = recipe.setup_action
+        setup_step = None
+        if setup is not None:
+            setup_step = next(
+                (s for s in steps if _uses(s, setup[0]) and s.index < first_install), None
+            )
+        existing_setup = (
+            [r for r in existing if r.uses.lower().startswith(setup[0])] if setup else []
+        )
+        existing_step = [r for r in existing if r not in existing_setup]
+        if setup is not None and setup_step is not None and not existing_step:
+            inputs = dict(setup[1])
+            for name in ("cache-dependency-path", "cache-dependency-glob"):
+                if name in inputs:
+                    inputs[name] = "\n".join(patterns)
+            return Proposal(
+                job.workflow,
+                job.job,
+                manager.name,
+                manager.ecosystem,
+                manager.directory,
+                "setup-input",
+                setup_step.index,
+                inputs=inputs,
+                notes=tuple(notes),
+                replaces=problems,
+            )
+        step = self._cache_step(job, steps, manager, recipe, patterns)
+        kinds = {p.kind for p in recipe.paths}
+        comments = {
+            "path": "installed files: valid for one lock and interpreter"
+            if "built-env" in kinds
+            else "downloads only: every run still installs, from local files",
+            "key": "every file the install reads"
+            + (" + the interpreter" if recipe.key_needs_interpreter else ""),
+        }
+        if step["with"].get("restore-keys"):
+            comments["restore-keys"] = "safe for downloads: what is missing is fetched"
+        if existing_step:
+            return Proposal(
+                job.workflow,
+                job.job,
+                manager.name,
+                manager.ecosystem,
+                manager.directory,
+                "replace-step",
+                existing_step[0].step_index,
+                step=step,
+                comments=comments,
+                notes=tuple(notes),
+                replaces=problems,
+            )
+        return Proposal(
+            job.workflow,
+            job.job,
+            manager.name,
+            manager.ecosystem,
+            manager.directory,
+            "add-step",
+            first_install,
+            step=step,
+            comments=comments,
+            notes=tuple(notes),
+        )
+
+    def _poetry_recipe(
+        self, steps: list[StepRecord], first_install: int, recipes: Sequence[Recipe]
+    ) -> Recipe:
+        """setup-python's poetry cache needs poetry on PATH before setup-python runs."""
+        setup_at = next((s.index for s in steps if _uses(s, "actions/setup-python")), None)
+        poetry_before = any(
+            s.index < (setup_at if setup_at is not None else -1)
+            and ((s.run and "poetry" in s.run) or (s.uses and "install-poetry" in s.uses.lower()))
+            for s in steps
+        )
+        venv = next((r for r in recipes if r.key_needs_interpreter), recipes[0])
+        if poetry_before:
+            return venv
+        return replace(recipes[0], setup_action=None)
+
+    def _interpreter(self, job: JobRecord, steps: list[StepRecord], manager: Manager) -> str:
+        setup = _SETUP_FOR.get(manager.ecosystem)
+        step = next((s for s in steps if setup and _uses(s, setup)), None)
+        if manager.ecosystem == "python":
+            if step is not None and step.id:
+                return "${{ steps." + step.id + ".outputs.python-version }}"
+            return "${{ env.pythonLocation }}"
+        if step is not None and step.id and manager.ecosystem == "node":
+            return "${{ steps." + step.id + ".outputs.node-version }}"
+        return "${{ runner.os }}"
+
+    def _cache_step(
+        self,
+        job: JobRecord,
+        steps: list[StepRecord],
+        manager: Manager,
+        recipe: Recipe,
+        patterns: Sequence[str],
+    ) -> dict[str, Any]:
+        os_name = job.os or "Linux"
+        paths = [p.path for p in recipe.paths if p.runner_os in (None, os_name)]
+        interp = self._interpreter(job, steps, manager)
+        key = recipe.key_template
+        old = render_hash_files(recipe.key_files) if recipe.key_files else None
+        new = render_hash_files(list(patterns))
+        if old and old in key:
+            key = key.replace(old, new)
+        key = key.replace(INTERPRETER, interp)
+        restore = [k.replace(INTERPRETER, interp) for k in recipe.restore_keys]
+        with_: dict[str, Any] = {"path": "\n".join(paths) if len(paths) > 1 else paths[0]}
+        with_["key"] = key
+        if restore:
+            with_["restore-keys"] = "\n".join(restore)
+        return {"name": f"Cache {manager.name}", "uses": "actions/cache@v4", "with": with_}
+
+
+def _ecosystem(tool: str) -> str | None:
+    if tool in ("pip", "pip-sync", "poetry", "pipenv", "uv", "conda"):
+        return "python"
+    if tool in _NODE_TOOLS:
+        return "node"
+    return {"go": "go", "cargo": "rust", "maven": "java", "gradle": "java"}.get(tool)
+
+
+def _directory(*parts: str | None) -> str:
+    out = [p.strip("/").removeprefix("./") for p in parts if p and p not in (".", "./")]
+    return "/".join(x for x in out if x)
+
+
+def suggest_tree(tree: Tree, options: Options | None = None) -> SuggestResult:
+    """Suggest caches for every job of the tree's workflows, with the edits and their check."""
+    options = options or Options()
+    explained = explain_tree(tree, options)
+    suggester = _Suggester(tree, explained)
+    proposals = suggester.propose()
+    edits: list[EditResult] = []
+    refused: list[str] = []
+    by_workflow: dict[str, list[Proposal]] = {}
+    for p in proposals:
+        by_workflow.setdefault(p.workflow, []).append(p)
+    for path, items in by_workflow.items():
+        try:
+            text = tree.read(path).decode("utf-8")
+            edits.append(plan_edit(text, path, [p.edit() for p in items]))
+        except EditRefused as exc:
+            refused.append(str(exc))
+        except UnicodeDecodeError:
+            refused.append(f"{path}: cannot edit safely: not UTF-8")
+    residual: list[CheckFinding] = []
+    if edits:
+        overlay = OverlayTree(tree, {e.path: e.after.encode("utf-8") for e in edits})
+        rechecked = check_explained(overlay, explain_tree(overlay, options))
+        changed = {e.path: _changed_lines(e) for e in edits}
+        residual = [
+            f
+            for f in rechecked.findings
+            if f.file in changed and f.line in changed[f.file] and f.severity != "note"
+        ]
+    return SuggestResult(
+        root=explained.root,
+        proposals=tuple(proposals),
+        edits=tuple(edits),
+        kept=tuple(suggester.kept),
+        refused=tuple(refused),
+        residual=tuple(residual),
+    )
+
+
+def _changed_lines(edit: EditResult) -> set[int]:
+    """1-based lines of the edited text that differ from the original (the new steps)."""
+    before = edit.before.splitlines()
+    after = edit.after.splitlines()
+    out: set[int] = set()
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            out.update(range(j1 + 1, j2 + 1))
+    # a setup step whose inputs changed is reported at the step's first line
+    for line in sorted(out):
+        probe = line
+        while probe > 1 and not after[probe - 1].lstrip().startswith("- "):
+            probe -= 1
+        out.add(probe)
+    return out

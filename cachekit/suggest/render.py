@@ -1,0 +1,91 @@
+"""``suggest`` output: paste-ready YAML with a comment on every choice, or JSON.
+
+The YAML is the step (or the setup action's ``with:`` inputs) exactly as ``--write`` would put
+it in the workflow, preceded by comments saying where it goes, what it replaces and why each
+value is what it is; the diff of the whole file follows, so the reader sees the context.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .engine import Proposal, SuggestResult
+
+__all__ = ["render_suggest_json", "render_suggest_yaml"]
+
+
+def _scalar(value: str) -> str:
+    if value == "" or value.strip() != value or value[0] in "!&*>|%@`'\"{[#?:-,":
+        return "'" + value.replace("'", "''") + "'"
+    if ": " in value or " #" in value:
+        return "'" + value.replace("'", "''") + "'"
+    return value
+
+
+def _mapping(values: dict[str, Any], indent: int, comments: dict[str, str]) -> list[str]:
+    pad = " " * indent
+    out: list[str] = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out.append(f"{pad}{key}:")
+            out.extend(_mapping(value, indent + 2, comments))
+            continue
+        text = str(value)
+        comment = comments.get(key)
+        if comment:
+            out.append(f"{pad}# {key}: {comment}")
+        if "\n" in text:
+            out.append(f"{pad}{key}: |")
+            out.extend(f"{pad}  {line}" for line in text.splitlines())
+        else:
+            out.append(f"{pad}{key}: {_scalar(text)}")
+    return out
+
+
+def _proposal_yaml(p: Proposal) -> list[str]:
+    where = f"{p.workflow}, job {p.job}"
+    lines = [f"# {where} — {p.manager}" + (f" in {p.directory}/" if p.directory else "")]
+    if p.action == "setup-input":
+        lines.append(f"# set on the setup step (step {p.step_index + 1}):")
+    elif p.action == "replace-step":
+        lines.append(f"# replaces the cache step (step {p.step_index + 1}), which had:")
+        lines.extend(f"#   - {r}" for r in p.replaces)
+    else:
+        lines.append(f"# add before step {p.step_index + 1} (the first install):")
+    for note in p.notes:
+        lines.append(f"# note: {note}")
+    if p.action == "setup-input":
+        lines.append("with:")
+        lines.extend(_mapping(dict(p.inputs), 2, {}))
+    else:
+        body = _mapping(dict(p.step), 2, dict(p.comments))
+        body[0] = "- " + body[0][2:]
+        lines.extend(body)
+    return lines
+
+
+def render_suggest_yaml(result: SuggestResult, *, diff: bool = True) -> str:
+    """Every proposal as YAML, then the diff of each workflow file (unless ``diff`` is off)."""
+    out: list[str] = []
+    for p in result.proposals:
+        out.extend(_proposal_yaml(p))
+        out.append("")
+    for line in result.kept:
+        out.append(f"# kept: {line}")
+    for line in result.refused:
+        out.append(f"# not editable: {line}")
+    for f in result.residual:
+        out.append(f"# check still reports {f.code} at {f.file}:{f.line}: {f.message}")
+    if not result.proposals and not result.kept:
+        out.append("# no job installs dependencies cachekit knows how to cache")
+    if diff and result.edits:
+        out.append("")
+        out.append("# the edits `cachekit suggest --write` makes:")
+        for edit in result.edits:
+            out.append(edit.diff().rstrip("\n"))
+    return "\n".join(out).rstrip("\n")
+
+
+def render_suggest_json(result: SuggestResult) -> str:
+    return json.dumps(result.to_json(), indent=2)

@@ -1,0 +1,220 @@
+"""``suggest``: the proposed caches per ecosystem, their consistency with ``check``, the YAML
+they produce (valid for GitHub's schema and actionlint), ``--write`` and ``--simulate``."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from gitutil import commit_all, init
+from treebuild import build
+
+from cachekit.checks import check
+from cachekit.cli import main
+from cachekit.suggest import suggest
+
+PY = """\
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python }}
+"""
+
+
+def wf(steps: str, *, matrix: str = "python: ['3.11', '3.12']") -> str:
+    return (
+        textwrap.dedent(f"""\
+        name: ci
+        on: [push, pull_request]
+        jobs:
+          test:
+            runs-on: ubuntu-24.04
+            strategy:
+              matrix:
+                {matrix}
+            steps:
+        """)
+        + steps
+    )
+
+
+PIP_BROKEN = wf(
+    PY
+    + """\
+      # cache the interpreter with everything installed
+      - uses: actions/cache@v4
+        with:
+          path: ${{ env.pythonLocation }}
+          key: ${{ env.pythonLocation }}-${{ hashFiles('requirements.txt') }}
+      - run: pip install -r requirements.txt
+      - run: pytest
+"""
+)
+
+CASES: dict[str, dict[str, object]] = {
+    "pip": {
+        ".github/workflows/ci.yml": PIP_BROKEN,
+        "requirements.txt": "-r requirements/base.txt\npytest>=8\n",
+        "requirements/base.txt": "flask>=3\n",
+    },
+    "poetry": {
+        ".github/workflows/ci.yml": wf(
+            PY + "      - run: pipx install poetry==1.8.3\n      - run: poetry install\n"
+            "      - run: poetry run pytest\n"
+        ),
+        "pyproject.toml": '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\n'
+        'python = "^3.11"\nflask = "^3"\n',
+        "poetry.lock": '[[package]]\nname = "flask"\nversion = "3.0.0"\n\n[metadata]\n'
+        'content-hash = "abc"\n',
+    },
+    "uv": {
+        ".github/workflows/ci.yml": wf(
+            PY + "      - run: pip install uv==0.5.0\n      - run: uv sync --locked\n"
+            "      - run: uv run pytest\n"
+        ),
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["flask>=3"]\n',
+        "uv.lock": 'version = 1\n\n[[package]]\nname = "flask"\nversion = "3.0.0"\n',
+    },
+    "npm": {
+        ".github/workflows/ci.yml": wf(
+            "      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n"
+            "        with:\n          node-version: ${{ matrix.node }}\n"
+            "      - run: npm ci\n      - run: npm test\n",
+            matrix="node: [20, 22]",
+        ),
+        "package.json": '{"name": "x", "version": "1.0.0"}\n',
+        "package-lock.json": '{"name": "x", "lockfileVersion": 3, "packages": {}}\n',
+    },
+}
+
+
+@pytest.fixture(params=sorted(CASES))
+def case(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
+    build(tmp_path, CASES[request.param])
+    return request.param, tmp_path
+
+
+def test_each_ecosystem_gets_a_proposal(case: tuple[str, Path]) -> None:
+    name, root = case
+    result = suggest(str(root))
+    assert len(result.proposals) == 1, result.kept
+    p = result.proposals[0]
+    assert p.ecosystem == {"pip": "python", "poetry": "python", "uv": "python"}.get(name, "node")
+    if name == "pip":
+        assert p.action == "replace-step"
+        key = p.step["with"]["key"]
+        assert "hashFiles('requirements.txt', 'requirements/base.txt')" in key
+        assert p.step["with"]["path"] == "~/.cache/pip"
+        assert "restore-keys" in p.step["with"]  # a download cache: safe to restore partially
+        assert any("input-not-in-key" in r for r in p.replaces)
+    elif name == "poetry":
+        # poetry is on PATH before setup-python? no: installed after, so actions/cache is used
+        assert p.action == "add-step" and "poetry.lock" in p.step["with"]["key"]
+    elif name == "uv":
+        assert p.action == "add-step" and "~/.cache/uv" in p.step["with"]["path"]
+        assert "uv.lock" in p.step["with"]["key"]
+    else:
+        assert p.action == "setup-input"
+        assert p.inputs["cache"] == "npm"
+        assert p.inputs["cache-dependency-path"] == "package-lock.json"
+
+
+def test_check_is_silent_on_what_suggest_writes(case: tuple[str, Path]) -> None:
+    """The promise of the issue: `check` reports nothing on a workflow `suggest` produced."""
+    _, root = case
+    result = suggest(str(root))
+    assert result.residual == ()
+    runner = CliRunner()
+    out = runner.invoke(main, ["suggest", str(root), "--write", "--yes"])
+    assert out.exit_code == 0, out.output
+    after = check(str(root))
+    cache_codes = {
+        "input-not-in-key",
+        "setup-cache-misses-input",
+        "unpinned-in-built-env",
+        "interpreter-not-in-key",
+        "os-not-in-key",
+        "arch-not-in-key",
+        "marker-dependent",
+        "volatile-key",
+        "path-never-populated",
+        "hashed-file-unused",
+        "hashfiles-no-match",
+    }
+    assert [f for f in after.findings if f.code in cache_codes] == []
+
+
+def test_written_workflow_keeps_comments_and_validates(tmp_path: Path) -> None:
+    validation = pytest.importorskip("workflow_validation")
+    build(tmp_path, CASES["pip"])
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path), "--write", "--yes"])
+    assert out.exit_code == 0, out.output
+    text = (tmp_path / ".github/workflows/ci.yml").read_text()
+    assert "# cache the interpreter with everything installed" in text
+    assert text.startswith("name: ci\non: [push, pull_request]\n")
+    assert validation.validate_schema(text) == []
+    assert validation.validate_actionlint(text) == []
+
+
+def test_write_asks_first_and_no_leaves_the_file(tmp_path: Path) -> None:
+    build(tmp_path, CASES["pip"])
+    before = (tmp_path / ".github/workflows/ci.yml").read_bytes()
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path), "--write"], input="n\n")
+    assert out.exit_code == 0
+    assert "left unchanged" in out.output and "+        uses: actions/cache@v4" in out.output
+    assert (tmp_path / ".github/workflows/ci.yml").read_bytes() == before
+
+
+def test_json_format(tmp_path: Path) -> None:
+    build(tmp_path, CASES["uv"])
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path), "--format", "json"])
+    data = json.loads(out.output)
+    assert data["proposals"][0]["manager"] == "uv"
+    assert ".github/workflows/ci.yml" in data["diffs"]
+
+
+def test_a_right_cache_is_kept(tmp_path: Path) -> None:
+    steps = PY.replace(
+        "python-version: ${{ matrix.python }}",
+        "python-version: ${{ matrix.python }}\n          cache: pip\n"
+        "          cache-dependency-path: requirements.txt",
+    )
+    build(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": wf(
+                steps + "      - run: pip install -r requirements.txt\n"
+            ),
+            "requirements.txt": "flask==3.0.0\n",
+        },
+    )
+    result = suggest(str(tmp_path))
+    assert result.proposals == () and "is right as it is" in result.kept[0]
+
+
+def test_yaml_output_has_a_comment_on_each_choice(tmp_path: Path) -> None:
+    build(tmp_path, CASES["pip"])
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path)])
+    assert out.exit_code == 0
+    assert "# path:" in out.output and "# key:" in out.output and "# restore-keys:" in out.output
+    assert "--- a/.github/workflows/ci.yml" in out.output
+
+
+def test_simulate_shows_stale_hits_of_the_current_key(tmp_path: Path) -> None:
+    build(tmp_path, CASES["pip"])
+    init(tmp_path)
+    commit_all(tmp_path, "initial")
+    base = tmp_path / "requirements/base.txt"
+    for i in range(3):
+        base.write_text(f"flask>=3\nclick>={8 + i}\n")  # an include changes; the key does not
+        commit_all(tmp_path, f"bump {i}")
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path), "--simulate", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    row = json.loads(out.output)["simulation"][0]
+    assert row["commits"] == 4
+    assert row["current"]["stale_hits"] > 0
+    assert row["suggested"]["stale_hits"] == 0
+    assert row["suggested"]["restore"] > 0  # a changed input: partial restore, then a save
