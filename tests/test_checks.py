@@ -579,3 +579,68 @@ def test_docs_table_lists_every_code() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "check.md").read_text()
     for code, info in CODES.items():
         assert f"| `{code}` | {info.severity} |" in doc, code
+
+
+# --- property: the missing inputs are exactly the reachable files the key does not hash ----
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def include_graphs(draw: st.DrawFn) -> tuple[dict[int, list[tuple[str, int]]], set[int]]:
+    n = draw(st.integers(min_value=1, max_value=4))
+    edges: dict[int, list[tuple[str, int]]] = {i: [] for i in range(n + 1)}
+    for i in range(n + 1):
+        for j in draw(st.lists(st.integers(0, n), max_size=3, unique=True)):
+            if j != i:
+                edges[i].append((draw(st.sampled_from(["-r", "-c"])), j))
+    hashed = set(draw(st.lists(st.integers(0, n), min_size=1, unique=True)))
+    return edges, hashed
+
+
+def _reachable(edges: dict[int, list[tuple[str, int]]]) -> set[int]:
+    seen, stack = {0}, [0]
+    while stack:
+        for _, j in edges[stack.pop()]:
+            if j not in seen:
+                seen.add(j)
+                stack.append(j)
+    return seen
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(graph=include_graphs())
+def test_property_missing_inputs_are_the_unhashed_reachable_files(tmp_path_factory, graph) -> None:
+    edges, hashed = graph
+    root = tmp_path_factory.mktemp("graph")
+    files: dict[str, object] = {}
+    for i, out in edges.items():
+        lines = [f"{flag} req{j}.txt" for flag, j in out] + [f"pkg{i}==1.0"]
+        files[f"req{i}.txt"] = "\n".join(lines) + "\n"
+    patterns = ", ".join(f"'req{i}.txt'" for i in sorted(hashed))
+    key = "${{ runner.os }}-${{ env.pythonLocation }}-${{ hashFiles(" + patterns + ") }}"
+    files[".github/workflows/ci.yml"] = workflow(
+        SETUP
+        + textwrap.indent(
+            textwrap.dedent(f"""\
+                - uses: actions/cache@v4
+                  with:
+                    path: .venv
+                    key: {key}
+                - run: python -m venv .venv && .venv/bin/pip install -r req0.txt
+                """),
+            "      ",
+        )
+    )
+    result = run_check(root, files)
+    expected = {f"req{i}.txt" for i in _reachable(edges) - hashed}
+    hits = [f for f in result.findings if f.code == "input-not-in-key"]
+    if not expected:
+        assert hits == []
+        return
+    assert len(hits) == 1
+    named = set(hits[0].message.split("hash ", 1)[1].split(", which")[0].split(", "))
+    assert named == expected
