@@ -75,6 +75,35 @@ def _reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _run_options(fn: Callable[P, R]) -> Callable[P, R]:
+    """--event/--ref/--os/--arch: the run being modelled, shared by explain and check."""
+    options = (
+        click.option(
+            "--event",
+            default="push",
+            show_default=True,
+            help="The event of the run being modelled (github.event_name).",
+        ),
+        click.option("--ref", default=None, help="The ref of the run (default refs/heads/main)."),
+        click.option(
+            "--os",
+            "os_name",
+            type=click.Choice(["linux", "macos", "windows"]),
+            default=None,
+            help="What an unknown or self-hosted runs-on is.",
+        ),
+        click.option(
+            "--arch",
+            type=click.Choice(["x64", "arm64"]),
+            default=None,
+            help="The architecture for --os.",
+        ),
+    )
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cachekit")
 def main() -> None:
@@ -178,23 +207,7 @@ def hash_command(
 @click.option("--workflow", "-w", default=None, help="Only this workflow (file name or path).")
 @click.option("--job", "-j", default=None, help="Only this job id.")
 @click.option("--rev", default=None, metavar="REV", help="Explain this commit (no checkout).")
-@click.option(
-    "--event",
-    default="push",
-    show_default=True,
-    help="The event of the run being modelled (github.event_name).",
-)
-@click.option("--ref", default=None, help="The ref of the run (default refs/heads/main).")
-@click.option(
-    "--os",
-    "os_name",
-    type=click.Choice(["linux", "macos", "windows"]),
-    default=None,
-    help="What an unknown or self-hosted runs-on is.",
-)
-@click.option(
-    "--arch", type=click.Choice(["x64", "arm64"]), default=None, help="The architecture for --os."
-)
+@_run_options
 @click.option(
     "--compare",
     "compare_revs",
@@ -286,18 +299,7 @@ def explain_command(
     default=None,
     help="Write the report to this file instead of standard output.",
 )
-@click.option("--event", default="push", show_default=True, help="The event of the run modelled.")
-@click.option("--ref", default=None, help="The ref of the run (default refs/heads/main).")
-@click.option(
-    "--os",
-    "os_name",
-    type=click.Choice(["linux", "macos", "windows"]),
-    default=None,
-    help="What an unknown or self-hosted runs-on is.",
-)
-@click.option(
-    "--arch", type=click.Choice(["x64", "arm64"]), default=None, help="The architecture for --os."
-)
+@_run_options
 @_reports_errors
 def check_command(
     repo: str,

@@ -17,14 +17,15 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Final
 
 from .errors import GitError, TreeError
 from .gitrepo import GitRepo, MissingObject
-from .trees import DIR, FILE, SYMLINK, UNREACHABLE, Listing, libuv_order
+from .trees import DIR, FILE, SYMLINK, UNREACHABLE, Listing, Tree, WorkTree, libuv_order
 
-__all__ = ["CommitTree"]
+__all__ = ["CommitTree", "tree_at"]
 
 _MODE_TREE: Final = 0o040000
 _MODE_LINK: Final = 0o120000
@@ -337,3 +338,16 @@ class CommitTree:
             except GitError as exc:
                 out.append(TreeError("EIO", str(exc), self._abs(rel)))
         return out
+
+
+@contextmanager
+def tree_at(root: str, rev: str | None) -> Iterator[Tree]:
+    """The working directory ``root``, or its commit ``rev`` (the git process closed after)."""
+    if rev is None:
+        yield WorkTree(root)
+        return
+    repo = GitRepo(root)
+    try:
+        yield CommitTree(repo, rev)
+    finally:
+        repo.close()

@@ -27,9 +27,8 @@ from .environments.resolve import (
 )
 from .explain import Options, explain_tree
 from .explain.model import JobRecord
-from .gitrepo import GitRepo
-from .gittree import CommitTree
-from .trees import Tree, WorkTree
+from .gittree import tree_at
+from .trees import Tree
 
 __all__ = ["ResolveOptions", "ResolveResult", "ResolvedInstall", "resolve_workflows"]
 
@@ -246,10 +245,5 @@ def resolve_workflows(
 ) -> ResolveResult:
     """Resolve what the workflows of ``root`` (or of commit ``rev``) install."""
     options = options or ResolveOptions()
-    if rev is None:
-        return resolve_tree(WorkTree(root), options)
-    repo = GitRepo(root)
-    try:
-        return resolve_tree(CommitTree(repo, rev), options)
-    finally:
-        repo.close()
+    with tree_at(root, rev) as tree:
+        return resolve_tree(tree, options)

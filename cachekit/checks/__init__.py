@@ -8,9 +8,8 @@ for f in result.findings:
 from __future__ import annotations
 
 from ..explain import Options, explain_tree
-from ..gitrepo import GitRepo
-from ..gittree import CommitTree
-from ..trees import Tree, WorkTree
+from ..gittree import tree_at
+from ..trees import Tree
 from .codes import CODES, CodeInfo
 from .engine import check_explained
 from .model import SEVERITIES, CheckFinding, CheckResult, Location, severity_at_least
@@ -50,19 +49,11 @@ def check(
 
     The options mean what they mean for :func:`cachekit.explain.explain`.
     """
-    repo = None
-    if rev is None:
-        tree: Tree = WorkTree(root)
-        commit = None
-    else:
-        repo = GitRepo(root)
-        ctree = CommitTree(repo, rev)
-        tree, commit = ctree, ctree.commit
-    try:
+    with tree_at(root, rev) as tree:
         options = Options(
             event=event,
             ref=ref or "refs/heads/main",
-            commit=commit,
+            commit=getattr(tree, "commit", None),
             os=os,
             arch=arch,
             workflow=workflow,
@@ -70,6 +61,3 @@ def check(
             python_manifest=python_manifest,
         )
         return check_tree(tree, options)
-    finally:
-        if repo is not None:
-            repo.close()

@@ -8,9 +8,7 @@ for cache in result.caches:
 
 from __future__ import annotations
 
-from ..gitrepo import GitRepo
-from ..gittree import CommitTree
-from ..trees import Tree, WorkTree
+from ..gittree import tree_at
 from .compare import CacheDiff, Comparison, compare
 from .core import explain_tree
 from .model import (
@@ -59,15 +57,8 @@ def explain(
     branch); ``os``/``arch`` say what an unknown or self-hosted ``runs-on`` is;
     ``python_manifest`` replaces the bundled python-versions snapshot.
     """
-    if rev is None:
-        tree: Tree = WorkTree(root)
-        commit = None
-        repo = None
-    else:
-        repo = GitRepo(root)
-        ctree = CommitTree(repo, rev)
-        tree, commit = ctree, ctree.commit
-    try:
+    with tree_at(root, rev) as tree:
+        commit = getattr(tree, "commit", None)
         options = Options(
             event=event,
             ref=ref or "refs/heads/main",
@@ -79,6 +70,3 @@ def explain(
             python_manifest=python_manifest,
         )
         return explain_tree(tree, options)
-    finally:
-        if repo is not None:
-            repo.close()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from ..checks.engine import check_explained
@@ -305,6 +306,9 @@ class _Suggester:
                 "a download cache is proposed instead (pin the requirements with pip-compile or "
                 "uv to cache the environment itself)",
             )
+        made = partial(
+            Proposal, job.workflow, job.job, manager.name, manager.ecosystem, manager.directory
+        )
         setup = recipe.setup_action
         setup_step = None
         if setup is not None:
@@ -320,12 +324,7 @@ class _Suggester:
             for name in ("cache-dependency-path", "cache-dependency-glob"):
                 if name in inputs:
                     inputs[name] = "\n".join(patterns)
-            return Proposal(
-                job.workflow,
-                job.job,
-                manager.name,
-                manager.ecosystem,
-                manager.directory,
+            return made(
                 "setup-input",
                 setup_step.index,
                 inputs=inputs,
@@ -344,12 +343,7 @@ class _Suggester:
         if step["with"].get("restore-keys"):
             comments["restore-keys"] = "safe for downloads: what is missing is fetched"
         if existing_step:
-            return Proposal(
-                job.workflow,
-                job.job,
-                manager.name,
-                manager.ecosystem,
-                manager.directory,
+            return made(
                 "replace-step",
                 existing_step[0].step_index,
                 step=step,
@@ -357,12 +351,7 @@ class _Suggester:
                 notes=tuple(notes),
                 replaces=problems,
             )
-        return Proposal(
-            job.workflow,
-            job.job,
-            manager.name,
-            manager.ecosystem,
-            manager.directory,
+        return made(
             "add-step",
             first_install,
             step=step,
