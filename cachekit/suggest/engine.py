@@ -59,7 +59,20 @@ _MANAGER_OF_TOOL = {
     **_NODE_TOOLS,
 }
 _INSTALL_ACTIONS = frozenset(
-    {"install", "ci", "sync", "pip-install", "pip-sync", "download", "build", "test", "fetch"}
+    {
+        "install",
+        "ci",
+        "sync",
+        "pip-install",
+        "pip-sync",
+        "download",
+        "build",
+        "test",
+        "fetch",
+        "create",
+        "env-create",
+        "env-update",
+    }
 )
 # Findings on a cache that mean it should be replaced (notes alone do not).
 _KEEP_IF_ONLY = frozenset({"note"})
@@ -293,6 +306,14 @@ class _Suggester:
         recipe = recipes[0]
         if built and locked:
             recipe = next((r for r in recipes if r.key_needs_interpreter), recipe)
+        elif recipe.setup_action is None and manager.locks and not existing:
+            # A setup action that caches the locked environment itself beats a hand-written
+            # step (setup-python's pipenv cache, setup-go's module + build cache).
+            present = {s.uses.lower().split("@")[0] for s in steps if s.uses}
+            recipe = next(
+                (r for r in recipes if r.setup_action is not None and r.setup_action[0] in present),
+                recipe,
+            )
         if manager.name == "poetry":
             recipe = self._poetry_recipe(steps, first_install, recipes)
         files = self._key_files(manager, installs, recipe)
@@ -351,9 +372,20 @@ class _Suggester:
                 notes=tuple(notes),
                 replaces=problems,
             )
+        before = first_install
+        if manager.name == "conda":
+            # setup-miniconda reads the package cache when it runs: restore it before.
+            before = next(
+                (
+                    st.index
+                    for st in steps
+                    if st.uses and "setup-miniconda" in st.uses.lower() and st.index < before
+                ),
+                before,
+            )
         return made(
             "add-step",
-            first_install,
+            before,
             step=step,
             comments=comments,
             notes=tuple(notes),

@@ -38,7 +38,9 @@ Default locations, and where they were checked:
   ``src/poetry/config/config.py``); ``virtualenvs.in-project`` puts the venv in ``.venv``
   (Poetry docs, configuration). setup-python ``cache: poetry`` caches ``virtualenvs.path`` and
   the in-project ``.venv`` (``poetry-cache.ts``).
-* Pipenv — virtualenvs in ``~/.local/share/virtualenvs`` (Windows ``~\\.virtualenvs``), what
+* Pipenv — downloads in ``PIPENV_CACHE_DIR`` (platformdirs' user cache dir for "pipenv":
+  ``~/.cache/pipenv``), which pipenv passes to pip, so pip's own cache stays empty;
+  virtualenvs in ``~/.local/share/virtualenvs`` (Windows ``~\\.virtualenvs``), what
   setup-python ``cache: pipenv`` caches (``pipenv-cache.ts``); ``PIPENV_VENV_IN_PROJECT`` moves
   them to ``.venv``.
 * uv — ``$XDG_CACHE_HOME/uv`` or ``~/.cache/uv``, Windows ``%LOCALAPPDATA%\\uv\\cache`` (uv docs,
@@ -522,8 +524,15 @@ def _python_recipes(b: _Builder, built: bool) -> list[Recipe]:
         out.append(
             b.recipe(
                 "pipenv",
-                _pip_paths(),
-                notes=["pipenv installs with pip: pip's cache holds the downloads"],
+                _os_paths(
+                    _DL,
+                    "pipenv's download cache (PIPENV_CACHE_DIR, which pipenv hands to pip as"
+                    " its cache dir): every run still installs, from local files",
+                    "~/.cache/pipenv",
+                    "~/Library/Caches/pipenv",
+                    "~\\AppData\\Local\\pipenv\\pipenv\\Cache",
+                ),
+                notes=["pipenv gives pip its own cache dir: ~/.cache/pip stays empty"],
             )
         )
         why = "pipenv's virtualenvs: skips the install, valid for one lock and Python"
