@@ -363,6 +363,15 @@ class _Suggester:
         }
         if step["with"].get("restore-keys"):
             comments["restore-keys"] = "safe for downloads: what is missing is fetched"
+        if setup is not None and setup_step is not None and existing_step:
+            alternative = ", ".join(
+                f"{k}: {' '.join(patterns) if k.startswith('cache-dependency') else v}"
+                for k, v in setup[1].items()
+            )
+            notes.append(
+                f"{setup[0]} (step {setup_step.index + 1}) can do the same with {alternative};"
+                " the existing cache step is corrected in place instead, to keep the change small"
+            )
         if existing_step:
             return made(
                 "replace-step",
