@@ -42,7 +42,7 @@ from .resolving import ResolveOptions, resolve_workflows
 from .suggest import suggest
 from .suggest.edit import apply_edit
 from .suggest.render import render_suggest_yaml
-from .suggest.simulate import render_simulation, simulate_suggestion
+from .suggest.simulate import render_simulation, require_repository_top, simulate_suggestion
 from .trees import Tree, WorkTree
 
 P = ParamSpec("P")
@@ -471,6 +471,8 @@ def suggest_command(
     --write the workflow is edited in place (comments and formatting kept), after showing
     the diff; a file that cannot be edited safely is left untouched.
     """
+    if simulate:
+        require_repository_top(repo)  # fail before any output, not after it
     result = suggest(repo, workflow=workflow, job=job)
     if fmt == "json" and not write:
         data = result.to_json()

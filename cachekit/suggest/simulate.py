@@ -20,7 +20,12 @@ from ..gitrepo import GitRepo
 from ..predict import PredictOptions, PredictResult, predict
 from .engine import SuggestResult
 
-__all__ = ["SimulationRow", "render_simulation", "simulate_suggestion"]
+__all__ = [
+    "SimulationRow",
+    "render_simulation",
+    "require_repository_top",
+    "simulate_suggestion",
+]
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,8 @@ def _stale_hits(result: PredictResult, prints: dict[tuple[str, str], tuple[str, 
     return stale
 
 
-def simulate_suggestion(
-    root: str, result: SuggestResult, options: PredictOptions | None = None
-) -> tuple[SimulationRow, ...]:
-    """Predict each edited workflow with its current and its suggested text."""
-    base = options or PredictOptions(max_commits=200)
+def require_repository_top(root: str) -> None:
+    """``--simulate`` replays git history: ``root`` must be the top of a git repository."""
     with GitRepo(root) as repo:
         top = repo.toplevel
     if os.path.realpath(root) != top:
@@ -85,6 +87,14 @@ def simulate_suggestion(
             f"--simulate replays git history: {root} is inside the repository {top}, not its "
             "top; run it on the repository itself"
         )
+
+
+def simulate_suggestion(
+    root: str, result: SuggestResult, options: PredictOptions | None = None
+) -> tuple[SimulationRow, ...]:
+    """Predict each edited workflow with its current and its suggested text."""
+    base = options or PredictOptions(max_commits=200)
+    require_repository_top(root)
     rows: list[SimulationRow] = []
     for edit in result.edits:
         predicted: list[PredictResult] = []
