@@ -644,3 +644,32 @@ def test_property_missing_inputs_are_the_unhashed_reachable_files(tmp_path_facto
     assert len(hits) == 1
     named = set(hits[0].message.split("hash ", 1)[1].split(", which")[0].split(", "))
     assert named == expected
+
+
+def test_hashfiles_in_another_repositorys_checkout_is_unknowable_not_a_failure(
+    tmp_path: Path,
+) -> None:
+    steps = textwrap.indent(
+        textwrap.dedent("""\
+            - uses: actions/checkout@v4
+              with:
+                repository: other/project
+            - uses: actions/cache@v4
+              with:
+                path: ~/.cache/pip
+                key: pip-${{ hashFiles('requirements.txt') }}
+            - uses: actions/checkout@v4
+            - uses: actions/cache@v4
+              with:
+                path: ~/.cache/pip
+                key: pip-${{ hashFiles('requirements.txt') }}
+            """),
+        "      ",
+    )
+    result = run_check(
+        tmp_path, {".github/workflows/ci.yml": workflow(steps), "requirements.txt": "x==1\n"}
+    )
+    unknowable = [f for f in result.findings if f.code == "hashfiles-unknowable"]
+    assert len(unknowable) == 1 and "other/project" in unknowable[0].message
+    assert unknowable[0].line == 10  # the first cache; the second is after our own checkout
+    assert "hashfiles-no-match" not in codes(result)

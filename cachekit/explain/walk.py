@@ -133,6 +133,9 @@ class Walker:
         self._target_os = TargetOS.LINUX  # the OS of the job being walked (path rules)
         self._calls: list[HashCall] = []  # hashFiles calls of the expression being evaluated
         self._submodules = False  # the job being walked checked out submodules
+        # (path prefix, what) when the job checked out another repository there ("" = the
+        # workspace itself): hashFiles under it hashes that repository's files, not this one's
+        self._foreign: tuple[str, str] | None = None
         self._job_outputs: dict[tuple[str, str], dict[str, Any]] = {}
         self._secrets: dict[str, Secret] = {}
         self._vars: dict[str, Unknown] = {}
@@ -365,6 +368,7 @@ class Walker:
             runs_on = self._value(job.runs_on, scope_ctx, job.raw.mark_of("runs-on"))
             runner, runner_source = self._runner(runs_on)
             self._submodules = False
+            self._foreign = None
             self._target_os = {"Windows": TargetOS.WINDOWS, "macOS": TargetOS.MACOS}.get(
                 runner.os if runner else "", TargetOS.LINUX
             )
@@ -588,6 +592,16 @@ class Walker:
     def _hash(
         self, args: tuple[str, ...], flavor: Flavor, target_os: TargetOS = TargetOS.LINUX
     ) -> HashCall:
+        foreign = self._foreign
+        if foreign is not None:
+            prefix, what = foreign
+            patterns = [a.strip() for arg in args for a in arg.splitlines() if a.strip()]
+            if not prefix or any(
+                p.lstrip("!").removeprefix("./").startswith(prefix + "/") for p in patterns
+            ):
+                where = f"'{prefix}'" if prefix else "the workspace"
+                error = f"EUNKNOWABLE: {where} holds {what}: its files are not in this repository"
+                return HashCall(args, False, flavor.value, None, (), error)
         key = (args, target_os.value, flavor.value + ("+submodules" if self._submodules else ""))
         cached = self._hash_cache.get(key)
         if cached is not None:
@@ -617,6 +631,25 @@ class Walker:
         record = self._step_record(step, scope, dict(ctx.contexts), range(start, len(self.reports)))
         scope.records.insert(at, record)  # before the steps of a composite action it calls
 
+    def _checkout_foreign(self, step: Step, ctx: EvaluationContext) -> None:
+        """``actions/checkout`` of another repository replaces the files at its ``path``."""
+        raw = step.with_.get("repository")
+        if raw is None:
+            if self._foreign is not None:
+                path = self._value(step.with_.get("path"), dict(ctx.contexts), step.mark)
+                prefix = path.strip().strip("/") if isinstance(path, str) else ""
+                if prefix == self._foreign[0] or not prefix:
+                    self._foreign = None  # this repository checked out there again
+            return
+        repo = self._value(raw, dict(ctx.contexts), step.mark)
+        if not isinstance(repo, str) or not repo.strip():
+            return  # github.repository or unknown: this repository, as far as we can tell
+        path = self._value(step.with_.get("path"), dict(ctx.contexts), step.mark)
+        prefix = path.strip().strip("/").removeprefix("./") if isinstance(path, str) else ""
+        what = f"{repo.strip()} (checked out at {step.mark})"
+        if not prefix or self._foreign is None or self._foreign[0]:
+            self._foreign = (prefix, what)
+
     def _dispatch(self, step: Step, scope: _Scope, ctx: EvaluationContext) -> None:
         uses = step.uses
         if uses is None:
@@ -633,6 +666,7 @@ class Walker:
             value = self._value(step.with_.get("submodules"), dict(ctx.contexts), step.mark)
             scope.submodules = str(value).lower() in ("true", "recursive")
             self._submodules = scope.submodules
+            self._checkout_foreign(step, ctx)
         if uses.repo.lower() == "cache" and uses.path.lower() in ("", "restore", "save"):
             self._actions_cache(step, scope, ctx)
         elif name == "actions/setup-python":
