@@ -27,7 +27,9 @@ What is refused, with a one-line reason naming the file and line, and never writ
 * a step that ruamel would reformat even without an edit (so the edit cannot be confined to
   the lines it changes);
 * any result that does not read back as the original document with exactly this edit applied,
-  value for value: the last line of defence against a splice that went wrong.
+  value for value: the last line of defence against a splice that went wrong. (One allowed
+  difference: in a file without a final line break, a step added after a `|` block that ends
+  the file gives that block its final newline, as any editor would.)
 
 :func:`plan_edit` is pure (text in, text out); :func:`apply_edit` writes the result atomically
 and refuses if the file changed on disk since it was read.
@@ -244,31 +246,31 @@ def plan_edit(text: str, path: str, edits: Sequence[StepEdit]) -> EditResult:
     """
     for edit in edits:
         _check_edit(edit)
-    original, restore = _normalize(text, path)
+    original, conventions = _normalize(text, path)
     body = original
     _Doc(body, path)  # refuses what cannot be edited before anything else is read
-    expected = _load_plain(body, path)
+    # What the file must read as once edited: the original's values with the edits applied
+    # to plain data. With no final line break the last value may differ by that line break
+    # (a `|` block ending the file), hence the variant read without it.
+    expected = [_load_plain(body, path)]
+    if conventions.missing_eol:
+        expected.append(_load_plain(body[:-1], path))
     slots: dict[str, list[int | None]] = {}
     for edit in edits:
         doc = _Doc(body, path)
         job = doc.job(edit.job)
         slot = slots.setdefault(edit.job, list(range(len(job.steps))))
-        plain_steps = expected["jobs"][edit.job]["steps"]
         if edit.with_step is not None:
             cur = _current(slot, edit.with_step, path, job)
             body = _rewrite_step(doc, job, cur, _SetWith(edit, doc, job, cur))
-            _plain_set_with(plain_steps[cur], edit)
         elif edit.replace_index is not None:
-            assert edit.new_step is not None
             cur = _current(slot, edit.replace_index, path, job)
             node = job.steps[cur].node
             if isinstance(node, MappingNode) and not node.flow_style:
                 body = _rewrite_step(doc, job, cur, _Replace(edit, doc, job, cur))
             else:
                 body = _replace_fresh(doc, job, cur, edit)
-            plain_steps[cur] = _plain(edit.new_step)
         else:
-            assert edit.new_step is not None
             count = len(slot) - slot.count(None)
             if edit.insert_before is None:
                 cur = _default_position(job)
@@ -285,17 +287,32 @@ def plan_edit(text: str, path: str, edits: Sequence[StepEdit]) -> EditResult:
                 )
             body = _insert(doc, job, cur, edit)
             slot.insert(cur, None)
-            plain_steps.insert(cur, _plain(edit.new_step))
-    after = restore(body)
-    if body != original:
+        for tree in expected:
+            _apply_plain(tree["jobs"][edit.job]["steps"], edit, cur)
+    if body == original:
+        return EditResult(path=path, before=text, after=text)
+    # Keep a missing final line break when the file still reads as intended without it.
+    variants = [(True, expected[-1]), (False, expected[0])] if conventions.missing_eol else []
+    for strip_eol, tree in variants or [(False, expected[0])]:
+        after = conventions.restore(body, strip_eol=strip_eol)
         final = after.removeprefix("\ufeff").replace("\r\n", "\n")
-        if _load_plain(final, path) != expected:
-            raise _refused(
-                path,
-                "the edited file would not read back as intended (a cachekit bug: please "
-                "report it with the file)",
-            )
-    return EditResult(path=path, before=text, after=after)
+        if _load_plain(final, path) == tree:
+            return EditResult(path=path, before=text, after=after)
+    raise _refused(
+        path,
+        "the edited file would not read back as intended (a cachekit bug: please "
+        "report it with the file)",
+    )
+
+
+def _apply_plain(steps: list[Any], edit: StepEdit, index: int) -> None:
+    """The edit on plain data: what the edited file must read as."""
+    if edit.with_step is not None:
+        _plain_set_with(steps[index], edit)
+    elif edit.replace_index is not None:
+        steps[index] = _plain(edit.new_step)
+    else:
+        steps.insert(index, _plain(edit.new_step))
 
 
 def _check_edit(edit: StepEdit) -> None:
@@ -339,8 +356,24 @@ def _current(slot: list[int | None], index: int, path: str, job: _Job) -> int:
 # -- text normalization ---------------------------------------------------------------------
 
 
-def _normalize(text: str, path: str) -> tuple[str, Callable[[str], str]]:
-    """LF-only text without BOM, and the function that puts the file's conventions back."""
+@dataclass(frozen=True)
+class _Conventions:
+    """What the file's text looks like beyond its content, to put back after the edit."""
+
+    bom: bool
+    crlf: bool
+    missing_eol: bool  # the last line has no line break
+
+    def restore(self, body: str, *, strip_eol: bool) -> str:
+        if strip_eol and body.endswith("\n"):
+            body = body[:-1]
+        if self.crlf:
+            body = body.replace("\n", "\r\n")
+        return ("\ufeff" if self.bom else "") + body
+
+
+def _normalize(text: str, path: str) -> tuple[str, _Conventions]:
+    """LF-only text without BOM and with a final line break, and the file's conventions."""
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
@@ -363,18 +396,7 @@ def _normalize(text: str, path: str) -> tuple[str, Callable[[str], str]]:
     missing_eol = bool(text) and not text.endswith("\n")
     if missing_eol:
         text += "\n"
-    last_line = text[text.rstrip("\n").rfind("\n") + 1 :]
-
-    def restore(body: str) -> str:
-        # Keep a missing final line break only while the last line is the original one: a
-        # `|` block ending the file would lose its line break with it.
-        if missing_eol and body.endswith("\n" + last_line):
-            body = body[:-1]
-        if crlf:
-            body = body.replace("\n", "\r\n")
-        return ("\ufeff" if bom else "") + body
-
-    return text, restore
+    return text, _Conventions(bom=bom, crlf=crlf, missing_eol=missing_eol)
 
 
 def _split(text: str) -> list[str]:
@@ -737,7 +759,8 @@ def _with_map(step: CommentedMap) -> CommentedMap | None:
 
 
 def _add_comments(step: CommentedMap, comments: Mapping[str, str], style: _Style) -> None:
-    """End-of-line comments where the value is one line, else comment lines before the key."""
+    """End-of-line comments where the value is one short line, else comment lines before the
+    key (a comment after a long key would push the line far past any editor's width)."""
     step_col = style.col - style.key
     with_col = step_col + style.mapping
     for key, text in comments.items():
@@ -752,7 +775,8 @@ def _add_comments(step: CommentedMap, comments: Mapping[str, str], style: _Style
             isinstance(value, (CommentedMap, CommentedSeq)) and not value.fa.flow_style()
         )
         first_key = target is step and next(iter(step)) == key
-        if first_key or (not block and len(lines) == 1):
+        short = len(str(value)) + len(key) + sum(map(len, lines)) <= 100
+        if first_key or (not block and len(lines) == 1 and short):
             # A comment line before a list item's first key would break the `- key:` line.
             item = target.ca.items.get(key)
             old = item[2] if item and len(item) > 2 else None
