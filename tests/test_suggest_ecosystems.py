@@ -791,3 +791,13 @@ def test_random_trees_keys_match_exactly(spec: dict[str, object]) -> None:
                 assert key_inputs(m) == m.locks
             for r in recipes_for(tree, m, built_env=True):
                 check_recipe(tree, r)
+
+
+def test_go_work_beside_a_module_it_does_not_use_is_one_manager(tmp_path: Path) -> None:
+    """Found by the random-tree property: go.work and go.mod in one directory gave two."""
+    tree = tree_of(
+        tmp_path, {"go.work": "use ./a\n", "a/go.mod": "module a\n", "go.mod": "module x\n"}
+    )
+    go = [m for m in detect_managers(tree) if m.name == "go"]
+    assert len(go) == 1
+    assert go[0].directory == "" and set(go[0].manifests) == {"go.work", "a/go.mod", "go.mod"}

@@ -777,6 +777,10 @@ def _go(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
             m = _norm_under(rel, use)
             if m is not None and _is_file(tree, _join(m, "go.mod")):
                 members.append(m)
+        if "go.mod" in d.files and rel not in members:
+            # go commands run in the workspace's directory use the workspace, whether or not
+            # it lists its own module: one manager for the directory, never two.
+            members.append(rel)
         claimed.update(members)
         manifests = [work, *(_join(m, "go.mod") for m in members)]
         locks = [_join(rel, "go.work.sum")] if "go.work.sum" in d.files else []
