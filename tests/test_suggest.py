@@ -365,3 +365,84 @@ def test_conda_cache_goes_before_setup_miniconda(tmp_path: Path) -> None:
     build(tmp_path, MORE["conda"])
     p = suggest(str(tmp_path)).proposals[0]
     assert p.step_index == 1  # before the setup-miniconda step, which reads the package cache
+
+
+# --- jobs suggest leaves alone --------------------------------------------------------------
+
+
+def test_no_cache_for_a_job_that_builds_a_release(tmp_path: Path) -> None:
+    build(
+        tmp_path,
+        {
+            ".github/workflows/release.yml": textwrap.dedent("""\
+                on:
+                  push:
+                    tags: ["v*"]
+                jobs:
+                  build:
+                    runs-on: ubuntu-24.04
+                    steps:
+                      - uses: actions/checkout@v4
+                      - uses: actions/setup-python@v5
+                        with:
+                          python-version: "3.12"
+                      - run: pip install -r requirements.txt && python -m build
+                  publish:
+                    needs: build
+                    runs-on: ubuntu-24.04
+                    steps:
+                      - uses: pypa/gh-action-pypi-publish@release/v1
+                """),
+            "requirements.txt": "build==1.2.1\n",
+        },
+    )
+    result = suggest(str(tmp_path))
+    assert result.proposals == ()
+    assert any("release" in k and " build:" in k for k in result.kept), result.kept
+
+
+def test_no_cache_for_a_job_in_another_repositorys_checkout(tmp_path: Path) -> None:
+    build(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": job_wf("""\
+                - uses: actions/checkout@v4
+                  with:
+                    repository: other/project
+                - uses: actions/setup-python@v5
+                  with:
+                    python-version: "3.12"
+                - run: pip install -r requirements.txt
+                """),
+            "requirements.txt": "flask==3.0.0\n",
+        },
+    )
+    result = suggest(str(tmp_path))
+    assert result.proposals == () and "other/project" in result.kept[0]
+
+
+@pytest.mark.parametrize(
+    ("ref", "inputs", "kept"),
+    [
+        ("v6", "", True),
+        ("0c5e2b8115b80b4c7c5ddf6ffdd634974642d182", "", True),  # a SHA pin: taken as current
+        ("v6", "      with:\n        enable-cache: false\n", False),
+        ("v4", "", False),  # before v5 caching was off by default
+    ],
+)
+def test_setup_uv_caches_by_default(tmp_path: Path, ref: str, inputs: str, kept: bool) -> None:
+    build(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": job_wf(
+                f"    - uses: astral-sh/setup-uv@{ref}\n{inputs}    - run: uv sync --locked\n"
+            ),
+            "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = []\n',
+            "uv.lock": "version = 1\n",
+        },
+    )
+    result = suggest(str(tmp_path))
+    if kept:
+        assert result.proposals == () and "by default" in result.kept[0]
+    else:
+        assert [p.inputs.get("enable-cache") for p in result.proposals] == ["true"]

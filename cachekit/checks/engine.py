@@ -26,7 +26,7 @@ from .codes import CODES
 from .installs import Install, JobInstalls, _Reader, job_installs
 from .model import SEVERITIES, CheckFinding, CheckResult, Location
 
-__all__ = ["check_explained"]
+__all__ = ["check_explained", "release_jobs"]
 
 _UNTRUSTED = frozenset({"pull_request_target", "issue_comment", "workflow_run"})
 _PUBLISH_ACTIONS = (
@@ -555,22 +555,7 @@ class _Checker:
                 )
 
     def _poisoning(self, caches: list[_Cache]) -> None:
-        by_workflow: dict[str, list[JobRecord]] = defaultdict(list)
-        for job in self.explained.jobs:
-            by_workflow[job.workflow].append(job)
-        feeds: set[tuple[str, str]] = set()
-        for wf, jobs in by_workflow.items():
-            publishing = [j for j in jobs if _publishes(j)]
-            names = {j.job: j for j in jobs}
-            stack = [j.job for j in publishing]
-            while stack:
-                name = stack.pop()
-                if (wf, name) in feeds:
-                    continue
-                feeds.add((wf, name))
-                needed = names.get(name)
-                if needed is not None:
-                    stack.extend(needed.needs)
+        feeds = release_jobs(self.explained.jobs)
         reported: set[tuple[str, int]] = set()
         for c in caches:
             job = c.job
@@ -674,6 +659,27 @@ def _is_dir(tree: Tree, path: str) -> bool:
         return tree.stat(path) == DIR
     except CachekitError:
         return False
+
+
+def release_jobs(jobs: Iterable[JobRecord]) -> set[tuple[str, str]]:
+    """(workflow, job) of every job that publishes, or builds what a publishing job ships
+    (followed through ``needs:``): a cache restored there decides what goes into a release."""
+    by_workflow: dict[str, list[JobRecord]] = defaultdict(list)
+    for job in jobs:
+        by_workflow[job.workflow].append(job)
+    feeds: set[tuple[str, str]] = set()
+    for wf, members in by_workflow.items():
+        names = {j.job: j for j in members}
+        stack = [j.job for j in members if _publishes(j)]
+        while stack:
+            name = stack.pop()
+            if (wf, name) in feeds:
+                continue
+            feeds.add((wf, name))
+            needed = names.get(name)
+            if needed is not None:
+                stack.extend(needed.needs)
+    return feeds
 
 
 def _publishes(job: JobRecord) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from ..checks.engine import check_explained
+from ..checks.engine import check_explained, release_jobs
 from ..checks.installs import JobInstalls, _Reader, job_installs
 from ..checks.model import CheckFinding
 from ..environments.commands import parse_script
@@ -166,6 +166,7 @@ class _Suggester:
         self.managers = detect_managers(tree)
         self.reader = _Reader(tree)
         self.check = check_explained(tree, explained)
+        self.releases = release_jobs(explained.jobs)
         self.kept: list[str] = []
 
     # --- jobs -------------------------------------------------------------------------------
@@ -188,6 +189,29 @@ class _Suggester:
     def _job(self, combos: list[JobRecord]) -> list[Proposal]:
         job = combos[0]
         steps = _top(job)
+        if (job.workflow, job.job) in self.releases:
+            self.kept.append(
+                f"{job.workflow} {job.job}: no cache suggested — the job publishes or builds "
+                "what is published, and a restored cache would decide what goes into the release"
+            )
+            return []
+        foreign = next(
+            (
+                s
+                for s in steps
+                if _uses(s, "actions/checkout")
+                and s.with_.get("repository", "").strip()
+                and "${{" not in s.with_.get("repository", "")
+            ),
+            None,
+        )
+        if foreign is not None:
+            self.kept.append(
+                f"{job.workflow} {job.job}: no cache suggested — it works in a checkout of "
+                f"{foreign.with_['repository']} (line {foreign.mark.line}), not of this "
+                "repository"
+            )
+            return []
         installs = job_installs(self.tree, job, self.reader)
         used = self._used_managers(job, installs)
         proposals: list[Proposal] = []
@@ -340,6 +364,18 @@ class _Suggester:
             [r for r in existing if r.uses.lower().startswith(setup[0])] if setup else []
         )
         existing_step = [r for r in existing if r not in existing_setup]
+        if (
+            setup is not None
+            and setup_step is not None
+            and setup[0] == "astral-sh/setup-uv"
+            and _caches_by_default(setup_step)
+        ):
+            self.kept.append(
+                f"{job.workflow} {job.job}: {setup_step.uses} caches uv's cache by default on "
+                "GitHub-hosted runners (enable-cache: auto since v5, keyed on uv.lock and "
+                "requirements files)"
+            )
+            return None
         if setup is not None and setup_step is not None and not existing_step:
             inputs = dict(setup[1])
             for name in ("cache-dependency-path", "cache-dependency-glob"):
@@ -449,6 +485,15 @@ class _Suggester:
         if restore:
             with_["restore-keys"] = "\n".join(restore)
         return {"name": f"Cache {manager.name}", "uses": "actions/cache@v4", "with": with_}
+
+
+def _caches_by_default(step: StepRecord) -> bool:
+    """astral-sh/setup-uv v5+ caches unless told not to; a SHA pin is taken as current."""
+    if step.with_.get("enable-cache", "auto").strip().lower() == "false":
+        return False
+    ref = (step.uses or "").split("@", 1)[-1]
+    major = ref.lstrip("v").split(".", 1)[0]
+    return not major.isdigit() or int(major) >= 5 or len(ref) == 40
 
 
 def _ecosystem(tool: str) -> str | None:
