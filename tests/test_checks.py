@@ -673,3 +673,67 @@ def test_hashfiles_in_another_repositorys_checkout_is_unknowable_not_a_failure(
     assert len(unknowable) == 1 and "other/project" in unknowable[0].message
     assert unknowable[0].line == 10  # the first cache; the second is after our own checkout
     assert "hashfiles-no-match" not in codes(result)
+
+
+# --- Node caches -----------------------------------------------------------------------------
+
+NODE = """\
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+"""
+
+
+def test_npm_cache_keyed_on_package_json_misses_the_lock(tmp_path: Path) -> None:
+    steps = NODE + textwrap.indent(
+        textwrap.dedent("""\
+            - uses: actions/cache@v4
+              with:
+                path: ~/.npm
+                key: npm-${{ runner.os }}-${{ hashFiles('package.json') }}
+                restore-keys: npm-${{ runner.os }}-
+            - run: npm ci
+            """),
+        "      ",
+    )
+    files = {
+        ".github/workflows/ci.yml": workflow(steps),
+        "package.json": '{"name": "x"}\n',
+        "package-lock.json": '{"lockfileVersion": 3}\n',
+    }
+    f = only(run_check(tmp_path, files), "input-not-in-key")
+    assert f.severity == "warning" and "package-lock.json" in f.message
+    assert "hashFiles('package.json', 'package-lock.json')" in f.fix
+
+
+def test_npm_cache_while_installing_with_yarn_is_never_populated(tmp_path: Path) -> None:
+    steps = NODE + textwrap.indent(
+        textwrap.dedent("""\
+            - uses: actions/cache@v4
+              with:
+                path: ~/.npm
+                key: npm-${{ runner.os }}-${{ hashFiles('yarn.lock') }}
+                restore-keys: npm-${{ runner.os }}-
+            - run: yarn install --frozen-lockfile
+            """),
+        "      ",
+    )
+    files = {
+        ".github/workflows/ci.yml": workflow(steps),
+        "package.json": '{"name": "x"}\n',
+        "yarn.lock": "# yarn lockfile v1\n",
+    }
+    result = run_check(tmp_path, files)
+    assert codes(result) == {"path-never-populated"}
+    assert "yarn" in result.findings[0].message
+
+
+def test_setup_node_cache_on_the_lock_is_clean(tmp_path: Path) -> None:
+    steps = NODE.replace("node-version: 20", "node-version: 20\n          cache: npm")
+    files = {
+        ".github/workflows/ci.yml": workflow(steps + "      - run: npm ci\n"),
+        "package.json": '{"name": "x"}\n',
+        "package-lock.json": '{"lockfileVersion": 3}\n',
+    }
+    assert run_check(tmp_path, files).findings == ()

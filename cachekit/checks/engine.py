@@ -28,6 +28,7 @@ from .model import SEVERITIES, CheckFinding, CheckResult, Location
 
 __all__ = ["check_explained", "release_jobs"]
 
+_NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
 _UNTRUSTED = frozenset({"pull_request_target", "issue_comment", "workflow_run"})
 _PUBLISH_ACTIONS = (
     "pypa/gh-action-pypi-publish",
@@ -92,6 +93,12 @@ class _Cache:
         if self.report.uses.lower().startswith("actions/setup-python"):
             return True
         return any(c.ecosystem == "python" for c in self.classes)
+
+    @property
+    def node(self) -> bool:
+        if self.report.uses.lower().startswith("actions/setup-node"):
+            return True
+        return any(c.ecosystem == "node" for c in self.classes)
 
     @property
     def names(self) -> str:
@@ -263,10 +270,13 @@ class _Checker:
 
     def _environment(self, cache: _Cache) -> None:
         self._build_output(cache)
+        if cache.node and not cache.python:
+            self._node(cache)
+            return
         if not cache.python:
             return
         job_info = self._job_installs(cache.job)
-        after = self._after(cache)
+        after = tuple(i for i in self._after(cache) if i.command.tool not in _NODE_TOOLS)
         at = Location(cache.report.mark.path, cache.report.mark.line)
         built = cache.built_env
         if cache.restores and not cache.volatile:
@@ -279,6 +289,19 @@ class _Checker:
             self._populated(cache, after, at, job_info)
         if not cache.setup_action and not job_info.opaque and job_info.installs:
             self._unused(cache, job_info, at)
+
+    def _node(self, cache: _Cache) -> None:
+        """Node caches: the lock the install reads must be in the key; the path must be the
+        package manager's own (``~/.npm`` stays empty under Yarn or pnpm)."""
+        job_info = self._job_installs(cache.job)
+        after = tuple(i for i in self._after(cache) if i.command.tool in _NODE_TOOLS)
+        if not after:
+            return
+        at = Location(cache.report.mark.path, cache.report.mark.line)
+        if cache.restores and not cache.volatile and (cache.hashed or not cache.setup_action):
+            self._inputs(cache, after, at, built=False)
+        if cache.saves and not job_info.opaque:
+            self._populated(cache, after, at, job_info, ecosystem="node")
 
     def _inputs(self, cache: _Cache, after: tuple[Install, ...], at: Location, built: bool) -> None:
         missing: dict[str, Location] = {}
@@ -448,10 +471,15 @@ class _Checker:
                 )
 
     def _populated(
-        self, cache: _Cache, after: tuple[Install, ...], at: Location, info: JobInstalls
+        self,
+        cache: _Cache,
+        after: tuple[Install, ...],
+        at: Location,
+        info: JobInstalls,
+        ecosystem: str = "python",
     ) -> None:
         for cls in cache.classes:
-            if cls.ecosystem != "python" or cls.kind not in ("download-cache", "built-env"):
+            if cls.ecosystem != ecosystem or cls.kind not in ("download-cache", "built-env"):
                 continue
             if cls.path.startswith("!"):
                 continue
@@ -732,6 +760,8 @@ def _populates(cls: PathClass, after: tuple[Install, ...], info: JobInstalls) ->
         if target == "interpreter" and "site-packages" in path:
             return True
         if target.startswith("tool:") and cls.tool == target[5:]:
+            return True
+        if target == "node_modules" and path.endswith("node_modules"):
             return True
         if target == "user" and ".local" in path:
             return True

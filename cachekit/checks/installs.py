@@ -34,6 +34,13 @@ __all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]
 # Tools that install Python packages themselves, in ways not visible in the workflow.
 _OPAQUE_TOOLS = frozenset({"tox", "nox"})
 _PYTHON_TOOLS = frozenset({"pip", "pip-sync", "poetry", "uv", "pipenv", "conda", "venv"})
+_NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
+# What each Node package manager installs from: its lock file when there is one.
+_NODE_LOCKS = {
+    "npm": ("package-lock.json", "npm-shrinkwrap.json"),
+    "yarn": ("yarn.lock",),
+    "pnpm": ("pnpm-lock.yaml",),
+}
 # Run commands that may install anything (a Makefile, a script): the job is not fully known.
 _OPAQUE_PROGRAMS = frozenset({"make", "just", "task", "invoke", "nox", "tox", "hatch", "pdm"})
 _OPAQUE_RE = re.compile(
@@ -169,6 +176,8 @@ class _Reader:
             return self._pip_like(step, cmd, where, base, sync=True)
         if tool in ("poetry", "uv", "pipenv") and action in ("install", "sync"):
             return self._project_manager(step, cmd, where, base)
+        if tool in _NODE_TOOLS and action in ("install", "ci") and not cmd.packages:
+            return self._node(step, cmd, where, base)
         if tool == "conda" and action in ("install", "create", "env-create", "env-update"):
             files = tuple(
                 InputFile(_join(base, f), "environment", where, _is_file(self.tree, _join(base, f)))
@@ -176,6 +185,18 @@ class _Reader:
             )
             return Install(step, cmd, where, files, cmd.packages, target="tool")
         return None
+
+    def _node(self, step: StepRecord, cmd: Command, where: Location, base: str) -> Install:
+        """``npm ci``/``yarn install``/``pnpm install``: the lock, else package.json."""
+        files = [InputFile(_join(base, "package.json"), "project", where)]
+        locked = False
+        for name in _NODE_LOCKS[cmd.tool]:
+            path = _join(base, name)
+            if _is_file(self.tree, path):
+                files.append(InputFile(path, "lock", where))
+                locked = True
+        files = [f for f in files if f.role == "lock" or _is_file(self.tree, f.path)]
+        return Install(step, cmd, where, tuple(files), (), locked=locked, target="node_modules")
 
     def _pip_like(
         self, step: StepRecord, cmd: Command, where: Location, base: str, *, sync: bool = False
@@ -412,7 +433,7 @@ def job_installs(tree: Tree, job: JobRecord, reader: _Reader | None = None) -> J
             if cmd.tool in _OPAQUE_TOOLS:
                 opaque.append(where)
                 continue
-            if cmd.tool not in _PYTHON_TOOLS:
+            if cmd.tool not in _PYTHON_TOOLS and cmd.tool not in _NODE_TOOLS:
                 continue
             install = reader.install(step, cmd, where)
             if install is not None:
