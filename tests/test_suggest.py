@@ -446,3 +446,29 @@ def test_setup_uv_caches_by_default(tmp_path: Path, ref: str, inputs: str, kept:
         assert result.proposals == () and "by default" in result.kept[0]
     else:
         assert [p.inputs.get("enable-cache") for p in result.proposals] == ["true"]
+
+
+def test_installs_in_two_directories_share_one_setup_cache(tmp_path: Path) -> None:
+    """Found on actions/toolkit: a root `npm ci` and one in packages/a, one setup-node step."""
+    build(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": job_wf("""\
+                - uses: actions/setup-node@v4
+                  with:
+                    node-version: 20
+                - run: npm ci
+                - run: npm ci
+                  working-directory: packages/a
+                """),
+            "package.json": '{"name": "root"}\n',
+            "package-lock.json": '{"lockfileVersion": 3}\n',
+            "packages/a/package.json": '{"name": "a"}\n',
+            "packages/a/package-lock.json": '{"lockfileVersion": 3}\n',
+        },
+    )
+    result = suggest(str(tmp_path))
+    assert len(result.proposals) == 1
+    paths = result.proposals[0].inputs["cache-dependency-path"].splitlines()
+    assert set(paths) == {"package-lock.json", "packages/a/package-lock.json"}
+    assert result.residual == ()

@@ -183,7 +183,7 @@ class _Suggester:
     def propose(self) -> list[Proposal]:
         out: list[Proposal] = []
         for combos in self.jobs():
-            out.extend(self._job(combos))
+            out.extend(_merge_setup_inputs(self._job(combos)))
         return out
 
     def _job(self, combos: list[JobRecord]) -> list[Proposal]:
@@ -485,6 +485,37 @@ class _Suggester:
         if restore:
             with_["restore-keys"] = "\n".join(restore)
         return {"name": f"Cache {manager.name}", "uses": "actions/cache@v4", "with": with_}
+
+
+def _merge_setup_inputs(proposals: list[Proposal]) -> list[Proposal]:
+    """One setup step, one cache: installs in several directories (a root ``npm ci`` and one
+    in ``packages/x``) share the step's cache, so its dependency path lists every lock."""
+    merged: list[Proposal] = []
+    by_step: dict[tuple[int, str], int] = {}
+    for p in proposals:
+        if p.action != "setup-input":
+            merged.append(p)
+            continue
+        slot = (p.step_index, p.inputs.get("cache", p.inputs.get("enable-cache", "")))
+        if slot not in by_step:
+            by_step[slot] = len(merged)
+            merged.append(p)
+            continue
+        first = merged[by_step[slot]]
+        inputs = dict(first.inputs)
+        for name in ("cache-dependency-path", "cache-dependency-glob"):
+            if name in p.inputs:
+                lines = [*inputs.get(name, "").splitlines(), *p.inputs[name].splitlines()]
+                inputs[name] = "\n".join(dict.fromkeys(x for x in lines if x))
+        where = ", ".join(x for x in (first.directory or ".", p.directory or ".") if x)
+        merged[by_step[slot]] = replace(
+            first,
+            inputs=inputs,
+            directory=where,
+            notes=tuple(dict.fromkeys((*first.notes, *p.notes))),
+            replaces=tuple(dict.fromkeys((*first.replaces, *p.replaces))),
+        )
+    return merged
 
 
 def _caches_by_default(step: StepRecord) -> bool:
