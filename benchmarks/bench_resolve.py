@@ -41,7 +41,7 @@ from cachekit.environments.resolve import (  # noqa: E402
     find_uv,
     resolve,
 )
-from cachekit.trees import WorkTree  # noqa: E402
+from cachekit.fs.trees import WorkTree  # noqa: E402
 
 VERSIONS = ("1.0.0", "1.1.0", "2.0.0")
 SPECS = ("", ">=1.1", "<2", "~=1.0", "!=1.0.0", ">=1.0")  # "<2" against 2.0.0: backtracking

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cachekit.errors import CachekitError
-from cachekit.gittree import tree_at
+from cachekit.fs.gittree import tree_at
 from cachekit.suggest import suggest_tree
 
 

@@ -7,10 +7,10 @@ a result object. This release covers ``hashFiles()``; see :func:`hash_files`.
 from __future__ import annotations
 
 from .errors import CachekitError, GitError, HashFilesError, TreeError, UsageError
-from .gitrepo import GitRepo
-from .gittree import CommitTree
-from .hashfiles import Flavor, HashedFile, HashResult, TargetOS, hash_files, parse_arguments
-from .trees import Tree, WorkTree
+from .fs.gitrepo import GitRepo
+from .fs.gittree import CommitTree
+from .fs.trees import Tree, WorkTree
+from .hashing.hashfiles import Flavor, HashedFile, HashResult, TargetOS, hash_files, parse_arguments
 
 __all__ = [
     "CachekitError",

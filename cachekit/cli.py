@@ -24,9 +24,10 @@ from .errors import CachekitError, UsageError
 from .evaluate import evaluate_expression
 from .evidence import read_cache_list
 from .explain import Options, compare, explain
-from .gitrepo import GitRepo
-from .gittree import CommitTree
-from .hashfiles import Flavor, TargetOS, hash_files
+from .fs.gitrepo import GitRepo
+from .fs.gittree import CommitTree
+from .fs.trees import Tree, WorkTree
+from .hashing.hashfiles import Flavor, TargetOS, hash_files
 from .predict import PredictOptions, predict
 from .render import (
     render_audit,
@@ -43,7 +44,6 @@ from .suggest import suggest
 from .suggest.edit import apply_edit
 from .suggest.render import render_suggest_yaml
 from .suggest.simulate import render_simulation, require_repository_top, simulate_suggestion
-from .trees import Tree, WorkTree
 
 P = ParamSpec("P")
 R = TypeVar("R")

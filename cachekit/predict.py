@@ -23,10 +23,11 @@ from .caches import CacheStepKind
 from .explain.core import explain_tree
 from .explain.model import CacheReport, KeyPart
 from .explain.walk import Options
-from .gitrepo import GitRepo
-from .gittree import CommitTree
-from .history import Commit, default_branch, first_parent_commits, merged_branches
-from .overlay import OverlayTree
+from .fs.gitrepo import GitRepo
+from .fs.gittree import CommitTree
+from .fs.history import Commit, default_branch, first_parent_commits, merged_branches
+from .fs.overlay import OverlayTree
+from .fs.trees import Tree
 from .simulator import (
     CacheOutcome,
     CacheRequest,
@@ -35,7 +36,6 @@ from .simulator import (
     SimulationResult,
     simulate,
 )
-from .trees import Tree
 
 __all__ = ["PredictOptions", "PredictResult", "PredictedCache", "PredictedRun", "predict"]
 

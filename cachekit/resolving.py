@@ -27,8 +27,8 @@ from .environments.resolve import (
 )
 from .explain import Options, explain_tree
 from .explain.model import JobRecord
-from .gittree import tree_at
-from .trees import Tree
+from .fs.gittree import tree_at
+from .fs.trees import Tree
 
 __all__ = ["ResolveOptions", "ResolveResult", "ResolvedInstall", "resolve_workflows"]
 

@@ -17,7 +17,7 @@ from typing import Any
 import xxhash
 
 from .errors import TreeError
-from .trees import DIR, Tree
+from .fs.trees import DIR, Tree
 from .yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 
 __all__ = [

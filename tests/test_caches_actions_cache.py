@@ -18,7 +18,7 @@ from cachekit.caches import (
     hosted_runner,
     inputs_of,
 )
-from cachekit.hashfiles import Flavor
+from cachekit.hashing.hashfiles import Flavor
 
 UBUNTU = hosted_runner("ubuntu-24.04")
 WIN = hosted_runner("windows-2025")

@@ -16,7 +16,7 @@ from cachekit.caches import (
     resolve_ref,
 )
 from cachekit.caches.releases import releases, toolkit_supported
-from cachekit.hashfiles import Flavor
+from cachekit.hashing.hashfiles import Flavor
 
 OS = ContextValue("runner.os", "Linux", "runs-on: ubuntu-24.04")
 HASH = HashFilesComponent(("**/requirements.txt",), False, Flavor.RUNNER, "d34db33f")

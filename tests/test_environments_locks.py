@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from packaging.utils import canonicalize_name
 
 from cachekit.environments.locks import Locked, LockFile, json_lines, lock_kind, read_lock
-from cachekit.trees import WorkTree
+from cachekit.fs.trees import WorkTree
 from tests.treebuild import build
 
 

@@ -34,9 +34,9 @@ from cachekit.environments.project import (
 )
 from cachekit.environments.project import _read_ini as read_ini
 from cachekit.environments.toml import parse, positions
-from cachekit.gitrepo import GitRepo
-from cachekit.gittree import CommitTree
-from cachekit.trees import WorkTree
+from cachekit.fs.gitrepo import GitRepo
+from cachekit.fs.gittree import CommitTree
+from cachekit.fs.trees import WorkTree
 from tests.gitutil import commit_all, init
 from tests.treebuild import build
 

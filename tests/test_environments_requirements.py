@@ -20,9 +20,9 @@ from cachekit.environments import (
     read_requirements,
 )
 from cachekit.environments.requirements import _split, logical_lines
-from cachekit.gitrepo import GitRepo
-from cachekit.gittree import CommitTree
-from cachekit.trees import WorkTree
+from cachekit.fs.gitrepo import GitRepo
+from cachekit.fs.gittree import CommitTree
+from cachekit.fs.trees import WorkTree
 from tests.gitutil import commit_all, init
 from tests.treebuild import build
 

@@ -32,9 +32,9 @@ from cachekit.environments.resolve import (
     host_platform,
     resolve,
 )
-from cachekit.gitrepo import GitRepo
-from cachekit.gittree import CommitTree
-from cachekit.trees import WorkTree
+from cachekit.fs.gitrepo import GitRepo
+from cachekit.fs.gittree import CommitTree
+from cachekit.fs.trees import WorkTree
 
 BACKENDS = ("pip-tools", "uv")
 needs_uv = pytest.mark.skipif(find_uv() is None, reason="uv is not installed")

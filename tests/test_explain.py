@@ -12,8 +12,8 @@ from treebuild import build
 
 from cachekit.cli import main
 from cachekit.explain import CacheReport, compare, explain
-from cachekit.hashfiles import hash_files
-from cachekit.trees import WorkTree
+from cachekit.fs.trees import WorkTree
+from cachekit.hashing.hashfiles import hash_files
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "classic-python"
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cachekit.errors import HashFilesError
-from cachekit.globbing import GlobSyntax, Pattern, split_patterns
-from cachekit.segments import to_code_units
+from cachekit.hashing.globbing import GlobSyntax, Pattern, split_patterns
+from cachekit.hashing.segments import to_code_units
 
 pytestmark = pytest.mark.oracle
 

@@ -1,7 +1,7 @@
 """Package-manager detection and cache recipes, on realistic repositories and random ones.
 
-Every recipe's ``hashFiles`` patterns are evaluated with :func:`cachekit.hashfiles.hash_files`
-(both flavours) and must hash exactly the files the key is meant to cover; recipes that name a
+Every recipe's ``hashFiles`` patterns are evaluated with
+:func:`cachekit.hashing.hashfiles.hash_files` (both flavours) and must hash exactly the files the key is meant to cover; recipes that name a
 setup action are checked against cachekit's own model of that action (same paths, no failure).
 """
 
@@ -22,7 +22,8 @@ from cachekit.caches import (
     setup_node_cache,
     setup_python_cache,
 )
-from cachekit.hashfiles import Flavor, hash_files
+from cachekit.fs.trees import Tree, WorkTree
+from cachekit.hashing.hashfiles import Flavor, hash_files
 from cachekit.suggest.ecosystems import Manager, detect_managers, is_requirements_file
 from cachekit.suggest.recipes import (
     INTERPRETER,
@@ -33,7 +34,6 @@ from cachekit.suggest.recipes import (
     key_patterns,
     recipes_for,
 )
-from cachekit.trees import Tree, WorkTree
 from tests.treebuild import build
 
 PIP_COMPILE = (

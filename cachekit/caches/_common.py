@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from ..hashfiles import Flavor
+from ..hashing.hashfiles import Flavor
 from .model import (
     ActionError,
     CacheSpec,

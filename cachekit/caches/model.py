@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ..errors import CachekitError
-from ..hashfiles import Flavor
+from ..hashing.hashfiles import Flavor
 from .semver import JS_WHITESPACE
 
 __all__ = [

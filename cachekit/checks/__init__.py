@@ -8,8 +8,8 @@ for f in result.findings:
 from __future__ import annotations
 
 from ..explain import Options, explain_tree
-from ..gittree import tree_at
-from ..trees import Tree
+from ..fs.gittree import tree_at
+from ..fs.trees import Tree
 from .codes import CODES, CodeInfo
 from .engine import check_explained
 from .model import SEVERITIES, CheckFinding, CheckResult, Location, severity_at_least

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..environments.paths import PathClass, classify_path
 from ..errors import CachekitError
 from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, StepRecord
-from ..trees import DIR, Tree
+from ..fs.trees import DIR, Tree
 from .codes import CODES
 from .installs import Install, JobInstalls, _Reader, job_installs
 from .model import SEVERITIES, CheckFinding, CheckResult, Location

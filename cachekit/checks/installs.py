@@ -26,7 +26,7 @@ from ..environments.requirements import (
     read_requirements,
 )
 from ..explain.model import JobRecord, StepRecord
-from ..trees import FILE, Tree
+from ..fs.trees import FILE, Tree
 from .model import Location
 
 __all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]

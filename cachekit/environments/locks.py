@@ -24,7 +24,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from ..errors import TreeError
-from ..trees import Tree
+from ..fs.trees import Tree
 from . import toml
 from .project import poetry_specifier
 from .requirements import Problem

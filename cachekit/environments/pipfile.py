@@ -18,7 +18,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from ..trees import Tree
+from ..fs.trees import Tree
 from . import toml
 from .project import Dependency, join_markers, one_line
 from .requirements import Problem

@@ -34,7 +34,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..errors import TreeError
-from ..trees import FILE, Tree
+from ..fs.trees import FILE, Tree
 from . import toml
 from .requirements import Problem, decode
 

@@ -11,7 +11,7 @@ over ``shlex`` tokens (so abbreviations like ``--extra-index`` work as in pip).
 Nothing is evaluated: markers stay text, ``${VAR}`` stays symbolic (each entry records the
 variables it depends on), local paths are not checked (pip resolves them against the working
 directory of the install, which a file does not tell us). Includes (``-r``/``-c``) are followed
-through the :class:`~cachekit.trees.Tree`, relative to the including file, as pip does. A line
+through the :class:`~cachekit.fs.trees.Tree`, relative to the including file, as pip does. A line
 that cannot be read becomes a :class:`Problem` naming file:line; the rest is still read.
 """
 
@@ -32,7 +32,7 @@ from packaging.requirements import Requirement as PackagingRequirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
 from ..errors import TreeError
-from ..trees import FILE, Tree
+from ..fs.trees import FILE, Tree
 
 __all__ = [
     "EditableRequirement",

@@ -8,7 +8,7 @@ a real resolver — ``pip-compile`` (pip-tools) or ``uv pip compile`` — and re
 
 How, and what is guaranteed:
 
-- Only the files the resolver needs are copied out of the :class:`~cachekit.trees.Tree` into a
+- Only the files the resolver needs are copied out of the :class:`~cachekit.fs.trees.Tree` into a
   temporary directory, with the same relative layout: the requirements and constraints files and
   the files they include (``-r``/``-c``), wheels and ``--find-links`` directories they name in
   the tree. The user's tree is never written to; the directory is removed afterwards.
@@ -59,7 +59,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..errors import CachekitError, TreeError
-from ..trees import DIR, FILE, SYMLINK, Tree
+from ..fs.trees import DIR, FILE, SYMLINK, Tree
 from .project import Dependency, DynamicInput, read_project
 from .requirements import (
     EditableRequirement,

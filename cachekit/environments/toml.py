@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import TreeError
-from ..trees import Tree
+from ..fs.trees import Tree
 from .requirements import Problem
 
 if sys.version_info >= (3, 11):

@@ -8,7 +8,7 @@ for cache in result.caches:
 
 from __future__ import annotations
 
-from ..gittree import tree_at
+from ..fs.gittree import tree_at
 from .compare import CacheDiff, Comparison, compare
 from .core import explain_tree
 from .model import (

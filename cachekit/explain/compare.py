@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import CachekitError
-from ..gitrepo import GitRepo
-from ..gittree import CommitTree
-from ..trees import Tree, WorkTree
+from ..fs.gitrepo import GitRepo
+from ..fs.gittree import CommitTree
+from ..fs.trees import Tree, WorkTree
 from .core import explain_tree
 from .model import CacheReport, ExplainResult, KeyPart
 from .walk import Options

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..trees import Tree
+from ..fs.trees import Tree
 from ..workflows import load_workflows
 from .findings import pair_findings
 from .model import ExplainResult, Finding

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..hashfiles import HashedFile
+from ..hashing.hashfiles import HashedFile
 from ..yamlsource import Mark
 
 __all__ = [

@@ -51,8 +51,8 @@ from ..expressions import (
     to_string,
 )
 from ..expressions import Literal as TemplateLiteral
-from ..hashfiles import Flavor, TargetOS, hash_files
-from ..trees import Tree
+from ..fs.trees import Tree
+from ..hashing.hashfiles import Flavor, TargetOS, hash_files
 from ..workflows import (
     CompositeAction,
     Job,

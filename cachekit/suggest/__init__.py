@@ -9,7 +9,7 @@ step that changed, and a file that cannot be edited that way is left alone with 
 from __future__ import annotations
 
 from ..explain import Options
-from ..trees import WorkTree
+from ..fs.trees import WorkTree
 from .edit import EditRefused, EditResult, StepEdit, apply_edit, plan_edit
 from .engine import Proposal, SuggestResult, suggest_tree
 from .simulate import SimulationRow, simulate_suggestion

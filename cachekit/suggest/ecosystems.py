@@ -7,7 +7,7 @@ a key it must know, per project directory, which manager installs the dependenci
 which manifests and lock files determine them — read from the files themselves, never by running
 a package manager.
 
-Detection works on any :class:`~cachekit.trees.Tree` (a checkout or a commit read in place):
+Detection works on any :class:`~cachekit.fs.trees.Tree` (a checkout or a commit read in place):
 
 * the tree is walked to ``max_depth`` directories, skipping what is installed or vendored
   (``node_modules``, virtual environments — any directory holding ``pyvenv.cfg`` —, ``vendor``,
@@ -43,7 +43,7 @@ import yaml
 
 from ..environments.requirements import read_requirements
 from ..errors import TreeError
-from ..trees import DIR, FILE, SYMLINK, Tree
+from ..fs.trees import DIR, FILE, SYMLINK, Tree
 
 if sys.version_info >= (3, 11):
     import tomllib

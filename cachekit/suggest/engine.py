@@ -30,8 +30,8 @@ from ..environments.paths import classify_path
 from ..explain.core import explain_tree
 from ..explain.model import ExplainResult, JobRecord, StepRecord
 from ..explain.walk import Options
-from ..overlay import OverlayTree
-from ..trees import Tree
+from ..fs.overlay import OverlayTree
+from ..fs.trees import Tree
 from .ecosystems import Manager, detect_managers
 from .edit import EditRefused, EditResult, StepEdit, plan_edit
 from .recipes import INTERPRETER, Recipe, key_patterns, recipes_for, render_hash_files

@@ -12,8 +12,8 @@ Rules the recipes follow:
 
 * the key hashes exactly the files that determine the environment — the lock files when there
   are any, else every manifest and every ``-r``/``-c`` include (:func:`key_inputs`); the
-  ``hashFiles`` patterns are checked against the tree with :func:`~cachekit.hashfiles.hash_files`
-  in both flavours (the expression function and the setup actions' ``@actions/glob``) and must
+  ``hashFiles`` patterns are checked against the tree with
+  :func:`~cachekit.hashing.hashfiles.hash_files` in both flavours (the expression function and the setup actions' ``@actions/glob``) and must
   match those files and nothing else;
 * download caches get a restore key (a stale download cache is still correct: the package
   manager fetches what is missing); built environments (venvs, ``node_modules``) never do — a
@@ -86,8 +86,8 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import CachekitError
-from ..hashfiles import Flavor, hash_files
-from ..trees import FILE, Tree
+from ..fs.trees import FILE, Tree
+from ..hashing.hashfiles import Flavor, hash_files
 from .ecosystems import Manager, yarn_major
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 Each workflow ``suggest`` edits is predicted twice with :func:`cachekit.predict.predict`, once
 with its current text and once with the suggested text laid over every commit
-(:class:`~cachekit.overlay.OverlayTree`): the same commits, the same requirement files, the
+(:class:`~cachekit.fs.overlay.OverlayTree`): the same commits, the same requirement files, the
 same cache service; only the keys differ. A key that never changes scores a perfect hit rate
 while restoring stale environments, so the result also counts *stale hits*: hits on an entry
 saved when a file the job installs from had other contents.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import UsageError
-from ..gitrepo import GitRepo
+from ..fs.gitrepo import GitRepo
 from ..predict import PredictOptions, PredictResult, predict
 from .engine import SuggestResult
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Final
 
-from .errors import GitError, UsageError
+from ..errors import GitError, UsageError
 
 __all__ = ["GitRepo", "GitStats", "MissingObject", "TreeEntry"]
 

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import TreeError
+from ..errors import TreeError
 from .trees import DIR, FILE, Listing, Tree, libuv_order
 
 __all__ = ["OverlayTree"]

@@ -5,7 +5,7 @@ the globber yields that lies under the workspace and is not a directory, writes 
 32-byte SHA-256 into an outer SHA-256; the result is the outer digest in lowercase hex, or ``''``
 when nothing was hashed. This module reproduces the globber's walk (search paths, depth-first
 pre-order with byte-sorted children, pruning by partial matches, symlink rules, cycle checks)
-and that loop, over any :class:`~cachekit.trees.Tree`.
+and that loop, over any :class:`~cachekit.fs.trees.Tree`.
 
 Two flavours exist on GitHub and both are modelled:
 
@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .errors import CachekitError, HashFilesError, TreeError
+from ..errors import CachekitError, HashFilesError, TreeError
+from ..fs.trees import DIR, FILE, OTHER, SYMLINK, UNREACHABLE, Tree
 from .globbing import GlobSyntax, PatternSet
 from .segments import SegmentMatcher, to_code_units
-from .trees import DIR, FILE, OTHER, SYMLINK, UNREACHABLE, Tree
 
 __all__ = ["Flavor", "HashResult", "HashedFile", "TargetOS", "hash_files", "parse_arguments"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import IntFlag
 from typing import Final
 
-from .errors import HashFilesError
+from ..errors import HashFilesError
 from .segments import GLOBSTAR, Globstar, SegmentMatcher, compile_segment, to_code_units
 
 __all__ = [

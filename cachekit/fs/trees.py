@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Protocol
 
-from .errors import TreeError
+from ..errors import TreeError
 
 __all__ = [
     "DIR",

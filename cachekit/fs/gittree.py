@@ -1,4 +1,4 @@
-"""A git commit as a :class:`~cachekit.trees.Tree`, read from the object store, no checkout.
+"""A git commit as a :class:`~cachekit.fs.trees.Tree`, read from the object store, no checkout.
 
 The workspace on a runner also holds the ``.git`` directory ``actions/checkout`` made, and
 ``**`` patterns walk it; the tree therefore shows a synthetic ``.git`` with the names a
@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Final
 
-from .errors import GitError, TreeError
+from ..errors import GitError, TreeError
 from .gitrepo import GitRepo, MissingObject
 from .trees import DIR, FILE, SYMLINK, UNREACHABLE, Listing, Tree, WorkTree, libuv_order
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .errors import UsageError
+from ..errors import UsageError
 from .gitrepo import GitRepo
 
 __all__ = ["Commit", "default_branch", "first_parent_commits", "merged_branches"]
