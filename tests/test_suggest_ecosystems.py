@@ -1,8 +1,9 @@
 """Package-manager detection and cache recipes, on realistic repositories and random ones.
 
 Every recipe's ``hashFiles`` patterns are evaluated with
-:func:`cachekit.hashing.hashfiles.hash_files` (both flavours) and must hash exactly the files the key is meant to cover; recipes that name a
-setup action are checked against cachekit's own model of that action (same paths, no failure).
+:func:`cachekit.hashing.hashfiles.hash_files` (both flavours) and must hash exactly the files the
+key is meant to cover; recipes that name a setup action are checked against cachekit's own model
+of that action (same paths, no failure).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ Rules the recipes follow:
 * the key hashes exactly the files that determine the environment — the lock files when there
   are any, else every manifest and every ``-r``/``-c`` include (:func:`key_inputs`); the
   ``hashFiles`` patterns are checked against the tree with
-  :func:`~cachekit.hashing.hashfiles.hash_files` in both flavours (the expression function and the setup actions' ``@actions/glob``) and must
-  match those files and nothing else;
+  :func:`~cachekit.hashing.hashfiles.hash_files` in both flavours (the expression function and
+  the setup actions' ``@actions/glob``) and must match those files and nothing else;
 * download caches get a restore key (a stale download cache is still correct: the package
   manager fetches what is missing); built environments (venvs, ``node_modules``) never do — a
   partial environment built from another lock is wrong, not slow; compiler caches
