@@ -44,6 +44,8 @@ from .suggest import suggest
 from .suggest.edit import apply_edit
 from .suggest.render import render_suggest_yaml
 from .suggest.simulate import render_simulation, require_repository_top, simulate_suggestion
+from .suppress import apply_policy, load_policy, read_baseline
+from .suppress import write_baseline as write_baseline_file
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -288,9 +290,9 @@ def explain_command(
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "note", "none"]),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when a finding is at least this severe.",
+    default=None,
+    help="Exit 1 when a finding is at least this severe (default: the configuration's "
+    "fail-on, else warning).",
 )
 @click.option(
     "--output",
@@ -298,6 +300,25 @@ def explain_command(
     type=click.Path(dir_okay=False, writable=True),
     default=None,
     help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--no-ignores",
+    is_flag=True,
+    help="Report everything: ignore the configuration, inline ignore comments and --baseline.",
+)
+@click.option(
+    "--baseline",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Do not report the findings recorded in FILE (written by --write-baseline).",
+)
+@click.option(
+    "--write-baseline",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Record today's findings in FILE, so later runs with --baseline report only new ones.",
 )
 @_run_options
 @_reports_errors
@@ -307,8 +328,11 @@ def check_command(
     job: str | None,
     rev: str | None,
     fmt: str,
-    fail_on: str,
+    fail_on: str | None,
     output: str | None,
+    no_ignores: bool,
+    baseline: str | None,
+    write_baseline: str | None,
     event: str,
     ref: str | None,
     os_name: str | None,
@@ -321,7 +345,13 @@ def check_command(
     a fix: inputs missing from keys, loose pins in cached environments, interpreter/OS/arch
     missing from keys, volatile keys, paths never populated, cache poisoning. Exit 0 when
     nothing reaches --fail-on, 1 when something does, 2 on a usage error.
+
+    A `.github/cachekit.toml` (or `[tool.cachekit]` in pyproject.toml) disables codes, changes
+    severities and ignores workflows, jobs or paths; `# cachekit: ignore[code]` on a step's
+    first, `uses:` or `key:` line silences that step.
     """
+    policy = load_policy(repo, rev)  # a malformed configuration fails before any work
+    entries = read_baseline(baseline) if baseline and not no_ignores else []
     result = run_check(
         repo,
         rev=rev,
@@ -332,6 +362,18 @@ def check_command(
         os=os_name,
         arch=arch,
     )
+    if write_baseline is not None:
+        count = write_baseline_file(result, write_baseline)
+        click.echo(f"cachekit: recorded {count} finding(s) in {write_baseline}", err=True)
+    if not no_ignores:
+        result, hidden = apply_policy(repo, rev, result, policy, baseline=entries)
+        if hidden.total:
+            click.echo(
+                f"cachekit: {hidden.total} finding(s) not shown (configuration {hidden.config}, "
+                f"inline {hidden.inline}, baseline {hidden.baseline}; --no-ignores shows them)",
+                err=True,
+            )
+    threshold = fail_on or policy.check.fail_on or "warning"
     text = render_findings(result, fmt)
     if output is not None:
         try:
@@ -341,7 +383,7 @@ def check_command(
             raise UsageError(f"cannot write {output}: {exc.strerror}") from exc
     else:
         click.echo(text.rstrip("\n"))
-    if any(severity_at_least(f.severity, fail_on) for f in result.findings):
+    if any(severity_at_least(f.severity, threshold) for f in result.findings):
         sys.exit(1)
 
 
