@@ -282,10 +282,11 @@ def explain_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "github"]),
+    type=click.Choice(["text", "json", "sarif", "github", "markdown"]),
     default="text",
     show_default=True,
-    help="text for people, json for scripts, sarif for code scanning, github for annotations.",
+    help="text for people, json for scripts, sarif for code scanning, github for annotations, "
+    "markdown for a job summary.",
 )
 @click.option(
     "--fail-on",

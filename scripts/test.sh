@@ -8,6 +8,10 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 npm ci --prefix tests/oracle --no-audit --no-fund --loglevel=error
+# Wheels of cachekit and its dependencies (and the build backend), so the tests that install
+# cachekit as the GitHub Action and the pre-commit hook do (tests/test_action.py) run offline.
+.venv/bin/python -m pip wheel --quiet --wheel-dir .wheelhouse . "setuptools>=77"
+rm -rf build
 # Headless Chromium (Debian's package) renders the HTML report in a browser test.
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

@@ -177,6 +177,42 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
     return "\n".join(out)
 
 
+# -- Markdown (a job summary, a pull-request comment) -------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_ICON: Final = {"error": "\u274c", "warning": "\u26a0\ufe0f", "note": "\u2139\ufe0f"}
+
+
+def _md(text: str) -> str:
+    """Text as literal Markdown on one table line: escaped, controls made visible."""
+    return _MD_SPECIAL.sub(r"\\\1", _safe(text)).replace("\n", "<br>")
+
+
+def _md_code(text: str) -> str:
+    """Inline code that survives backticks and pipes in ``text``."""
+    inner = _safe(text).replace("|", "\\|").replace("\n", " ")
+    fence = "``" if "`" in inner else "`"
+    return f"{fence} {inner} {fence}" if fence == "``" else f"`{inner}`"
+
+
+def render_markdown(result: CheckResult) -> str:
+    """A heading with the summary, then one table row a finding (``$GITHUB_STEP_SUMMARY``)."""
+    out = ["## cachekit check", "", summary_line(result) + "."]
+    if result.findings:
+        out += ["", "| | where | code | finding | fix |", "|---|---|---|---|---|"]
+        for f in result.findings:
+            level = _level(f.severity)
+            where = _md(_where(f.file, f.line)) + (f"<br>job {_md(f.job)}" if f.job else "")
+            fix = (
+                _md_code(f.fix) if f.fix.startswith(("key:", "path:", "hashFiles")) else _md(f.fix)
+            )
+            out.append(
+                f"| {_MD_ICON[level]} {level} | {where} | {_md_code(f.code)} | "
+                f"{_md(f.message)} | {fix} |"
+            )
+    return "\n".join(out) + "\n"
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 
@@ -413,6 +449,7 @@ FORMATS: Final[dict[str, Callable[[CheckResult], str]]] = {
     "json": render_json,
     "github": render_github,
     "sarif": render_sarif,
+    "markdown": render_markdown,
 }
 
 
