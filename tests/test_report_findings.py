@@ -38,6 +38,7 @@ from cachekit.report.findings import (
     render_findings,
     render_github,
     render_json,
+    render_markdown,
     render_sarif,
     render_text,
     sarif_log,
@@ -128,7 +129,7 @@ results = st.builds(
 
 
 def test_formats_by_name() -> None:
-    assert set(FORMATS) == {"text", "json", "github", "sarif"}
+    assert set(FORMATS) == {"text", "json", "github", "sarif", "markdown"}
     for name, formatter in FORMATS.items():
         assert render_findings(SAMPLE, name) == formatter(SAMPLE)
     with pytest.raises(UsageError, match="unknown format 'xml'"):
@@ -592,3 +593,15 @@ def test_sarif_is_valid_for_any_result(result: CheckResult) -> None:
         title = CODES[f.code].title if f.code in CODES else f.code
         assert res["message"]["text"].startswith(f.message or title)
         assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == max(f.line, 1)
+
+
+@given(st.text(_ANY, max_size=40), st.text(_ANY, max_size=40))
+def test_markdown_keeps_one_table_row_per_finding(message: str, fix: str) -> None:
+    """Whatever a message or fix holds, each finding is one row of five cells."""
+    finding = replace(INCLUDE, message=message, fix=fix)
+    text = render_markdown(CheckResult("/repo", None, (finding, VOLATILE), caches=1, jobs=1))
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 3  # the header and two findings
+    for row in rows:
+        assert len(re.findall(r"(?<!\\)\|", row)) == 6, row
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", row)

@@ -335,7 +335,12 @@ def _uri(path: str) -> str:
     posix = path.replace("\\", "/")
     while posix.startswith("./"):
         posix = posix[2:]
-    return quote(posix.lstrip("/"), safe="/-._~!$&'()*+,;=@")
+    posix = posix.lstrip("/")
+    safe = "/-._~!$&'()*+,;=@"
+    try:  # a name read with surrogateescape: percent-encode the bytes it stood for
+        return quote(posix, safe=safe, errors="surrogateescape")
+    except UnicodeEncodeError:  # any other lone surrogate: its code point's bytes
+        return quote(posix, safe=safe, errors="surrogatepass")
 
 
 def _physical(file: str, line: int) -> dict[str, Any]:
