@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from ..hashing.hashfiles import Flavor
-from .model import (
+from ...errors import HashFilesUnknowable
+from ...hashing.hashfiles import Flavor
+from ..model import (
     ActionError,
     CacheSpec,
     CacheStepKind,
@@ -15,8 +16,8 @@ from .model import (
     VersionInputs,
     paths_known,
 )
-from .releases import ActionRelease, latest_release, releases, toolkit_supported
-from .version import Compression, cache_version, get_input
+from ..releases import ActionRelease, latest_release, releases, toolkit_supported
+from ..version import Compression, cache_version, get_input
 
 HashFn = Callable[[list[str]], str]
 """``hash_files(patterns) -> digest`` as the setup action's ``@actions/glob`` computes it."""
@@ -40,9 +41,17 @@ def inp(inputs: Mapping[str, str], name: str) -> str:
 
 
 def hash_component(hash_files: HashFn, patterns: Sequence[str]) -> HashFilesComponent:
-    """Hash ``patterns`` as setup actions do (``@actions/glob`` ``hashFiles``, links followed)."""
+    """Hash ``patterns`` as setup actions do (``@actions/glob`` ``hashFiles``, links followed).
+
+    Files cachekit cannot see (:class:`~cachekit.errors.HashFilesUnknowable`) give a component
+    whose digest is ``None``: the cache is still there, its key is not knowable offline.
+    """
     pats = list(patterns)
-    return HashFilesComponent(tuple(pats), True, Flavor.SETUP_ACTION, hash_files(pats))
+    try:
+        digest: str | None = hash_files(pats)
+    except HashFilesUnknowable:
+        digest = None
+    return HashFilesComponent(tuple(pats), True, Flavor.SETUP_ACTION, digest)
 
 
 def compression(runner: RunnerEnv) -> Compression:
