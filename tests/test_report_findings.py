@@ -596,6 +596,7 @@ def test_sarif_is_valid_for_any_result(result: CheckResult) -> None:
 
 
 @given(st.text(_ANY, max_size=40), st.text(_ANY, max_size=40))
+@example("a\u2029b", "\u2028")
 def test_markdown_keeps_one_table_row_per_finding(message: str, fix: str) -> None:
     """Whatever a message or fix holds, each finding is one row of five cells."""
     finding = replace(INCLUDE, message=message, fix=fix)

@@ -183,14 +183,19 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 _MD_ICON: Final = {"error": "\u274c", "warning": "\u26a0\ufe0f", "note": "\u2139\ufe0f"}
 
 
+def _one_line(text: str) -> str:
+    """Controls made visible, and the Unicode line and paragraph separators too."""
+    return _safe(text).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def _md(text: str) -> str:
     """Text as literal Markdown on one table line: escaped, controls made visible."""
-    return _MD_SPECIAL.sub(r"\\\1", _safe(text)).replace("\n", "<br>")
+    return _MD_SPECIAL.sub(r"\\\1", _one_line(text)).replace("\n", "<br>")
 
 
 def _md_code(text: str) -> str:
     """Inline code that survives backticks and pipes in ``text``."""
-    inner = _safe(text).replace("|", "\\|").replace("\n", " ")
+    inner = _one_line(text).replace("|", "\\|").replace("\n", " ")
     fence = "``" if "`" in inner else "`"
     return f"{fence} {inner} {fence}" if fence == "``" else f"`{inner}`"
 
