@@ -25,41 +25,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import yaml
+from cachekit.snapshots import (
+    ACTION_YML,
+    LOCK_FILES,
+    Release,
+    is_major_tag,
+    is_release_tag,
+    merge_releases,
+    read_defaults,
+    release_order,
+    toolkit_version,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "cachekit" / "data" / "action-releases.json"
-FORMAT = (
-    'per action: [tag, commit, bundled @actions/cache version or "", commit date] for every'
-    " vX.Y.Z tag, oldest first; moving: major tag -> commit; reads: action -> tag -> the"
-    " action.yml defaults of the inputs naming the files the release reads (only where they"
-    " exist); sources: the commit each repository was read at"
-)
-ACTION_YML = {"gradle/actions": "setup-gradle/action.yml"}
-"""Where the caching action's ``action.yml`` is when it is not at the repository's top."""
-LOCK_FILES = ("package-lock.json", "sources/package-lock.json")
-READ_INPUT = re.compile(r"glob|dependency-path|dependency-file|lock-file")
-RELEASE = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
-MAJOR = re.compile(r"v(\d+)")
 
 
 class UpdateError(Exception):
     """A repository that cannot be read as asked (one line, naming it)."""
-
-
-@dataclass(frozen=True)
-class Release:
-    tag: str
-    commit: str
-    toolkit: str
-    date: str
-    reads: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,46 +101,6 @@ def commit_dates(git_dir: Path, commits: Iterable[str]) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
 
 
-def toolkit_version(lock_text: str) -> str:
-    """The ``@actions/cache`` version a ``package-lock.json`` locks (``""`` when none)."""
-    try:
-        data = json.loads(lock_text)
-    except ValueError:
-        return ""
-    if not isinstance(data, dict):
-        return ""
-    packages = data.get("packages")
-    if isinstance(packages, dict):
-        entry = packages.get("node_modules/@actions/cache")
-        if isinstance(entry, dict) and isinstance(entry.get("version"), str):
-            return str(entry["version"])
-    deps = data.get("dependencies")
-    if isinstance(deps, dict):
-        entry = deps.get("@actions/cache")
-        if isinstance(entry, dict) and isinstance(entry.get("version"), str):
-            return str(entry["version"])
-    return ""
-
-
-def read_defaults(action_yml: str) -> dict[str, str]:
-    """The defaults of the inputs that name files the action reads, from ``action.yml``."""
-    try:
-        data = yaml.safe_load(action_yml)
-    except yaml.YAMLError:
-        return {}
-    inputs = data.get("inputs") if isinstance(data, dict) else None
-    if not isinstance(inputs, dict):
-        return {}
-    out: dict[str, str] = {}
-    for name, spec in inputs.items():
-        if not READ_INPUT.search(str(name)) or not isinstance(spec, dict):
-            continue
-        default = spec.get("default")
-        if isinstance(default, str) and default.strip():
-            out[str(name)] = default.strip()
-    return out
-
-
 def _show(git_dir: Path, commit: str, path: str) -> str | None:
     proc = subprocess.run(
         ["git", f"--git-dir={git_dir}", "show", f"{commit}:{path}"],
@@ -168,9 +117,7 @@ def read_repository(name: str, path: Path) -> Repository:
         raise UpdateError(f"{path}: not a git directory")
     all_tags = tags(git_dir)
     releases = sorted(
-        (tuple(int(g) for g in m.groups()), tag, commit)
-        for tag, commit in all_tags.items()
-        if (m := RELEASE.fullmatch(tag))
+        (release_order(tag), tag, commit) for tag, commit in all_tags.items() if is_release_tag(tag)
     )
     if not releases:
         raise UpdateError(f"{path}: no vX.Y.Z tags")
@@ -194,40 +141,18 @@ def read_repository(name: str, path: Path) -> Repository:
                 reads=read_defaults(yml) if yml else {},
             )
         )
-    majors = sorted((int(tag[1:]), tag, c) for tag, c in all_tags.items() if MAJOR.fullmatch(tag))
+    majors = sorted((int(tag[1:]), tag, c) for tag, c in all_tags.items() if is_major_tag(tag))
     moving = {tag: commit for _, tag, commit in majors}
     return Repository(name, tuple(out), moving, head, dates.get(head, ""))
 
 
-def merge(data: dict[str, object], repos: Iterable[Repository]) -> dict[str, object]:
+def merge(data: dict[str, Any], repos: Iterable[Repository]) -> dict[str, Any]:
     """``data`` (the current file's content) with these repositories' entries replaced."""
-    actions = dict(_table(data, "actions"))
-    moving = dict(_table(data, "moving"))
-    reads = dict(_table(data, "reads"))
-    sources = dict(_table(data, "sources"))
     for repo in repos:
-        actions[repo.name] = [[r.tag, r.commit, r.toolkit, r.date] for r in repo.releases]
-        moving[repo.name] = repo.moving
-        per_tag = {r.tag: r.reads for r in repo.releases if r.reads}
-        if per_tag:
-            reads[repo.name] = per_tag
-        else:
-            reads.pop(repo.name, None)
-        sources[repo.name] = {"commit": repo.head, "commit_date": repo.head_date}
-    dates = [str(s.get("commit_date", "")) for s in sources.values() if isinstance(s, dict)]
-    return {
-        "fetched": max(dates, default=str(data.get("fetched", ""))),
-        "format": FORMAT,
-        "actions": actions,
-        "moving": moving,
-        "reads": reads,
-        "sources": sources,
-    }
-
-
-def _table(data: dict[str, object], key: str) -> dict[str, object]:
-    value = data.get(key)
-    return value if isinstance(value, dict) else {}
+        data = merge_releases(
+            data, repo.name, repo.releases, repo.moving, (repo.head, repo.head_date)
+        )
+    return data
 
 
 def name_of(path: Path) -> str:

@@ -25,8 +25,8 @@ import json
 import re
 import typing
 from dataclasses import dataclass, field
-from importlib import resources
 
+from ..snapshots import read_snapshot
 from . import semver
 from .model import ActionError, RunnerEnv
 
@@ -92,8 +92,7 @@ def load_manifest(path: str | None = None) -> Manifest:
 
 @functools.lru_cache(maxsize=1)
 def _bundled_manifest() -> Manifest:
-    raw = resources.files("cachekit").joinpath("data/python-versions.json").read_text("utf-8")
-    data = json.loads(raw)
+    data = json.loads(read_snapshot("python-versions"))
     rels = []
     for version, stable, files in data["releases"]:
         mfiles = []

@@ -17,8 +17,8 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 
+from ..snapshots import read_snapshot
 from .model import ActionError
 
 __all__ = [
@@ -76,8 +76,7 @@ class ResolvedRef:
 
 @functools.lru_cache(maxsize=1)
 def _data() -> dict[str, object]:
-    text = resources.files("cachekit").joinpath("data/action-releases.json").read_text("utf-8")
-    data = json.loads(text)
+    data = json.loads(read_snapshot("action-releases"))
     assert isinstance(data, dict)
     return data
 
