@@ -21,7 +21,7 @@ from cachekit.caches import (
     setup_java_caches,
     setup_node_cache,
 )
-from cachekit.caches.setup_node import auto_cache_package_manager
+from cachekit.caches.actions.setup_node import auto_cache_package_manager
 
 UBUNTU = hosted_runner("ubuntu-24.04")
 MAC = hosted_runner("macos-15")

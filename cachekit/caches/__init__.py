@@ -11,7 +11,11 @@ snapshots in ``cachekit/data``.
 
 from __future__ import annotations
 
-from .actions_cache import actions_cache_spec, inputs_of
+from .actions.actions_cache import actions_cache_spec, inputs_of
+from .actions.setup_go import setup_go_cache
+from .actions.setup_java import setup_java_cache, setup_java_caches
+from .actions.setup_node import setup_node_cache
+from .actions.setup_python import setup_python_cache
 from .model import (
     ActionError,
     CacheSpec,
@@ -35,10 +39,6 @@ from .pythons import (
     resolve_python,
 )
 from .releases import ActionRelease, ResolvedRef, latest_release, resolve_ref
-from .setup_go import setup_go_cache
-from .setup_java import setup_java_cache, setup_java_caches
-from .setup_node import setup_node_cache
-from .setup_python import setup_python_cache
 from .version import (
     Compression,
     MultilineRule,

@@ -31,7 +31,7 @@ Default locations, and where they were checked:
 
 * pip — ``~/.cache/pip``, ``~/Library/Caches/pip``, ``~\\AppData\\Local\\pip\\Cache``: pip's
   user cache dir, as setup-python's ``pip cache dir`` probe finds it (actions/setup-python
-  ``src/cache-distributions/pip-cache.ts``; :mod:`cachekit.caches.setup_python`).
+  ``src/cache-distributions/pip-cache.ts``; :mod:`cachekit.caches.actions.setup_python`).
 * Poetry — ``cache-dir`` is ``~/.cache/pypoetry`` (macOS ``~/Library/Caches/pypoetry``, Windows
   ``~\\AppData\\Local\\pypoetry\\Cache``) holding ``cache/`` (repository metadata),
   ``artifacts/`` (downloaded distributions) and ``virtualenvs/`` (python-poetry/poetry
@@ -51,7 +51,7 @@ Default locations, and where they were checked:
 * conda — ``~/conda_pkgs_dir`` is setup-miniconda's default ``pkgs_dirs``; its README's caching
   example keys it on the environment file (conda-incubator/setup-miniconda README, "Caching").
 * npm — ``npm config get cache``: ``~/.npm``; GitHub's Windows images set ``C:\\npm\\cache``
-  (:mod:`cachekit.caches.setup_node`).
+  (:mod:`cachekit.caches.actions.setup_node`).
 * Yarn 1 — ``yarn cache dir``: ``~/.cache/yarn`` (macOS ``~/Library/Caches/Yarn``, Windows
   ``%LOCALAPPDATA%\\Yarn\\Cache``), with a ``v6`` subfolder for Yarn 1.22.
 * Yarn 2+ — ``cacheFolder`` defaults to ``./.yarn/cache`` in the project; with
@@ -65,15 +65,15 @@ Default locations, and where they were checked:
   ``pnpm store path``.
 * Go — ``go env GOMODCACHE`` (``~/go/pkg/mod``) and ``go env GOCACHE`` (``~/.cache/go-build``,
   macOS ``~/Library/Caches/go-build``, Windows ``~\\AppData\\Local\\go-build``), both cached by
-  setup-go keyed on ``go.sum`` (:mod:`cachekit.caches.setup_go`).
+  setup-go keyed on ``go.sum`` (:mod:`cachekit.caches.actions.setup_go`).
 * Cargo — ``~/.cargo/registry/index``, ``~/.cargo/registry/cache``, ``~/.cargo/git/db`` (The
   Cargo Book, "Caching the Cargo home in CI"); ``target/`` holds build output;
   Swatinem/rust-cache caches both, keyed on the rustc version and the lock/manifests, and
   prunes ``target/`` of workspace crates before saving.
 * Maven — ``~/.m2/repository``; Gradle — ``~/.gradle/caches`` and ``~/.gradle/wrapper``, keyed
   on ``**/*.gradle*`` and ``**/gradle-wrapper.properties`` by setup-java
-  (:mod:`cachekit.caches.setup_java`); gradle/actions/setup-gradle caches the Gradle user home
-  more selectively (gradle/actions ``docs/setup-gradle.md``).
+  (:mod:`cachekit.caches.actions.setup_java`); gradle/actions/setup-gradle caches the Gradle
+  user home more selectively (gradle/actions ``docs/setup-gradle.md``).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .model import (
+from ..model import (
     ActionError,
     CacheSpec,
     CacheStepKind,
@@ -38,8 +38,8 @@ from .model import (
     VersionInputs,
     paths_known,
 )
-from .releases import ActionRelease, resolve_ref, toolkit_supported
-from .version import MAX_KEYS, Compression, cache_version, input_as_bool, validate_key
+from ..releases import ActionRelease, resolve_ref, toolkit_supported
+from ..version import MAX_KEYS, Compression, cache_version, input_as_bool, validate_key
 
 __all__ = ["actions_cache_spec", "inputs_of"]
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
+from ..pythons import Manifest, ResolvedPython, resolve_python
+from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
-from .model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
-from .pythons import Manifest, ResolvedPython, resolve_python
-from .version import yaml_boolean
 
 __all__ = ["setup_python_cache"]
 

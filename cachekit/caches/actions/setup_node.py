@@ -25,8 +25,8 @@ import json
 import re
 from collections.abc import Mapping
 
+from ..model import CacheSpec, KeyTemplate, RunnerEnv, unknown_path
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
-from .model import CacheSpec, KeyTemplate, RunnerEnv, unknown_path
 
 __all__ = ["auto_cache_package_manager", "setup_node_cache"]
 

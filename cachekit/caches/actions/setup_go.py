@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
+from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, spec
-from .model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
-from .version import yaml_boolean
 
 __all__ = ["setup_go_cache"]
 

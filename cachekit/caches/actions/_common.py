@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from ..hashing.hashfiles import Flavor
-from .model import (
+from ...hashing.hashfiles import Flavor
+from ..model import (
     ActionError,
     CacheSpec,
     CacheStepKind,
@@ -15,8 +15,8 @@ from .model import (
     VersionInputs,
     paths_known,
 )
-from .releases import ActionRelease, latest_release, releases, toolkit_supported
-from .version import Compression, cache_version, get_input
+from ..releases import ActionRelease, latest_release, releases, toolkit_supported
+from ..version import Compression, cache_version, get_input
 
 HashFn = Callable[[list[str]], str]
 """``hash_files(patterns) -> digest`` as the setup action's ``@actions/glob`` computes it."""

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..model import CacheSpec, KeyTemplate, RunnerEnv
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
-from .model import CacheSpec, KeyTemplate, RunnerEnv
 
 __all__ = ["setup_java_cache", "setup_java_caches"]
 

@@ -1,0 +1,1 @@
+"""One module per caching action (``actions/cache``, the setup actions' built-in caches)."""
