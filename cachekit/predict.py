@@ -20,9 +20,9 @@ from datetime import timedelta
 from typing import Any
 
 from .caches import CacheStepKind
+from .explain import Options
 from .explain.core import explain_tree
 from .explain.model import CacheReport, KeyPart
-from .explain.walk import Options
 from .fs.gitrepo import GitRepo
 from .fs.gittree import CommitTree
 from .fs.history import Commit, default_branch, first_parent_commits, merged_branches

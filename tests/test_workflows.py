@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cachekit.workflows import expand_matrix, load_workflow, parse_uses
+from cachekit.github.workflows import expand_matrix, load_workflow, parse_uses
 from cachekit.yamlsource import WorkflowSyntaxError, load_yaml
 
 WORKFLOW = """\

@@ -20,7 +20,7 @@ from .model import (
     KeyPart,
     StepRecord,
 )
-from .walk import Options
+from .options import Options
 
 __all__ = [
     "CacheDiff",

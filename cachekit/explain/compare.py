@@ -20,7 +20,7 @@ from ..fs.gittree import CommitTree
 from ..fs.trees import Tree, WorkTree
 from .core import explain_tree
 from .model import CacheReport, ExplainResult, KeyPart
-from .walk import Options
+from .options import Options
 
 __all__ = ["CacheDiff", "Comparison", "FileChange", "PartChange", "compare"]
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..fs.trees import Tree
-from ..workflows import load_workflows
+
+# Modules, not names: cachekit.github builds the records of cachekit.explain.model, so it may be
+# half-imported when this module loads (names are looked up when explain_tree runs).
+from ..github import walk as github_walk
+from ..github import workflows as github_workflows
 from .findings import pair_findings
 from .model import ExplainResult, Finding
-from .walk import Options, Walker
+from .options import Options
 
 __all__ = ["explain_tree"]
 
@@ -16,8 +20,8 @@ __all__ = ["explain_tree"]
 def explain_tree(tree: Tree, options: Options | None = None) -> ExplainResult:
     """Explain the caches of a tree (working directory or commit)."""
     options = options or Options()
-    workflows, problems = load_workflows(tree, only=options.workflow)
-    walker = Walker(tree, options)
+    workflows, problems = github_workflows.load_workflows(tree, only=options.workflow)
+    walker = github_walk.Walker(tree, options)
     for p in problems:
         walker.problems.append(Finding("workflow-problem", "warning", p.message, p.mark))
     walker.walk(workflows)

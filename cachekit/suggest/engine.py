@@ -27,9 +27,9 @@ from ..checks.installs import JobInstalls, _Reader, job_installs
 from ..checks.model import CheckFinding
 from ..environments.commands import parse_script
 from ..environments.paths import classify_path
+from ..explain import Options
 from ..explain.core import explain_tree
 from ..explain.model import ExplainResult, JobRecord, StepRecord
-from ..explain.walk import Options
 from ..fs.overlay import OverlayTree
 from ..fs.trees import Tree
 from .ecosystems import Manager, detect_managers

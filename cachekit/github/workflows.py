@@ -16,9 +16,9 @@ from typing import Any
 
 import xxhash
 
-from .errors import TreeError
-from .fs.trees import DIR, Tree
-from .yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
+from ..errors import TreeError
+from ..fs.trees import DIR, Tree
+from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 
 __all__ = [
     "Job",

@@ -38,6 +38,9 @@ from ..caches import (
     setup_python_cache,
 )
 from ..errors import CachekitError, HashFilesError
+from ..explain.findings import cache_findings
+from ..explain.model import CacheReport, Finding, HashCall, JobRecord, KeyPart, StepRecord
+from ..explain.options import Options
 from ..expressions import (
     EvaluationContext,
     Expression,
@@ -53,7 +56,9 @@ from ..expressions import (
 from ..expressions import Literal as TemplateLiteral
 from ..fs.trees import Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
-from ..workflows import (
+from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
+from .runsteps import published_values
+from .workflows import (
     CompositeAction,
     Job,
     Step,
@@ -63,12 +68,8 @@ from ..workflows import (
     load_local_action,
     load_workflow,
 )
-from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
-from .findings import cache_findings
-from .model import CacheReport, Finding, HashCall, JobRecord, KeyPart, StepRecord
-from .runsteps import published_values
 
-__all__ = ["Options", "Walker"]
+__all__ = ["Walker"]
 
 _CONTEXT_REF: Final = re.compile(
     r"\b(env|runner|matrix|github|steps|inputs|needs|vars|secrets|strategy|job)"
@@ -76,20 +77,6 @@ _CONTEXT_REF: Final = re.compile(
     re.IGNORECASE,
 )
 _HASHFILES_ONLY: Final = re.compile(r"^\s*hashFiles\s*\(", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the user told us about the run being explained."""
-
-    event: str = "push"
-    ref: str = "refs/heads/main"
-    commit: str | None = None
-    os: str | None = None  # override for runners we cannot identify
-    arch: str | None = None
-    workflow: str | None = None
-    job: str | None = None
-    python_manifest: str | None = None  # a versions-manifest.json to use instead of ours
 
 
 @dataclass
