@@ -27,6 +27,7 @@ legacy cache service and fail on github.com since its retirement in 2025.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ..model import (
     ActionError,
@@ -36,12 +37,14 @@ from ..model import (
     Literal,
     RunnerEnv,
     VersionInputs,
+    hosted_runner,
     paths_known,
 )
 from ..releases import ActionRelease, resolve_ref, toolkit_supported
 from ..version import MAX_KEYS, Compression, cache_version, input_as_bool, validate_key
+from .interface import CachingAction, StepCall
 
-__all__ = ["actions_cache_spec", "inputs_of"]
+__all__ = ["ActionsCache", "actions_cache_spec", "inputs_of"]
 
 Version = tuple[int, int, int]
 InputValue = str | KeyTemplate
@@ -274,3 +277,39 @@ def actions_cache_spec(
         fails=fails,
         notes=tuple(notes),
     )
+
+
+class ActionsCache(CachingAction):
+    """``actions/cache`` and its ``restore``/``save`` halves, or a fork's ``owner/cache``."""
+
+    name = "actions/cache"
+    template_inputs = frozenset({"key", "restore-keys", "path"})
+    key_input = "key"
+    needs_runner = False  # the key is what the workflow writes; only the version needs it
+
+    def matches(self, action: str) -> bool:
+        parts = action.split("/")
+        return len(parts) >= 2 and parts[1] == "cache" and "/".join(parts[2:]) in _SUBS
+
+    def enabled(self, call: StepCall) -> bool:
+        return True
+
+    def specs(self, call: StepCall) -> tuple[CacheSpec, ...]:
+        # The key does not depend on the runner beyond the contexts already evaluated; the
+        # version does (Windows, zstd), so with an unknown runner it stays unknown.
+        runner = call.runner or hosted_runner("ubuntu-24.04")
+        spec = actions_cache_spec(call.ref, call.inputs, runner, action=call.action.lower())
+        if call.runner is None:
+            spec = replace(
+                spec,
+                version=None,
+                version_inputs=None,
+                notes=(
+                    f"{call.runner_source}: the cache version depends on the runner's OS",
+                    *spec.notes,
+                ),
+            )
+        return (spec,)
+
+
+_SUBS = frozenset({"", "restore", "save"})

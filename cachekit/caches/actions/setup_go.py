@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ..model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
+from ..model import ActionError, CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
 from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, spec
+from .interface import CachingAction, StepCall
 
-__all__ = ["setup_go_cache"]
+__all__ = ["SetupGo", "setup_go_cache"]
 
 ACTION = "actions/setup-go"
 
@@ -160,3 +161,32 @@ def setup_go_cache(
         notes=notes,
         fails=fails,
     )
+
+
+class SetupGo(CachingAction):
+    """``actions/setup-go``: the module and build cache (on by default since v4)."""
+
+    name = ACTION
+    log_patterns = (
+        # src/cache-restore.ts, src/cache-save.ts
+        ("restored_from", r"Cache restored from key: (.*)"),
+        ("not_found_pm", r"Cache is not found"),
+        ("nothing_to_save", r"(There are no cache folders on the disk)"),
+    )
+
+    def enabled(self, call: StepCall) -> bool:
+        raw = call.text("cache").strip()
+        if not raw:
+            try:
+                return self.resolve(call).release.version >= (4, 0, 0)
+            except ActionError:
+                return True
+        return raw.lower() != "false"
+
+    def specs(self, call: StepCall) -> tuple[CacheSpec, ...]:
+        assert call.runner is not None
+        release = self.resolve(call).release
+        one = setup_go_cache(
+            release.major, call.strings(), call.runner, call.hash_files, release=release.tag
+        )
+        return (one,) if one else ()

@@ -28,8 +28,9 @@ from collections.abc import Mapping
 
 from ..model import CacheSpec, KeyTemplate, RunnerEnv
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
+from .interface import CachingAction, StepCall
 
-__all__ = ["setup_java_cache", "setup_java_caches"]
+__all__ = ["SetupJava", "setup_java_cache", "setup_java_caches"]
 
 ACTION = "actions/setup-java"
 Version = tuple[int, int, int]
@@ -185,3 +186,24 @@ def setup_java_cache(
     """The dependency cache of ``actions/setup-java@v{major}``; ``None`` when ``cache:`` is off."""
     caches = setup_java_caches(major, inputs, runner, hash_files, release=release)
     return caches[0] if caches else None
+
+
+class SetupJava(CachingAction):
+    """``actions/setup-java``: ``cache: maven | gradle | sbt`` (and the wrapper caches)."""
+
+    name = ACTION
+    log_patterns = (
+        # src/cache.ts
+        ("restored_from", r"[\w.-]+ cache restored from key: (.*)"),
+        ("not_found_pm", r"[\w.-]+ cache is not found"),
+    )
+
+    def enabled(self, call: StepCall) -> bool:
+        return bool(call.text("cache"))
+
+    def specs(self, call: StepCall) -> tuple[CacheSpec, ...]:
+        assert call.runner is not None
+        release = self.resolve(call).release
+        return setup_java_caches(
+            release.major, call.strings(), call.runner, call.hash_files, release=release.tag
+        )

@@ -25,10 +25,11 @@ import json
 import re
 from collections.abc import Mapping
 
-from ..model import CacheSpec, KeyTemplate, RunnerEnv, unknown_path
+from ..model import ActionError, CacheSpec, KeyTemplate, RunnerEnv, unknown_path
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
+from .interface import CachingAction, StepCall
 
-__all__ = ["auto_cache_package_manager", "setup_node_cache"]
+__all__ = ["SetupNode", "auto_cache_package_manager", "setup_node_cache"]
 
 ACTION = "actions/setup-node"
 
@@ -170,3 +171,43 @@ def setup_node_cache(
         notes=notes,
         fails=fails,
     )
+
+
+class SetupNode(CachingAction):
+    """``actions/setup-node``: ``cache: npm | yarn | pnpm``, or v5+'s automatic npm cache."""
+
+    name = ACTION
+    log_patterns = (
+        # src/cache-restore.ts
+        ("restored_from", r"Cache restored from key: (.*)"),
+        ("not_found_pm", r"(?:npm|yarn|pnpm) cache is not found"),
+    )
+
+    def enabled(self, call: StepCall) -> bool:
+        if call.text("cache"):
+            return True
+        if (call.text("package-manager-cache") or "true").upper() != "TRUE":
+            return False
+        try:
+            version = self.resolve(call).release.version
+        except ActionError:
+            return False
+        package_json = call.read_text("package.json")
+        return (
+            version >= (5, 0, 0)
+            and package_json is not None
+            and auto_cache_package_manager(version, package_json) is not None
+        )
+
+    def specs(self, call: StepCall) -> tuple[CacheSpec, ...]:
+        assert call.runner is not None
+        release = self.resolve(call).release
+        one = setup_node_cache(
+            release.major,
+            call.strings(),
+            call.runner,
+            call.hash_files,
+            release=release.tag,
+            package_json=call.read_text("package.json"),
+        )
+        return (one,) if one else ()

@@ -22,13 +22,16 @@ an empty hash fails the step.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from ...expressions import Unknown
 from ..model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
 from ..pythons import Manifest, ResolvedPython, resolve_python
 from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
+from .interface import CachingAction, Exports, StepCall
 
-__all__ = ["setup_python_cache"]
+__all__ = ["SetupPython", "setup_python_cache"]
 
 ACTION = "actions/setup-python"
 DEFAULT_PATTERNS = {
@@ -199,3 +202,93 @@ def setup_python_cache(
         notes=notes,
         fails=fails,
     )
+
+
+class SetupPython(CachingAction):
+    """``actions/setup-python``: its ``cache:`` input, and the Python it puts on the PATH."""
+
+    name = ACTION
+    log_patterns = (
+        # src/cache-distributions/cache-distributor.ts handleMatchResult
+        ("restored_from", r"Cache restored from key: (.*)"),
+        ("not_found_pm", r"(?:pip|pipenv|poetry) cache is not found"),
+        # src/cache-save.ts (v6.0.0+)
+        (
+            "nothing_to_save",
+            r"(Cache folder path is retrieved for .* but doesn't exist on disk: .*)",
+        ),
+    )
+
+    def prepare(self, call: StepCall) -> Mapping[str, str]:
+        """setup-python reads the version from a file when no python-version is given."""
+        if call.text("python-version").strip():
+            return {}
+        path = call.text("python-version-file").strip() or ".python-version"
+        text = call.read_text(path)
+        if text is None:
+            return {}
+        lines = [
+            ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")
+        ]
+        if path.endswith("pyproject.toml") or not lines:
+            return {}
+        return {"python-version": lines[0]}
+
+    def enabled(self, call: StepCall) -> bool:
+        return bool(call.text("cache"))
+
+    def specs(self, call: StepCall) -> tuple[CacheSpec, ...]:
+        assert call.runner is not None
+        release = self.resolve(call).release
+        one = setup_python_cache(
+            release.major,
+            call.strings(),
+            call.runner,
+            call.hash_files,
+            release=release.tag,
+            manifest=call.manifest,
+        )
+        return (one,) if one else ()
+
+    def exports(self, call: StepCall) -> Exports:
+        """What setup-python exports: pythonLocation & co, and its outputs."""
+        assert call.runner is not None
+        runner = call.runner
+        lines = [x.strip() for x in call.text("python-version").splitlines() if x.strip()]
+        where = call.where
+        location: Any
+        version: Any
+        if not lines:
+            location = Unknown(
+                "env.pythonLocation", "the Python on the runner's PATH", origin=where
+            )
+            version = Unknown("python-version", "no python-version given")
+            detail = "no python-version: the runner's default Python"
+        else:
+            res = resolve_python(
+                lines[-1],
+                runner,
+                manifest=call.manifest,
+                architecture=call.text("architecture") or None,
+            )
+            if isinstance(res, ResolvedPython):
+                location, version = res.location, res.key_version
+                detail = f"Python {res.version} ({res.basis})"
+            else:
+                location = Unknown("env.pythonLocation", res.reason, origin=where)
+                version = Unknown("python-version", res.reason)
+                detail = res.reason
+        env: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for name in ("pythonLocation", "Python_ROOT_DIR", "Python2_ROOT_DIR", "Python3_ROOT_DIR"):
+            env[name] = location
+            sources[name] = f"set by {where}: {detail}"
+        if isinstance(location, str):
+            env["PKG_CONFIG_PATH"] = runner.join(location, "lib", "pkgconfig")
+            sources["PKG_CONFIG_PATH"] = f"set by {where}"
+        outputs = {
+            "python-version": version,
+            "python-path": Unknown("python-path", "the interpreter path"),
+            "cache-hit": Unknown("cache-hit", "at run"),
+        }
+        return Exports(env=env, env_sources=sources, outputs=outputs)

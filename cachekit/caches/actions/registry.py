@@ -1,0 +1,31 @@
+"""Every caching action cachekit models, one line each; platforms look actions up here.
+
+``lookup("actions/setup-python")`` answers the :class:`~.interface.CachingAction` that models
+the action, or ``None`` for an action that does not cache. A new action is one module in this
+package and one line in :data:`ACTIONS`.
+"""
+
+from __future__ import annotations
+
+from .actions_cache import ActionsCache
+from .interface import CachingAction
+from .setup_go import SetupGo
+from .setup_java import SetupJava
+from .setup_node import SetupNode
+from .setup_python import SetupPython
+
+__all__ = ["ACTIONS", "lookup"]
+
+ACTIONS: tuple[CachingAction, ...] = (
+    ActionsCache(),
+    SetupPython(),
+    SetupNode(),
+    SetupGo(),
+    SetupJava(),
+)
+
+
+def lookup(action: str) -> CachingAction | None:
+    """The model of ``owner/repo[/path]`` (case-insensitive), or ``None``."""
+    name = action.lower()
+    return next((a for a in ACTIONS if a.matches(name)), None)

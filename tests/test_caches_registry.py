@@ -1,0 +1,134 @@
+"""The registry of caching actions and the interface each one implements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cachekit import Flavor, hash_files, open_tree
+from cachekit.caches import ActionError, KeyTemplate, hosted_runner
+from cachekit.caches.actions.interface import CachingAction, StepCall
+from cachekit.caches.actions.registry import ACTIONS, lookup
+from cachekit.caches.releases import releases
+from cachekit.expressions import Unknown
+
+UBUNTU = hosted_runner("ubuntu-24.04")
+
+
+def call_for(
+    action: str, ref: str, inputs: dict[str, str | KeyTemplate], root: Path, runner=UBUNTU
+) -> StepCall:
+    tree = open_tree(str(root))
+
+    def read(path: str) -> str | None:
+        file = root / path
+        return file.read_text() if file.is_file() else None
+
+    return StepCall(
+        action=action,
+        ref=ref,
+        inputs=inputs,
+        runner=runner,
+        runner_source="runs-on: ubuntu-24.04" if runner else "runs-on: [self-hosted]",
+        hash_files=lambda p: hash_files(tree, p, flavor=Flavor.SETUP_ACTION).digest,
+        read_text=read,
+        where=f"{action}@{ref} (ci.yml:9:9)",
+    )
+
+
+def test_every_registered_action_matches_its_own_name_and_has_releases() -> None:
+    names = [a.name for a in ACTIONS]
+    assert len(names) == len(set(names))
+    for action in ACTIONS:
+        assert isinstance(action, CachingAction)
+        assert lookup(action.name) is action
+        assert lookup(action.name.upper()) is action  # GitHub names are case-insensitive
+        assert releases(action.name), action.name
+        for kind, pattern in action.log_patterns:
+            assert kind and pattern
+
+
+@pytest.mark.parametrize(
+    ("uses", "expected"),
+    [
+        ("actions/cache", "actions/cache"),
+        ("actions/cache/restore", "actions/cache"),
+        ("actions/cache/save", "actions/cache"),
+        ("someone/cache", "actions/cache"),  # a fork of actions/cache
+        ("actions/cache/other", None),
+        ("actions/setup-python", "actions/setup-python"),
+        ("actions/checkout", None),
+        ("actions/setup-pythonx", None),
+    ],
+)
+def test_lookup(uses: str, expected: str | None) -> None:
+    found = lookup(uses)
+    assert (found.name if found else None) == expected
+
+
+def test_setup_python_reads_the_version_file_and_exports_python_location(tmp_path: Path) -> None:
+    (tmp_path / ".python-version").write_text("# pinned\n3.12\n")
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    action = lookup("actions/setup-python")
+    assert action is not None
+    call = call_for("actions/setup-python", "v5", {"cache": "pip"}, tmp_path)
+    call = call.with_inputs(action.prepare(call))
+    assert call.text("python-version") == "3.12"
+    assert action.enabled(call)
+    (spec,) = action.specs(call)
+    assert spec.key.render().startswith("setup-python-Linux-x64-24.04-Ubuntu-python-3.12.")
+    exports = action.exports(call)
+    location = exports.env["pythonLocation"]
+    assert isinstance(location, str) and location.startswith("/opt/hostedtoolcache/Python/3.12.")
+    assert exports.env["PKG_CONFIG_PATH"] == location + "/lib/pkgconfig"
+    assert "3.12" in exports.env_sources["pythonLocation"]
+    version = exports.outputs["python-version"]
+    assert f"-python-{version}-pip-" in spec.key.render() and location.endswith(f"/{version}/x64")
+
+
+def test_setup_python_without_a_version_exports_an_unknown_location(tmp_path: Path) -> None:
+    action = lookup("actions/setup-python")
+    assert action is not None
+    call = call_for("actions/setup-python", "v5", {}, tmp_path)
+    assert not action.enabled(call) and action.prepare(call) == {}
+    assert isinstance(action.exports(call).env["pythonLocation"], Unknown)
+
+
+@pytest.mark.parametrize(
+    ("ref", "cache", "enabled"),
+    [("v3", "", False), ("v4", "", True), ("v5", "false", False), ("v3", "true", True)],
+)
+def test_setup_go_is_on_by_default_from_v4(ref: str, cache: str, enabled: bool, tmp_path) -> None:
+    action = lookup("actions/setup-go")
+    assert action is not None
+    inputs: dict[str, str | KeyTemplate] = {"cache": cache} if cache else {}
+    assert action.enabled(call_for("actions/setup-go", ref, inputs, tmp_path)) is enabled
+
+
+def test_setup_node_caches_by_itself_when_package_json_names_npm(tmp_path: Path) -> None:
+    action = lookup("actions/setup-node")
+    assert action is not None
+    call = call_for("actions/setup-node", "v6", {}, tmp_path)
+    assert not action.enabled(call)
+    (tmp_path / "package.json").write_text('{"packageManager": "npm@10.8.0"}')
+    assert action.enabled(call)
+    assert not action.enabled(call.with_inputs({"package-manager-cache": "false"}))
+    assert not action.enabled(call_for("actions/setup-node", "v4", {}, tmp_path))
+
+
+def test_actions_cache_on_an_unknown_runner_has_no_version(tmp_path: Path) -> None:
+    action = lookup("actions/cache")
+    assert action is not None
+    inputs: dict[str, str | KeyTemplate] = {"path": "~/.cache/pip", "key": "pip-1"}
+    (known,) = action.specs(call_for("actions/cache", "v4", inputs, tmp_path))
+    (unknown,) = action.specs(call_for("actions/cache", "v4", inputs, tmp_path, runner=None))
+    assert known.version and unknown.version is None
+    assert unknown.key == known.key and unknown.notes[0].startswith("runs-on: [self-hosted]")
+
+
+def test_an_unknown_release_is_an_action_error(tmp_path: Path) -> None:
+    action = lookup("actions/setup-java")
+    assert action is not None
+    with pytest.raises(ActionError):
+        action.specs(call_for("actions/setup-java", "v1.99", {"cache": "maven"}, tmp_path))
