@@ -5,8 +5,10 @@ key templates changed in patch releases, and the ``@actions/cache`` a release bu
 the cache version algorithm and whether the cache service still answers it at all (releases
 bundling ``@actions/cache`` < 4.0.0 talk to the legacy service, retired on github.com in
 early 2025). ``cachekit/data/action-releases.json`` is a dated snapshot of every ``vX.Y.Z``
-tag of the modelled actions: its commit, and the ``@actions/cache`` version locked in its
-``package-lock.json``; moving major tags (``v4``) map to the commit they pointed at.
+tag of the modelled actions' repositories: its commit and date, the ``@actions/cache`` version
+locked in its ``package-lock.json``, and the ``action.yml`` defaults of the inputs that name the
+files it reads; moving major tags (``v4``) map to the commit they pointed at. It is regenerated
+by ``scripts/update_action_releases.py`` from the repositories themselves.
 """
 
 from __future__ import annotations
@@ -24,19 +26,12 @@ __all__ = [
     "ResolvedRef",
     "latest_release",
     "parse_tag",
+    "release_reads",
     "releases",
     "resolve_ref",
     "snapshot_date",
     "toolkit_supported",
 ]
-
-MODELLED = (
-    "actions/cache",
-    "actions/setup-python",
-    "actions/setup-node",
-    "actions/setup-go",
-    "actions/setup-java",
-)
 
 Version = tuple[int, int, int]
 
@@ -50,6 +45,8 @@ class ActionRelease:
     commit: str
     toolkit: str | None
     """The ``@actions/cache`` version in the release's lock file (``None``: none bundled)."""
+    date: str = ""
+    """The date of the release's commit (``YYYY-MM-DD``)."""
 
     @property
     def version(self) -> Version:
@@ -99,8 +96,20 @@ def releases(action: str) -> tuple[ActionRelease, ...]:
     table = _data()["actions"]
     assert isinstance(table, dict)
     if action not in table:
-        raise ActionError(f"{action} is not modelled (known: {', '.join(MODELLED)})")
-    return tuple(ActionRelease(action, t, c, v or None) for t, c, v in table[action])
+        raise ActionError(f"{action} is not modelled (known: {', '.join(table)})")
+    return tuple(
+        ActionRelease(action, t, c, v or None, rest[0] if rest else "")
+        for t, c, v, *rest in table[action]
+    )
+
+
+def release_reads(action: str, tag: str) -> dict[str, str]:
+    """The ``action.yml`` defaults of the inputs naming files ``action``'s ``tag`` reads
+    (``cache-dependency-glob`` and the like); empty when it declares none."""
+    table = _data().get("reads", {})
+    assert isinstance(table, dict)
+    found = table.get(action, {}).get(tag, {})
+    return dict(found) if isinstance(found, dict) else {}
 
 
 def latest_release(action: str, major: int | None = None) -> ActionRelease:
