@@ -44,7 +44,7 @@ def test_every_registered_action_matches_its_own_name_and_has_releases() -> None
         assert isinstance(action, CachingAction)
         assert lookup(action.name) is action
         assert lookup(action.name.upper()) is action  # GitHub names are case-insensitive
-        assert releases(action.name), action.name
+        assert releases(action.repository or action.name), action.name
         for kind, pattern in action.log_patterns:
             assert kind and pattern
 

@@ -25,6 +25,7 @@ __all__ = [
     "ActionRelease",
     "ResolvedRef",
     "latest_release",
+    "moving_tag",
     "parse_tag",
     "release_reads",
     "releases",
@@ -101,6 +102,15 @@ def releases(action: str) -> tuple[ActionRelease, ...]:
         ActionRelease(action, t, c, v or None, rest[0] if rest else "")
         for t, c, v, *rest in table[action]
     )
+
+
+def moving_tag(action: str, major: int) -> str | None:
+    """The commit the moving tag ``v{major}`` points at, or ``None`` when there is no such tag
+    (then ``uses: {action}@v{major}`` does not resolve on GitHub)."""
+    moving = _data()["moving"]
+    assert isinstance(moving, dict)
+    commit = moving.get(action, {}).get(f"v{major}")
+    return str(commit) if commit else None
 
 
 def release_reads(action: str, tag: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from ..expressions import (
     EvaluationContext,
     to_string,
 )
+from ..hashing.hashfiles import Flavor
 from .reporting import Reporter, _template_text
 from .scope import JobScope
 from .workflows import (
@@ -33,6 +34,10 @@ __all__ = ["ActionSteps"]
 
 class ActionSteps(Reporter):
     """The walker layer that runs action steps through the registries."""
+
+    def _match_files(self, patterns: list[str]) -> list[str]:
+        call = self._hash(tuple(patterns), Flavor.SETUP_ACTION, self._target_os)
+        return [f.path for f in call.files]
 
     def _cache_action(
         self, step: Step, scope: JobScope, ctx: EvaluationContext, action: CachingAction
@@ -70,6 +75,11 @@ class ActionSteps(Reporter):
             where=f"{uses.raw} ({step.mark})",
             env=dict(env) if isinstance(env := ctx.contexts.get("env"), Mapping) else {},
             manifest=self.manifest,
+            match_files=self._match_files,
+            job=scope.job_id.rsplit("/", 1)[-1],
+            workflow=scope.workflow.name,
+            event=self.options.event,
+            run_ref=self._github()["ref"],
         )
         call = call.with_inputs(action.prepare(call))
         if scope.runner is None and action.needs_runner:

@@ -51,9 +51,13 @@ class StepCall:
     ``None`` when the runner cannot be identified (``runner_source`` says why). ``hash_files``
     hashes workspace files as the action's ``@actions/glob`` does and raises
     :class:`~cachekit.errors.HashFilesError` when that fails; ``read_text`` reads a workspace
-    file. ``env`` is the step's environment as far as it is known (values may be
+    file; ``match_files`` lists the workspace files patterns match (for actions that hash
+    files in ways ``hashFiles`` does not, so explain can still name them). ``env`` is the
+    step's environment as far as it is known (values may be
     :class:`~cachekit.expressions.Unknown`). ``where`` names the step for provenance
-    (``actions/setup-python@v5 (ci.yml:12:9)``).
+    (``actions/setup-python@v5 (ci.yml:12:9)``). ``job`` is the job's id as the run sees it
+    (``GITHUB_JOB``), ``workflow`` the workflow's name, ``event``/``run_ref`` what triggered the
+    run (some actions decide from them whether to cache at all).
     """
 
     action: str
@@ -66,6 +70,11 @@ class StepCall:
     where: str
     env: Mapping[str, Any] = field(default_factory=dict)
     manifest: Manifest | None = None
+    match_files: Callable[[list[str]], list[str]] = lambda _patterns: []
+    job: str = ""
+    workflow: str = ""
+    event: str = "push"
+    run_ref: str = "refs/heads/main"
 
     def text(self, name: str) -> str:
         """An ordinary input as the action's ``core.getInput`` sees it (missing: ``''``)."""
@@ -89,6 +98,11 @@ class StepCall:
             where=self.where,
             env=self.env,
             manifest=self.manifest,
+            match_files=self.match_files,
+            job=self.job,
+            workflow=self.workflow,
+            event=self.event,
+            run_ref=self.run_ref,
         )
 
 
@@ -107,6 +121,11 @@ class CachingAction(abc.ABC):
 
     name: ClassVar[str]
     """``owner/repo[/path]`` in lower case (``actions/setup-python``)."""
+
+    repository: ClassVar[str | None] = None
+    """The repository whose releases the action follows, as the release data spells it, when
+    that is not :attr:`name` (``Swatinem/rust-cache``; ``gradle/actions`` for its
+    ``setup-gradle``)."""
 
     template_inputs: ClassVar[frozenset[str]] = frozenset()
     """Inputs the platform evaluates part by part into a :class:`KeyTemplate` (actions/cache's
@@ -130,7 +149,7 @@ class CachingAction(abc.ABC):
 
     def resolve(self, call: StepCall) -> ResolvedRef:
         """The release the step's ref runs (raises :class:`~cachekit.caches.ActionError`)."""
-        return resolve_ref(self.name, call.ref)
+        return resolve_ref(self.repository or self.name, call.ref)
 
     def prepare(self, call: StepCall) -> Mapping[str, str]:
         """Inputs the action reads from the workspace when they are not given (setup-python's

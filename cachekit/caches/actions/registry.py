@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from .actions_cache import ActionsCache
 from .interface import CachingAction
+from .rust_cache import RustCache
 from .setup_go import SetupGo
 from .setup_java import SetupJava
 from .setup_node import SetupNode
 from .setup_python import SetupPython
+from .setup_uv import SetupUv
 
 __all__ = ["ACTIONS", "lookup"]
 
@@ -22,6 +24,8 @@ ACTIONS: tuple[CachingAction, ...] = (
     SetupNode(),
     SetupGo(),
     SetupJava(),
+    SetupUv(),
+    RustCache(),
 )
 
 
