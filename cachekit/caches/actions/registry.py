@@ -10,7 +10,9 @@ from __future__ import annotations
 from .actions_cache import ActionsCache
 from .interface import CachingAction
 from .rust_cache import RustCache
+from .setup_dotnet import SetupDotnet
 from .setup_go import SetupGo
+from .setup_gradle import SetupGradle
 from .setup_java import SetupJava
 from .setup_node import SetupNode
 from .setup_python import SetupPython
@@ -26,6 +28,8 @@ ACTIONS: tuple[CachingAction, ...] = (
     SetupJava(),
     SetupUv(),
     RustCache(),
+    SetupDotnet(),
+    SetupGradle(),
 )
 
 

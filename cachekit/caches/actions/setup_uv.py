@@ -70,6 +70,17 @@ Version = tuple[int, int, int]
 _ARCH = {"X64": "x86_64", "ARM64": "aarch64", "X86": "i686"}
 _PLATFORM = {"Linux": "unknown-linux-gnu", "macOS": "apple-darwin", "Windows": "pc-windows-msvc"}
 _WINDOWS_IMAGES = {"win19": "windows-2019", "win22": "windows-2022", "win25": "windows-2025"}
+_OUTPUTS = (
+    "uv-version",
+    "uv-path",
+    "uvx-path",
+    "cache-hit",
+    "cache-key",
+    "venv",
+    "python-version",
+    "python-cache-hit",
+)
+"""The outputs action.yml declares (v10); those not computed here stay unknown, not empty."""
 _AUTO_OFF_EVENTS = ("pull_request_target", "workflow_run", "release")
 
 
@@ -311,7 +322,9 @@ class SetupUv(CachingAction):
         if exported:
             env["UV_CACHE_DIR"] = path
             sources["UV_CACHE_DIR"] = f"set by {call.where} ({where})"
-        outputs: dict[str, Any] = {"cache-hit": Unknown("cache-hit", "at run")}
+        outputs: dict[str, Any] = {
+            name: Unknown(f"outputs.{name}", "set when the step runs") for name in _OUTPUTS
+        }
         specs = self.specs(call)
         if specs and v >= (7, 1, 6):
             key = specs[0].key
