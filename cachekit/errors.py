@@ -37,6 +37,12 @@ class HashFilesError(CachekitError):
     """
 
 
+class HashFilesUnknowable(HashFilesError):
+    """The files a hash needs are not in the tree cachekit reads (another repository checked
+    out over the workspace, a blob missing from a partial clone): the step would hash
+    *something* on the runner, but its digest cannot be known here."""
+
+
 class TreeError(CachekitError):
     """A file-system style failure while reading a tree (ENOTDIR, ELOOP, EACCES, …).
 

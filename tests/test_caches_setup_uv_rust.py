@@ -208,3 +208,23 @@ def test_rust_cache_exports_cargo_incremental(tmp_path: Path) -> None:
 """
     _, after = caches(tmp_path, {".github/workflows/ci.yml": workflow(steps), **RUST_FILES})
     assert after.key == "k-0-false"
+
+
+def test_setup_action_over_another_repository_is_reported_unknowable(tmp_path: Path) -> None:
+    steps = """\
+      - uses: actions/checkout@v5
+        with:
+          repository: someone/else
+      - uses: astral-sh/setup-uv@v7
+        with:
+          enable-cache: true
+          python-version: '3.12'
+"""
+    (cache,) = caches(tmp_path, {".github/workflows/ci.yml": workflow(steps), **UV_FILES})
+    assert not cache.key_known
+    assert cache.key.startswith(
+        "setup-uv-2-x86_64-unknown-linux-gnu-ubuntu-24.04-3.12-pruned-‹hashFiles("
+    )
+    codes = {f.code for f in cache.findings}
+    assert {"hashfiles-unknowable", "key-not-predictable"} <= codes
+    assert not any(f.message.endswith(": ?") for f in cache.findings)

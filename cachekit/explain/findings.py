@@ -88,7 +88,11 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         for problem in validate_key(report.key):
             out.append(Finding("key-invalid", "error", problem, mark))
     else:
-        unknown = [p.text for p in report.parts if p.kind == "unknown"]
+        unknown = [
+            p.text
+            for p in report.parts
+            if p.kind == "unknown" or (p.kind == "hashFiles" and p.hash and p.hash.digest is None)
+        ]
         out.append(
             Finding(
                 "key-not-predictable",

@@ -20,7 +20,7 @@ from ..caches import (
     hosted_runner,
     load_manifest,
 )
-from ..errors import CachekitError, HashFilesError
+from ..errors import CachekitError, HashFilesError, HashFilesUnknowable
 from ..explain.model import CacheReport, Finding, HashCall, JobRecord
 from ..explain.options import Options
 from ..expressions import (
@@ -306,7 +306,10 @@ class Evaluator:
         """``hashFiles`` as a setup action's ``@actions/glob`` computes it (raises on failure)."""
         call = self._hash(tuple(patterns), Flavor.SETUP_ACTION, self._target_os)
         if call.digest is None:
-            raise HashFilesError(call.error or "hashFiles failed")
+            error = call.error or "hashFiles failed"
+            if error.startswith(("EUNKNOWABLE", "EMISSING")):
+                raise HashFilesUnknowable(error)
+            raise HashFilesError(error)
         return call.digest
 
     def _read_text(self, path: str) -> str | None:

@@ -131,7 +131,8 @@ class Reporter(Evaluator):
             return KeyPart("context", c.name, c.value, source=c.source, assumed=c.assumed)
         if isinstance(c, HashFilesComponent):
             call = HashCall(c.patterns, c.follow, c.flavor.value, c.digest)
-            return KeyPart("hashFiles", c.call, c.digest if c.digest is not None else "", hash=call)
+            value = c.digest if c.digest is not None else f"‹{c.call}›"
+            return KeyPart("hashFiles", c.call, value, hash=call)
         return KeyPart("unknown", c.name, f"‹{c.name}›", source=c.reason)
 
     def _report(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from ...errors import HashFilesUnknowable
 from ...hashing.hashfiles import Flavor
 from ..model import (
     ActionError,
@@ -40,9 +41,17 @@ def inp(inputs: Mapping[str, str], name: str) -> str:
 
 
 def hash_component(hash_files: HashFn, patterns: Sequence[str]) -> HashFilesComponent:
-    """Hash ``patterns`` as setup actions do (``@actions/glob`` ``hashFiles``, links followed)."""
+    """Hash ``patterns`` as setup actions do (``@actions/glob`` ``hashFiles``, links followed).
+
+    Files cachekit cannot see (:class:`~cachekit.errors.HashFilesUnknowable`) give a component
+    whose digest is ``None``: the cache is still there, its key is not knowable offline.
+    """
     pats = list(patterns)
-    return HashFilesComponent(tuple(pats), True, Flavor.SETUP_ACTION, hash_files(pats))
+    try:
+        digest: str | None = hash_files(pats)
+    except HashFilesUnknowable:
+        digest = None
+    return HashFilesComponent(tuple(pats), True, Flavor.SETUP_ACTION, digest)
 
 
 def compression(runner: RunnerEnv) -> Compression:

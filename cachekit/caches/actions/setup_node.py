@@ -130,7 +130,8 @@ def setup_node_cache(
         hashed = hash_component(hash_files, deps.split("\n"))
     else:
         names = _lock_files(pm, v)
-        found = next((n for n in names if hash_component(hash_files, [n]).digest), None)
+        # A digest of None (files cachekit cannot see) counts as found: the key is unknowable.
+        found = next((n for n in names if hash_component(hash_files, [n]).digest != ""), None)
         if found is None:
             hashed = hash_component(hash_files, [names[0]])
             fails = (
