@@ -228,3 +228,17 @@ def test_setup_action_over_another_repository_is_reported_unknowable(tmp_path: P
     codes = {f.code for f in cache.findings}
     assert {"hashfiles-unknowable", "key-not-predictable"} <= codes
     assert not any(f.message.endswith(": ?") for f in cache.findings)
+
+
+def test_the_documented_example_is_what_explain_prints() -> None:
+    """docs/explain.md shows explain's output on examples/uv-and-rust: keep it true."""
+    top = Path(__file__).resolve().parent.parent
+    doc = (top / "docs" / "explain.md").read_text()
+    result = explain(str(top / "examples" / "uv-and-rust"))
+    uv, rust = result.caches
+    assert f"  key       {uv.key}\n" in doc and uv.key.endswith("-tests")
+    assert f"  key       {rust.key}   (not fully predictable)\n" in doc
+    for part in uv.parts:
+        if part.hash is not None:
+            for file in part.hash.files:
+                assert f"{file.sha256}  {file.path}" in doc
