@@ -11,6 +11,7 @@ from cachekit.caches import ActionError, KeyTemplate, hosted_runner
 from cachekit.caches.actions.interface import CachingAction, StepCall
 from cachekit.caches.actions.registry import ACTIONS, lookup
 from cachekit.caches.releases import releases
+from cachekit.evidence.messages import classify
 from cachekit.expressions import Unknown
 
 UBUNTU = hosted_runner("ubuntu-24.04")
@@ -132,3 +133,31 @@ def test_an_unknown_release_is_an_action_error(tmp_path: Path) -> None:
     assert action is not None
     with pytest.raises(ActionError):
         action.specs(call_for("actions/setup-java", "v1.99", {"cache": "maven"}, tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "args"),
+    [
+        # astral-sh/setup-uv src/cache/restore-cache.ts, src/save-cache.ts (v10)
+        (
+            "cache restored from GitHub Actions cache with key: setup-uv-2-k",
+            "restored_from",
+            ("setup-uv-2-k",),
+        ),
+        ("No GitHub Actions cache found for key: setup-uv-2-k", "not_found_pm", ()),
+        ("uv cache saved with key: setup-uv-2-k", "saved_with", ("setup-uv-2-k",)),
+        # Swatinem/rust-cache src/restore.ts
+        (
+            'Restored from cache key "v0-rust-a-b" full match: false.',
+            "restored_from",
+            ("v0-rust-a-b",),
+        ),
+        ("No cache found.", "not_found_pm", ()),
+        # gradle/actions sources/src/cache-service-basic.ts; setup-dotnet src/cache-restore.ts
+        ("Basic caching restored from cache key: setup-java-k", "restored_from", ("setup-java-k",)),
+        ("Dotnet cache is not found", "not_found_pm", ()),
+    ],
+)
+def test_each_actions_log_lines_are_read_by_the_audit(line: str, kind: str, args: tuple[str, ...]):
+    message = classify(line)
+    assert message is not None and (message.kind, message.args) == (kind, args)
