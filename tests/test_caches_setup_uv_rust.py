@@ -242,3 +242,19 @@ def test_the_documented_example_is_what_explain_prints() -> None:
         if part.hash is not None:
             for file in part.hash.files:
                 assert f"{file.sha256}  {file.path}" in doc
+
+
+def test_walks_large_tree_is_the_runners_limit_not_a_setup_actions(tmp_path: Path) -> None:
+    steps = """\
+      - run: npm ci
+      - uses: actions/cache@v4
+        with:
+          path: x
+          key: k-${{ hashFiles('**/uv.lock') }}
+      - uses: astral-sh/setup-uv@v7.2.0
+"""
+    runner_hash, setup_hash = caches(
+        tmp_path, {".github/workflows/ci.yml": workflow(steps), **UV_FILES}
+    )
+    assert "walks-large-tree" in {f.code for f in runner_hash.findings}
+    assert "walks-large-tree" not in {f.code for f in setup_hash.findings}
