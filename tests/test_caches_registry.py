@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cachekit import Flavor, hash_files, open_tree
 from cachekit.caches import ActionError, KeyTemplate, hosted_runner
 from cachekit.caches.actions.interface import CachingAction, StepCall
 from cachekit.caches.actions.registry import ACTIONS, lookup
 from cachekit.caches.releases import releases
+from cachekit.errors import HashFilesError
+from cachekit.evidence.messages import classify
 from cachekit.expressions import Unknown
 
 UBUNTU = hosted_runner("ubuntu-24.04")
@@ -132,3 +136,110 @@ def test_an_unknown_release_is_an_action_error(tmp_path: Path) -> None:
     assert action is not None
     with pytest.raises(ActionError):
         action.specs(call_for("actions/setup-java", "v1.99", {"cache": "maven"}, tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "args"),
+    [
+        # astral-sh/setup-uv src/cache/restore-cache.ts, src/save-cache.ts (v10)
+        (
+            "cache restored from GitHub Actions cache with key: setup-uv-2-k",
+            "restored_from",
+            ("setup-uv-2-k",),
+        ),
+        ("No GitHub Actions cache found for key: setup-uv-2-k", "not_found_pm", ()),
+        ("uv cache saved with key: setup-uv-2-k", "saved_with", ("setup-uv-2-k",)),
+        # Swatinem/rust-cache src/restore.ts
+        (
+            'Restored from cache key "v0-rust-a-b" full match: false.',
+            "restored_from",
+            ("v0-rust-a-b",),
+        ),
+        ("No cache found.", "not_found_pm", ()),
+        # gradle/actions sources/src/cache-service-basic.ts; setup-dotnet src/cache-restore.ts
+        ("Basic caching restored from cache key: setup-java-k", "restored_from", ("setup-java-k",)),
+        ("Dotnet cache is not found", "not_found_pm", ()),
+    ],
+)
+def test_each_actions_log_lines_are_read_by_the_audit(line: str, kind: str, args: tuple[str, ...]):
+    message = classify(line)
+    assert message is not None and (message.kind, message.args) == (kind, args)
+
+
+INPUT_NAMES = sorted(
+    {
+        "cache",
+        "cache-dependency-path",
+        "cache-dependency-glob",
+        "enable-cache",
+        "cache-suffix",
+        "python-version",
+        "version",
+        "working-directory",
+        "prune-cache",
+        "cache-python",
+        "restore-cache",
+        "save-cache",
+        "cache-local-path",
+        "prefix-key",
+        "shared-key",
+        "key",
+        "workspaces",
+        "env-vars",
+        "cache-directories",
+        "save-if",
+        "add-job-id-key",
+        "cache-provider",
+        "cache-disabled",
+        "gradle-home-cache-strict-match",
+        "path",
+        "restore-keys",
+        "lookup-only",
+        "check-latest",
+        "allow-prereleases",
+        "freethreaded",
+        "package-manager-cache",
+        "architecture",
+        "go-version",
+        "node-version",
+    }
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    index=st.integers(min_value=0, max_value=len(ACTIONS) - 1),
+    ref=st.sampled_from(["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v2.7.3", "main", "0123abc"]),
+    inputs=st.dictionaries(st.sampled_from(INPUT_NAMES), st.text(max_size=30), max_size=6),
+)
+def test_any_inputs_give_caches_or_a_one_line_error(tmp_path_factory, index, ref, inputs) -> None:
+    """Hostile ``with:`` values never crash an action's model: specs, or an ActionError."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "uv.lock").write_text("x")
+    action = ACTIONS[index]
+    call = call_for(action.name, ref, dict(inputs), root)
+    try:
+        call = call.with_inputs(action.prepare(call))
+        action.enabled(call)
+        specs = action.specs(call)
+        action.exports(call)
+    except (ActionError, HashFilesError) as exc:
+        assert "\n" not in str(exc).strip() or "YAML 1.2" in str(exc)
+        return
+    for spec in specs:
+        assert isinstance(spec.key.render(), str)
+
+
+def test_a_bad_boolean_input_is_a_one_line_action_error(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("x")
+    action = lookup("actions/setup-python")
+    assert action is not None
+    inputs: dict[str, str | KeyTemplate] = {
+        "cache": "pip",
+        "python-version": "3.12",
+        "check-latest": "maybe",
+    }
+    with pytest.raises(ActionError, match=r"^actions/setup-python: .*check-latest$"):
+        action.specs(call_for("actions/setup-python", "v5", inputs, tmp_path))

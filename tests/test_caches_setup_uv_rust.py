@@ -228,3 +228,33 @@ def test_setup_action_over_another_repository_is_reported_unknowable(tmp_path: P
     codes = {f.code for f in cache.findings}
     assert {"hashfiles-unknowable", "key-not-predictable"} <= codes
     assert not any(f.message.endswith(": ?") for f in cache.findings)
+
+
+def test_the_documented_example_is_what_explain_prints() -> None:
+    """docs/explain.md shows explain's output on examples/uv-and-rust: keep it true."""
+    top = Path(__file__).resolve().parent.parent
+    doc = (top / "docs" / "explain.md").read_text()
+    result = explain(str(top / "examples" / "uv-and-rust"))
+    uv, rust = result.caches
+    assert f"  key       {uv.key}\n" in doc and uv.key.endswith("-tests")
+    assert f"  key       {rust.key}   (not fully predictable)\n" in doc
+    for part in uv.parts:
+        if part.hash is not None:
+            for file in part.hash.files:
+                assert f"{file.sha256}  {file.path}" in doc
+
+
+def test_walks_large_tree_is_the_runners_limit_not_a_setup_actions(tmp_path: Path) -> None:
+    steps = """\
+      - run: npm ci
+      - uses: actions/cache@v4
+        with:
+          path: x
+          key: k-${{ hashFiles('**/uv.lock') }}
+      - uses: astral-sh/setup-uv@v7.2.0
+"""
+    runner_hash, setup_hash = caches(
+        tmp_path, {".github/workflows/ci.yml": workflow(steps), **UV_FILES}
+    )
+    assert "walks-large-tree" in {f.code for f in runner_hash.findings}
+    assert "walks-large-tree" not in {f.code for f in setup_hash.findings}

@@ -39,6 +39,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..caches.actions.registry import log_patterns as registry_log_patterns
+
 __all__ = ["Message", "classify", "split_keys"]
 
 
@@ -138,7 +140,12 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("exit_code", r"Process completed with exit code (-?\d+)\."),
     ("cancelled", r"The operation was canceled\."),
 )
-_COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
+# The shared @actions/cache lines above first, then each caching action's own (its module in
+# cachekit/caches/actions declares them), so a new action's log needs no edit here.
+_COMPILED = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in dict.fromkeys((*_PATTERNS, *registry_log_patterns()))
+)
 _PREFIXES = (
     "Cache",
     "Received ",

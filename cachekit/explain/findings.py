@@ -58,7 +58,10 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
                     mark,
                 )
             )
-        if any(p.lstrip("!").startswith("**") for p in call.patterns) and installs:
+        # The 120 s limit is the runner's (hashFiles in an expression); a setup action hashes
+        # with its own @actions/glob, which has none.
+        runner = call.flavor == "runner"
+        if runner and installs and any(p.lstrip("!").startswith("**") for p in call.patterns):
             out.append(
                 Finding(
                     "walks-large-tree",

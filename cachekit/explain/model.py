@@ -1,4 +1,11 @@
-"""What ``explain`` reports: one :class:`CacheReport` per cache step × matrix combination."""
+"""What ``explain`` reports: one :class:`CacheReport` per cache step × matrix combination.
+
+These are the platform-neutral records every CI platform's walker yields (``cachekit.github``
+today): jobs, steps and caches with where each value came from. A field only GitHub Actions
+fills is marked *(GitHub)*; another platform leaves it at its default (``uses``/``with_`` of a
+step that runs an action, ``permissions``, ``cache_mode``). :attr:`JobRecord.platform` says
+which walker made the record.
+"""
 
 from __future__ import annotations
 
@@ -98,7 +105,7 @@ class CacheReport:
     step_index: int
     mark: Mark
     via: tuple[Mark, ...]  # composite action / reusable workflow calls leading here
-    uses: str  # e.g. actions/cache@v4, actions/setup-python@v5
+    uses: str  # the caching component as written: actions/cache@v4, actions/setup-python@v5
     kind: str  # restore+save | restore-only | save-only
     runner: str  # where runner facts come from (runs-on: ubuntu-latest …)
     key_template: str  # as written (actions/cache) or the action's own template
@@ -156,10 +163,9 @@ class StepRecord:
     mark: Mark
     label: str
     id: str | None
-    uses: (
-        str | None
-    )  # as written: actions/cache@v4, ./.github/actions/x, pypa/gh-action-pypi-publish@…
-    with_: dict[str, str]  # inputs evaluated to text
+    # (GitHub) the action as written: actions/cache@v4, ./.github/actions/x, owner/repo@…
+    uses: str | None
+    with_: dict[str, str]  # (GitHub) the action's inputs evaluated to text
     run: str | None
     shell: str | None
     working_directory: str | None
@@ -185,11 +191,12 @@ class JobRecord:
     stage: int
     steps: tuple[StepRecord, ...]
     environment: str | None = None  # the deployment environment (`environment:`), e.g. pypi
-    permissions: dict[str, str] = field(default_factory=dict)  # job's, else workflow's
+    permissions: dict[str, str] = field(default_factory=dict)  # (GitHub) job's, else workflow's
     if_: str | None = None
-    cache_mode: str | None = None  # `cache-mode:` of the job, else of the workflow
+    cache_mode: str | None = None  # (GitHub) `cache-mode:` of the job, else of the workflow
     needs: tuple[str, ...] = ()
     tag_push: bool = False  # the workflow runs on pushes of tags (a release pipeline)
+    platform: str = "github"  # the CI platform whose walker made this record
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ package and one line in :data:`ACTIONS`.
 from __future__ import annotations
 
 from .actions_cache import ActionsCache
-from .interface import CachingAction
+from .interface import CachingAction, LogPattern
 from .rust_cache import RustCache
 from .setup_dotnet import SetupDotnet
 from .setup_go import SetupGo
@@ -18,7 +18,7 @@ from .setup_node import SetupNode
 from .setup_python import SetupPython
 from .setup_uv import SetupUv
 
-__all__ = ["ACTIONS", "lookup"]
+__all__ = ["ACTIONS", "log_patterns", "lookup"]
 
 ACTIONS: tuple[CachingAction, ...] = (
     ActionsCache(),
@@ -37,3 +37,8 @@ def lookup(action: str) -> CachingAction | None:
     """The model of ``owner/repo[/path]`` (case-insensitive), or ``None``."""
     name = action.lower()
     return next((a for a in ACTIONS if a.matches(name)), None)
+
+
+def log_patterns() -> tuple[LogPattern, ...]:
+    """Every action's own log lines, in registry order, each once (for the audit of logs)."""
+    return tuple(dict.fromkeys(p for action in ACTIONS for p in action.log_patterns))

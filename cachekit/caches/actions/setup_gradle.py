@@ -27,6 +27,7 @@ own, keyed on their content. ``cache-read-only`` defaults to true except on the 
 from __future__ import annotations
 
 from ..model import (
+    ActionError,
     CacheSpec,
     ContextValue,
     KeyTemplate,
@@ -35,7 +36,6 @@ from ..model import (
     unknown_path,
 )
 from ..releases import ActionRelease
-from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, hash_component, rejected, spec
 from .interface import CachingAction, StepCall
 
@@ -54,8 +54,17 @@ Version = tuple[int, int, int]
 
 
 def _flag(call: StepCall, name: str, default: bool) -> bool:
-    raw = call.text(name).strip()
-    return yaml_boolean(raw, name) if raw else default
+    """``getBooleanInput`` of ``sources/src/configuration.ts``: true/false in any case, else the
+    action fails."""
+    raw = call.text(name).strip().lower()
+    if not raw:
+        return default
+    if raw not in ("true", "false"):
+        raise ActionError(
+            f"{ACTION}: the value '{call.text(name)}' is not valid for '{name}'."
+            " Valid values are: [true, false]"
+        )
+    return raw == "true"
 
 
 def _home(call: StepCall, runner: RunnerEnv) -> str:
@@ -86,8 +95,7 @@ class SetupGradle(CachingAction):
     )
 
     def enabled(self, call: StepCall) -> bool:
-        raw = call.text("cache-disabled").strip()
-        return raw.lower() != "true"
+        return call.text("cache-disabled").strip().lower() != "true"
 
     def specs(self, call: StepCall) -> tuple[CacheSpec, ...]:
         assert call.runner is not None

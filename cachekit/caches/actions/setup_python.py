@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...expressions import Unknown
-from ..model import CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
+from ..model import ActionError, CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
 from ..pythons import Manifest, ResolvedPython, resolve_python
 from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
@@ -43,8 +43,12 @@ PYPROJECT = "**/pyproject.toml"
 
 
 def _bool_input(inputs: Mapping[str, str], name: str) -> bool:
+    """``core.getBooleanInput``: anything but a YAML 1.2 boolean fails the step."""
     value = inp(inputs, name)
-    return yaml_boolean(value, name) if value else False
+    try:
+        return yaml_boolean(value, name) if value else False
+    except ValueError as exc:
+        raise ActionError(f"{ACTION}: {str(exc).splitlines()[0]}") from exc
 
 
 def _python_version(

@@ -58,7 +58,6 @@ from ..model import (
     unknown_path,
 )
 from ..releases import ActionRelease, moving_tag, release_reads
-from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, hash_component, spec
 from .interface import CachingAction, Exports, StepCall
 
@@ -109,8 +108,9 @@ def os_name_version(runner: RunnerEnv) -> ContextValue | UnknownComponent:
 
 
 def _flag(call: StepCall, name: str, default: bool) -> bool:
+    """setup-uv reads its switches as ``core.getInput(name) === "true"`` (not YAML booleans)."""
     raw = call.text(name).strip()
-    return yaml_boolean(raw, name) if raw else default
+    return raw == "true" if raw else default
 
 
 def _patterns(call: StepCall, rel: ActionRelease) -> list[str]:
@@ -171,6 +171,53 @@ def _cache_path(call: StepCall, runner: RunnerEnv, v: Version) -> tuple[str, str
     return runner.join(runner_temp(runner), "setup-uv-cache"), "$RUNNER_TEMP/setup-uv-cache", True
 
 
+def _key(
+    call: StepCall, runner: RunnerEnv, rel: ActionRelease, notes: list[str], fails: str | None
+) -> tuple[KeyTemplate, str | None, bool]:
+    """The primary key ``computeKeys`` builds at this release; (key, failure, cache-python)."""
+    v = rel.version
+    key = KeyTemplate.of(
+        f"setup-uv-{'2' if v >= (7, 1, 6) else '1'}-",
+        runner.context("process.arch", _ARCH[runner.arch]),
+        "-",
+        runner.context("process.platform", _PLATFORM[runner.os]),
+        "-",
+    )
+    if v >= (7, 1, 6):
+        key += KeyTemplate.of(os_name_version(runner), "-")
+    if v < (5, 1, 0):
+        key += _uv_version(call)
+        if v >= (5, 0, 0):
+            key += KeyTemplate.of("-", _python(call))
+    else:
+        key += _encoded(_python(call), v)
+    if v >= (6, 1, 0) and _flag(call, "prune-cache", v < (9, 0, 0)):
+        key += "-pruned"
+    cache_python = v >= (7, 1, 0) and _flag(call, "cache-python", False)
+    if cache_python:
+        key += "-py"
+    patterns = _patterns(call, rel)
+    if patterns:
+        hashed = hash_component(call.hash_files, patterns)
+        if hashed.digest == "":
+            if v < (5, 0, 1):
+                fails = fails or f"No file matched to [{','.join(patterns)}]"
+            else:
+                notes.append(
+                    f"no file matched [{','.join(patterns)}]: the key says"
+                    " -no-dependency-glob and the cache is never invalidated"
+                )
+            key += "-no-dependency-glob"
+        else:
+            key += KeyTemplate.of("-", hashed)
+    else:
+        key += "-no-dependency-glob"
+    suffix = call.text("cache-suffix")
+    if suffix:
+        key += "-" + (_encode(suffix) if v >= (8, 3, 0) else suffix)
+    return key, fails, cache_python
+
+
 class SetupUv(CachingAction):
     """``astral-sh/setup-uv``: uv's cache directory, keyed on the dependency files."""
 
@@ -223,46 +270,7 @@ class SetupUv(CachingAction):
         if not restore and not save:
             return ()
 
-        key = KeyTemplate.of(
-            f"setup-uv-{'2' if v >= (7, 1, 6) else '1'}-",
-            runner.context("process.arch", _ARCH[runner.arch]),
-            "-",
-            runner.context("process.platform", _PLATFORM[runner.os]),
-            "-",
-        )
-        if v >= (7, 1, 6):
-            key += KeyTemplate.of(os_name_version(runner), "-")
-        if v < (5, 1, 0):
-            key += _uv_version(call)
-            if v >= (5, 0, 0):
-                key += KeyTemplate.of("-", _python(call))
-        else:
-            key += _encoded(_python(call), v)
-        if v >= (6, 1, 0) and _flag(call, "prune-cache", v < (9, 0, 0)):
-            key += "-pruned"
-        cache_python = v >= (7, 1, 0) and _flag(call, "cache-python", False)
-        if cache_python:
-            key += "-py"
-        patterns = _patterns(call, rel)
-        if patterns:
-            hashed = hash_component(call.hash_files, patterns)
-            if hashed.digest == "":
-                if v < (5, 0, 1):
-                    fails = fails or f"No file matched to [{','.join(patterns)}]"
-                else:
-                    notes.append(
-                        f"no file matched [{','.join(patterns)}]: the key says"
-                        " -no-dependency-glob and the cache is never invalidated"
-                    )
-                key += "-no-dependency-glob"
-            else:
-                key += KeyTemplate.of("-", hashed)
-        else:
-            key += "-no-dependency-glob"
-        suffix = call.text("cache-suffix")
-        if suffix:
-            key += "-" + (_encode(suffix) if v >= (8, 3, 0) else suffix)
-
+        key, fails, cache_python = _key(call, runner, rel, notes, fails)
         path, where, _ = _cache_path(call, runner, v)
         notes.append(f"the cached path is {path} ({where})")
         notes.append("no restore key: a changed dependency file starts from an empty cache")
