@@ -25,11 +25,11 @@ from cachekit.environments.commands import (
     _PIP_SYNC,
     Command,
     ScriptParse,
-    _BashLexer,
-    _Lines,
-    _Word,
     parse_script,
 )
+from cachekit.shell.bash import BashLexer as _BashLexer
+from cachekit.shell.tokens import Lines as _Lines
+from cachekit.shell.tokens import Word as _Word
 
 BASH = shutil.which("bash")
 
