@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..ecosystems import registry
 from ..environments.commands import Command, parse_script
 from ..environments.project import Project, read_project
 from ..environments.requirements import (
@@ -31,16 +32,6 @@ from .model import Location
 
 __all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]
 
-# Tools that install Python packages themselves, in ways not visible in the workflow.
-_OPAQUE_TOOLS = frozenset({"tox", "nox"})
-_PYTHON_TOOLS = frozenset({"pip", "pip-sync", "poetry", "uv", "pipenv", "conda", "venv"})
-_NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
-# What each Node package manager installs from: its lock file when there is one.
-_NODE_LOCKS = {
-    "npm": ("package-lock.json", "npm-shrinkwrap.json"),
-    "yarn": ("yarn.lock",),
-    "pnpm": ("pnpm-lock.yaml",),
-}
 # Run commands that may install anything (a Makefile, a script): the job is not fully known.
 _OPAQUE_PROGRAMS = frozenset({"make", "just", "task", "invoke", "nox", "tox", "hatch", "pdm"})
 _OPAQUE_RE = re.compile(
@@ -48,16 +39,6 @@ _OPAQUE_RE = re.compile(
     r"|\S+\.sh\b|\bsetup\.py\s+(install|develop)\b|\bpre-commit\b",
     re.MULTILINE,
 )
-_LOCKS = {
-    "poetry": ("poetry.lock",),
-    "uv": ("uv.lock",),
-    "pipenv": ("Pipfile.lock",),
-}
-_MANIFESTS = {
-    "poetry": ("pyproject.toml",),
-    "uv": ("pyproject.toml",),
-    "pipenv": ("Pipfile",),
-}
 
 
 @dataclass(frozen=True)
@@ -176,7 +157,7 @@ class _Reader:
             return self._pip_like(step, cmd, where, base, sync=True)
         if tool in ("poetry", "uv", "pipenv") and action in ("install", "sync"):
             return self._project_manager(step, cmd, where, base)
-        if tool in _NODE_TOOLS and action in ("install", "ci") and not cmd.packages:
+        if tool in registry.tools("node") and action in ("install", "ci") and not cmd.packages:
             return self._node(step, cmd, where, base)
         if tool == "conda" and action in ("install", "create", "env-create", "env-update"):
             files = tuple(
@@ -190,7 +171,7 @@ class _Reader:
         """``npm ci``/``yarn install``/``pnpm install``: the lock, else package.json."""
         files = [InputFile(_join(base, "package.json"), "project", where)]
         locked = False
-        for name in _NODE_LOCKS[cmd.tool]:
+        for name in registry.locks_of_tool(cmd.tool):
             path = _join(base, name)
             if _is_file(self.tree, path):
                 files.append(InputFile(path, "lock", where))
@@ -324,10 +305,10 @@ class _Reader:
         tool = cmd.tool
         files: list[InputFile] = []
         locked = False
-        for name in _MANIFESTS[tool]:
+        for name in registry.manifests_of_tool(tool):
             path = _join(base, name)
             files.append(InputFile(path, "project", where, _is_file(self.tree, path)))
-        for name in _LOCKS[tool]:
+        for name in registry.locks_of_tool(tool):
             path = _join(base, name)
             if _is_file(self.tree, path):
                 files.append(InputFile(path, "lock", where))
@@ -371,9 +352,7 @@ class _Reader:
         return "interpreter"
 
 
-_TOOLING = frozenset(
-    {"pip", "setuptools", "wheel", "uv", "poetry", "pip-tools", "virtualenv", "tox", "nox"}
-)
+_TOOLING = registry.tooling()
 
 
 def _spec_pinned(spec: str) -> bool:
@@ -430,10 +409,9 @@ def job_installs(tree: Tree, job: JobRecord, reader: _Reader | None = None) -> J
             commands.append((step, cmd))
             where = _step_location(step, cmd.line)
             where = Location(where.file, where.line, cmd.text)
-            if cmd.tool in _OPAQUE_TOOLS:
+            kind = registry.tool(cmd.tool)
+            if kind is not None and kind.opaque:
                 opaque.append(where)
-                continue
-            if cmd.tool not in _PYTHON_TOOLS and cmd.tool not in _NODE_TOOLS:
                 continue
             install = reader.install(step, cmd, where)
             if install is not None:

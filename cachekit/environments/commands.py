@@ -29,6 +29,7 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PackagingRequirement
 from packaging.utils import canonicalize_name
 
+from ..ecosystems.registry import install_actions, tooling
 from ..shell.argv import Parsed as _Parsed
 from ..shell.argv import names as _names
 from ..shell.argv import parse as _parse
@@ -99,7 +100,7 @@ class Command:
             return False
         if self.tool == "uv" and self.action == "run":
             return not (self.has("--no-sync") or self.has("--no-project"))
-        return self.action in _INSTALL_ACTIONS.get(self.tool, frozenset())
+        return self.action in install_actions(self.tool)
 
     def has(self, option: str) -> bool:
         """Whether the (normalised) option was given."""
@@ -118,34 +119,8 @@ class ScriptParse:
     problems: tuple[str, ...]
 
 
-_INSTALL_ACTIONS: dict[str, frozenset[str]] = {
-    "pip": frozenset({"install", "ensurepip"}),
-    "pip-sync": frozenset({"sync"}),
-    "uv": frozenset({"pip-install", "pip-sync", "sync", "tool-install", "tool-run", "add"}),
-    "poetry": frozenset({"install", "sync", "add", "update"}),
-    "pipenv": frozenset({"install", "sync", "update"}),
-    "pdm": frozenset({"install", "sync", "add", "update"}),
-    "pipx": frozenset({"install", "run"}),
-    "conda": frozenset({"install", "create", "env-create", "env-update", "update"}),
-    "tox": frozenset({"run"}),
-    "nox": frozenset({"run"}),
-    "npm": frozenset({"ci", "install", "update"}),
-    "yarn": frozenset({"install", "add", "update"}),
-    "pnpm": frozenset({"install", "add", "update"}),
-    "go": frozenset({"download", "build", "test", "install", "get", "run", "vet"}),
-    "cargo": frozenset({"build", "test", "fetch", "check", "run", "install", "clippy", "bench"}),
-    "maven": frozenset({"build", "test", "download"}),
-    "gradle": frozenset({"build", "test", "download"}),
-}
-
-
 # Packages whose installation only upgrades the installers themselves.
-_TOOLING = frozenset(
-    canonicalize_name(n)
-    for n in _names(
-        "pip setuptools wheel uv poetry pip-tools virtualenv tox nox pipenv pipx pdm hatch"
-    )
-)
+_TOOLING = frozenset(canonicalize_name(n) for n in tooling())
 
 
 # --------------------------------------------------------------------------------------------
@@ -458,7 +433,7 @@ def _venv_of_exe(exe: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Ctx:
+class Ctx:
     """What a command's record needs besides its own words."""
 
     text: str
@@ -470,7 +445,7 @@ class _Ctx:
     venv: str | None  # the environment the command would install into, if known
 
 
-def _env_get(ctx: _Ctx, name: str) -> str | None:
+def _env_get(ctx: Ctx, name: str) -> str | None:
     for key, value in reversed(ctx.env):
         if key == name:
             return value
@@ -481,7 +456,7 @@ def _truthy(value: str | None) -> bool:
     return value is not None and value.strip().strip("'\"").lower() in ("1", "true", "yes", "on")
 
 
-def _cmd(ctx: _Ctx, tool: str, action: str, argv: Sequence[str], **fields: object) -> Command:
+def _cmd(ctx: Ctx, tool: str, action: str, argv: Sequence[str], **fields: object) -> Command:
     base = Command(
         tool=tool,
         action=action,
@@ -497,7 +472,7 @@ def _cmd(ctx: _Ctx, tool: str, action: str, argv: Sequence[str], **fields: objec
     return replace(base, **fields)  # type: ignore[arg-type]
 
 
-def _missing(ctx: _Ctx, parsed: _Parsed, what: str) -> None:
+def _missing(ctx: Ctx, parsed: _Parsed, what: str) -> None:
     for name in parsed.missing:
         ctx.problems.append(f"line {ctx.line}: {what}: {name} needs a value")
 
@@ -535,7 +510,7 @@ def _is_tooling(packages: Sequence[str], *others: Sequence[str]) -> bool:
     return True
 
 
-def _pip(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> Command | None:
+def _pip(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> Command | None:
     """``pip [general options] <command> [options] [args]`` from ``argv[at:]``."""
     parsed = _parse(argv[at:], _PIP, stop=1)
     if not parsed.positionals:
@@ -571,7 +546,7 @@ def _pip(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> Command
     )
 
 
-def _pip_tools(argv: Sequence[str], at: int, ctx: _Ctx, tool: str, python: str | None) -> Command:
+def _pip_tools(argv: Sequence[str], at: int, ctx: Ctx, tool: str, python: str | None) -> Command:
     spec = _PIP_SYNC if tool == "pip-sync" else _PIP_COMPILE
     parsed = _parse(argv[at:], spec)
     _missing(ctx, parsed, tool)
@@ -600,7 +575,7 @@ def _pip_tools(argv: Sequence[str], at: int, ctx: _Ctx, tool: str, python: str |
     )
 
 
-def _venv_create(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> Command:
+def _venv_create(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> Command:
     parsed = _parse(argv[at:], _VENV)
     dirs = parsed.positionals
     python = next((v for n, v in parsed.options if n == "--python" and v), python)
@@ -608,7 +583,7 @@ def _venv_create(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) ->
     return _cmd(ctx, "venv", "venv", argv, options=tuple(parsed.options), python=python, venv=venv)
 
 
-def _uv(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> list[Command]:
+def _uv(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> list[Command]:
     words = list(argv[at:])
     head = _parse(words, _UV, stop=1)
     if not head.positionals:
@@ -724,7 +699,7 @@ def _uv(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> list[Com
     return []
 
 
-def _poetry_venv(ctx: _Ctx, directory: str | None) -> str | None:
+def _poetry_venv(ctx: Ctx, directory: str | None) -> str | None:
     state = ctx.state
     create = _env_get(ctx, "POETRY_VIRTUALENVS_CREATE") or state.poetry.get("virtualenvs.create")
     if create is not None and not _truthy(create):
@@ -738,7 +713,7 @@ def _poetry_venv(ctx: _Ctx, directory: str | None) -> str | None:
     return ctx.venv
 
 
-def _poetry(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> Command | None:
+def _poetry(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> Command | None:
     head = _parse(argv[at:], _POETRY, stop=1)
     if not head.positionals:
         return None
@@ -769,7 +744,7 @@ def _poetry(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> Comm
     )
 
 
-def _pipenv(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> Command | None:
+def _pipenv(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> Command | None:
     head = _parse(argv[at:], _PIPENV, stop=1)
     if not head.positionals:
         return None
@@ -800,7 +775,7 @@ def _pipenv(argv: Sequence[str], at: int, ctx: _Ctx, python: str | None) -> Comm
     )
 
 
-def _pdm(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _pdm(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     head = _parse(argv[at:], _PDM, stop=1)
     if not head.positionals or head.positionals[0] not in (
         "install",
@@ -825,7 +800,7 @@ def _pdm(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
     )
 
 
-def _pipx(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _pipx(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     head = _parse(argv[at:], _PIPX, stop=1)
     if not head.positionals or head.positionals[0] not in ("install", "run", "inject", "upgrade"):
         return None
@@ -848,7 +823,7 @@ def _pipx(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
     )
 
 
-def _conda(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _conda(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     head = _parse(argv[at:], _CONDA, stop=1)
     if not head.positionals:
         return None
@@ -880,7 +855,7 @@ def _conda(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
     )
 
 
-def _tox_nox(argv: Sequence[str], at: int, ctx: _Ctx, tool: str, python: str | None) -> Command:
+def _tox_nox(argv: Sequence[str], at: int, ctx: Ctx, tool: str, python: str | None) -> Command:
     parsed = _parse(argv[at:], _TOX if tool == "tox" else _NOX)
     info = {"--help", "--version", "--listenvs", "--listenvs-all", "--showconfig", "--list"}
     info |= {"--list-sessions", "--list-dependencies"}
@@ -904,7 +879,7 @@ _NPM_ACTIONS |= dict.fromkeys(("run", "run-script", "rum", "urn", "exec", "x"), 
 _NPM_ACTIONS |= dict.fromkeys(("test", "t", "tst"), "test")
 
 
-def _npm(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _npm(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     head = _parse(argv[at:], _NPM, stop=1)
     if not head.positionals:
         return None
@@ -929,7 +904,7 @@ _YARN_NOT_INSTALL = frozenset(
 )
 
 
-def _yarn(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _yarn(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     head = _parse(argv[at:], _YARN, stop=1)
     opts = list(head.options)
     if not head.positionals:
@@ -958,7 +933,7 @@ def _yarn(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
     return _cmd(ctx, "yarn", action, argv, packages=pkgs, options=tuple(body.options), venv=None)
 
 
-def _pnpm(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _pnpm(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     head = _parse(argv[at:], _PNPM, stop=1)
     if not head.positionals:
         return None
@@ -976,7 +951,7 @@ def _pnpm(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
     return _cmd(ctx, "pnpm", action, argv, packages=pkgs, options=tuple(body.options), venv=None)
 
 
-def _go(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _go(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     words = list(argv[at:])
     if not words:
         return None
@@ -1004,7 +979,7 @@ def _go(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
 _CARGO_ALIASES = {"b": "build", "t": "test", "c": "check", "r": "run", "d": "doc"}
 
 
-def _cargo(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
+def _cargo(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     words = list(argv[at:])
     toolchain = None
     if words and words[0].startswith("+"):
@@ -1022,7 +997,7 @@ def _cargo(argv: Sequence[str], at: int, ctx: _Ctx) -> Command | None:
     return _cmd(ctx, "cargo", sub, argv, packages=pkgs, options=opts, venv=None)
 
 
-def _maven(argv: Sequence[str], at: int, ctx: _Ctx, tool: str) -> Command | None:
+def _maven(argv: Sequence[str], at: int, ctx: Ctx, tool: str) -> Command | None:
     words = list(argv[at:])
     fixed: list[str] = []
     i = 0
@@ -1091,7 +1066,7 @@ def _python_module(argv: Sequence[str]) -> tuple[str | None, int]:
     return None, i
 
 
-def _recognise(argv: Sequence[str], ctx: _Ctx) -> list[Command]:
+def _recognise(argv: Sequence[str], ctx: Ctx) -> list[Command]:
     """The Command(s) for one simple command's words (prefixes already removed)."""
     if not argv:
         return []
@@ -1272,7 +1247,7 @@ class _Walker:
                 cwd_state.cwd = _join(state.cwd, pre.chdir)
             if pre.conda_env is not None:
                 cwd_state.conda_env = pre.conda_env
-        ctx = _Ctx(text, line, cwd_state, tuple(env.items()), tuple(pre.via), self.problems, venv)
+        ctx = Ctx(text, line, cwd_state, tuple(env.items()), tuple(pre.via), self.problems, venv)
         for c in pre.runner_commands:
             self.commands.append(replace(c, text=text, line=line, env=ctx.env))
         self.commands.extend(_recognise(argv, ctx))
@@ -1387,7 +1362,7 @@ class _Walker:
             inner = head.rest
             pre.via.append(f"{name} run")
             if name == "poetry":
-                ctx = _Ctx(
+                ctx = Ctx(
                     "", 0, state, tuple(state.env.items()) + tuple(pre.env), (), [], state.venv
                 )
                 pre.venv = _poetry_venv(ctx, None)

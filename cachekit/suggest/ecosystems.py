@@ -41,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from ..ecosystems import registry
 from ..environments.requirements import read_requirements
 from ..errors import TreeError
 from ..fs.trees import DIR, FILE, SYMLINK, Tree
@@ -59,14 +60,22 @@ __all__ = [
     "requirements_header",
 ]
 
-ECOSYSTEMS = ("python", "node", "go", "rust", "java")
-MANAGER_NAMES = {
-    "python": ("pip", "pip-tools", "poetry", "pipenv", "uv", "conda"),
-    "node": ("npm", "yarn-classic", "yarn-berry", "pnpm"),
-    "go": ("go",),
-    "rust": ("cargo",),
-    "java": ("maven", "gradle"),
-}
+ECOSYSTEMS = tuple(e.name for e in registry.ECOSYSTEMS)
+MANAGER_NAMES = {e.name: registry.manager_names(e.name) for e in registry.ECOSYSTEMS}
+
+# The file names each detector looks for, as the ecosystem modules declare them.
+_POETRY_LOCK, _UV_LOCK, _PIPENV_LOCK = (
+    registry.manager(n).locks[0] for n in ("poetry", "uv", "pipenv")
+)
+_PIPFILE = registry.manager("pipenv").manifests[0]
+_YARN_LOCK = registry.manager("yarn-classic").locks[0]
+_GO_SUM, _GO_WORK_SUM = registry.manager("go").locks
+_GO_MOD, _GO_WORK = registry.manager("go").manifests
+_CARGO_LOCK = registry.manager("cargo").locks[0]
+_CARGO_TOML = registry.manager("cargo").manifests[0]
+_POM = registry.manager("maven").manifests[0]
+_PACKAGE_JSON = registry.manager("npm").manifests[0]
+_PNPM_WORKSPACE = registry.manager("pnpm").manifests[1]
 
 
 @dataclass(frozen=True)
@@ -367,14 +376,14 @@ def _python_dir(tree: Tree, d: _Dir) -> _PyDir:
     if "setup.cfg" in f and _setup_cfg_is_project(tree, _join(d.rel, "setup.cfg")):
         info.projectish = True
         info.project_files.append(_join(d.rel, "setup.cfg"))
-    if "poetry.lock" in f:
-        info.poetry.insert(0, "poetry.lock present")
-    if "uv.lock" in f:
-        info.uv.insert(0, "uv.lock present")
-    if "Pipfile.lock" in f:
-        info.pipenv.append("Pipfile.lock present")
-    if "Pipfile" in f:
-        info.pipenv.append("Pipfile present")
+    if _POETRY_LOCK in f:
+        info.poetry.insert(0, f"{_POETRY_LOCK} present")
+    if _UV_LOCK in f:
+        info.uv.insert(0, f"{_UV_LOCK} present")
+    if _PIPENV_LOCK in f:
+        info.pipenv.append(f"{_PIPENV_LOCK} present")
+    if _PIPFILE in f:
+        info.pipenv.append(f"{_PIPFILE} present")
     return info
 
 
@@ -454,7 +463,7 @@ def _python(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
         primary: set[str] = set()
         if info.poetry:
             primary.add("poetry")
-            locks = [_join(rel, "poetry.lock")] if "poetry.lock" in d.files else []
+            locks = [_join(rel, _POETRY_LOCK)] if _POETRY_LOCK in d.files else []
             manifests = [pyproject] if "pyproject.toml" in d.files else []
             ev = list(info.poetry)
             if "poetry.toml" in d.files:
@@ -464,13 +473,13 @@ def _python(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
             out.append(Manager("python", "poetry", rel, tuple(manifests), tuple(locks), tuple(ev)))
         if info.uv:
             primary.add("uv")
-            locks = [_join(rel, "uv.lock")] if "uv.lock" in d.files else []
+            locks = [_join(rel, _UV_LOCK)] if _UV_LOCK in d.files else []
             manifests = [pyproject] if "pyproject.toml" in d.files else []
             out.append(Manager("python", "uv", rel, tuple(manifests), tuple(locks), tuple(info.uv)))
         if info.pipenv:
             primary.add("pipenv")
-            manifests = [_join(rel, "Pipfile")] if "Pipfile" in d.files else []
-            locks = [_join(rel, "Pipfile.lock")] if "Pipfile.lock" in d.files else []
+            manifests = [_join(rel, _PIPFILE)] if _PIPFILE in d.files else []
+            locks = [_join(rel, _PIPENV_LOCK)] if _PIPENV_LOCK in d.files else []
             out.append(
                 Manager("python", "pipenv", rel, tuple(manifests), tuple(locks), tuple(info.pipenv))
             )
@@ -533,11 +542,11 @@ def _requirements_manager(
 
 # -- Node --------------------------------------------------------------------------------------
 
+# Lock file → the program that writes it (npm, yarn, pnpm), in the registry's order.
 _NODE_LOCKS = {
-    "package-lock.json": "npm",
-    "npm-shrinkwrap.json": "npm",
-    "yarn.lock": "yarn",
-    "pnpm-lock.yaml": "pnpm",
+    lock: t.name
+    for t in registry.ecosystem("node").tools
+    for lock in registry.locks_of_tool(t.name)
 }
 
 
@@ -554,13 +563,13 @@ def _package_manager_field(pkg: dict[str, Any]) -> tuple[str, int | None] | None
 def _workspace_globs(tree: Tree, rel: str, d: _Dir) -> list[str]:
     """The member globs of a workspace root: package.json ``workspaces`` (npm, Yarn) or
     ``pnpm-workspace.yaml`` ``packages``."""
-    pkg = _json(tree, _join(rel, "package.json")) or {}
+    pkg = _json(tree, _join(rel, _PACKAGE_JSON)) or {}
     ws: Any = pkg.get("workspaces")
     if isinstance(ws, dict):
         ws = ws.get("packages")
     globs = [g for g in ws if isinstance(g, str)] if isinstance(ws, list) else []
-    if "pnpm-workspace.yaml" in d.files:
-        pnpm = (_yaml(tree, _join(rel, "pnpm-workspace.yaml")) or {}).get("packages")
+    if _PNPM_WORKSPACE in d.files:
+        pnpm = (_yaml(tree, _join(rel, _PNPM_WORKSPACE)) or {}).get("packages")
         if isinstance(pnpm, list):
             globs += [g for g in pnpm if isinstance(g, str)]
     return globs
@@ -608,7 +617,7 @@ def _yarnrc(tree: Tree, rel: str) -> str | None:
 
 def yarn_major(tree: Tree, directory: str) -> int | None:
     """The Yarn major version a project pins: ``packageManager``, else ``yarnPath``."""
-    pkg = _json(tree, _join(directory, "package.json")) or {}
+    pkg = _json(tree, _join(directory, _PACKAGE_JSON)) or {}
     pm = _package_manager_field(pkg)
     if pm and pm[0] == "yarn" and pm[1] is not None:
         return pm[1]
@@ -622,18 +631,18 @@ def yarn_major(tree: Tree, directory: str) -> int | None:
 
 
 def _yarn_flavour(tree: Tree, rel: str, pm: tuple[str, int | None] | None) -> tuple[str, str]:
-    lock = _text(tree, _join(rel, "yarn.lock"), 2048) or ""
+    lock = _text(tree, _join(rel, _YARN_LOCK), 2048) or ""
     if pm and pm[0] == "yarn" and pm[1] is not None:
         kind = "yarn-classic" if pm[1] < 2 else "yarn-berry"
         return kind, f"package.json packageManager: yarn@{pm[1]}"
     if "__metadata:" in lock:
-        return "yarn-berry", "yarn.lock has __metadata (Yarn 2+ format)"
+        return "yarn-berry", f"{_YARN_LOCK} has __metadata (Yarn 2+ format)"
     rc = _yarnrc(tree, rel)
     if rc:
         return "yarn-berry", f"{rc} present"
     if "yarn lockfile v1" in lock:
-        return "yarn-classic", "yarn.lock is a v1 lockfile (Yarn 1)"
-    return "yarn-classic", "yarn.lock without Yarn 2+ signs"
+        return "yarn-classic", f"{_YARN_LOCK} is a v1 lockfile (Yarn 1)"
+    return "yarn-classic", f"{_YARN_LOCK} without Yarn 2+ signs"
 
 
 def _group(rels: Iterable[str], owner_of: Callable[[str], str | None]) -> dict[str, list[str]]:
@@ -654,7 +663,7 @@ def _group(rels: Iterable[str], owner_of: Callable[[str], str | None]) -> dict[s
 
 
 def _node(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
-    pkgs = {rel: d for rel, d in dirs.items() if "package.json" in d.files}
+    pkgs = {rel: d for rel, d in dirs.items() if _PACKAGE_JSON in d.files}
     ws_globs = {rel: _workspace_globs(tree, rel, d) for rel, d in pkgs.items()}
 
     def owner_of(rel: str) -> str | None:
@@ -677,9 +686,9 @@ def _node(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
 
 def _node_managers(tree: Tree, d: _Dir, members: list[str]) -> list[Manager]:
     rel = d.rel
-    pkg = _json(tree, _join(rel, "package.json")) or {}
+    pkg = _json(tree, _join(rel, _PACKAGE_JSON)) or {}
     pm = _package_manager_field(pkg)
-    manifests = [_join(rel, "package.json"), *(_join(m, "package.json") for m in members)]
+    manifests = [_join(rel, _PACKAGE_JSON), *(_join(m, _PACKAGE_JSON) for m in members)]
     shown = ", ".join(members[:5]) + (f", … ({len(members)} in all)" if len(members) > 5 else "")
     base_ev = [f"workspace members: {shown}"] if members else []
     by_pm: dict[str, list[str]] = {}
@@ -712,9 +721,9 @@ def _node_managers(tree: Tree, d: _Dir, members: list[str]) -> list[Manager]:
             cache = _join(rel, ".yarn/cache")
             if name == "yarn-berry" and any(n.endswith(".zip") for n, _ in _entries(tree, cache)):
                 ev.append(".yarn/cache is committed (zero-installs)")
-        if pmname == "pnpm" and "pnpm-workspace.yaml" in d.files:
-            mans.append(_join(rel, "pnpm-workspace.yaml"))
-            ev.append("pnpm-workspace.yaml present")
+        if pmname == "pnpm" and _PNPM_WORKSPACE in d.files:
+            mans.append(_join(rel, _PNPM_WORKSPACE))
+            ev.append(f"{_PNPM_WORKSPACE} present")
         out.append(
             Manager(
                 "node",
@@ -769,30 +778,30 @@ def _go(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
     out: list[Manager] = []
     claimed: set[str] = set()
     for rel, d in sorted(dirs.items()):
-        if "go.work" not in d.files:
+        if _GO_WORK not in d.files:
             continue
-        work = _join(rel, "go.work")
+        work = _join(rel, _GO_WORK)
         members = []
         for use in _go_work_uses(_text(tree, work) or ""):
             m = _norm_under(rel, use)
-            if m is not None and _is_file(tree, _join(m, "go.mod")):
+            if m is not None and _is_file(tree, _join(m, _GO_MOD)):
                 members.append(m)
-        if "go.mod" in d.files and rel not in members:
+        if _GO_MOD in d.files and rel not in members:
             # go commands run in the workspace's directory use the workspace, whether or not
             # it lists its own module: one manager for the directory, never two.
             members.append(rel)
         claimed.update(members)
-        manifests = [work, *(_join(m, "go.mod") for m in members)]
-        locks = [_join(rel, "go.work.sum")] if "go.work.sum" in d.files else []
-        locks += [_join(m, "go.sum") for m in members if _is_file(tree, _join(m, "go.sum"))]
-        ev = [f"go.work uses {', '.join(m or '.' for m in members) or 'no module'}"]
+        manifests = [work, *(_join(m, _GO_MOD) for m in members)]
+        locks = [_join(rel, _GO_WORK_SUM)] if _GO_WORK_SUM in d.files else []
+        locks += [_join(m, _GO_SUM) for m in members if _is_file(tree, _join(m, _GO_SUM))]
+        ev = [f"{_GO_WORK} uses {', '.join(m or '.' for m in members) or 'no module'}"]
         out.append(Manager("go", "go", rel, tuple(manifests), tuple(locks), tuple(ev), (work,)))
     for rel, d in sorted(dirs.items()):
-        if "go.mod" not in d.files or rel in claimed:
+        if _GO_MOD not in d.files or rel in claimed:
             continue
-        mod = _join(rel, "go.mod")
-        sums = (_join(rel, "go.sum"),) if "go.sum" in d.files else ()
-        why = "go.mod present" if sums else "go.mod present, no go.sum (no dependencies?)"
+        mod = _join(rel, _GO_MOD)
+        sums = (_join(rel, _GO_SUM),) if _GO_SUM in d.files else ()
+        why = f"{_GO_MOD} present" + ("" if sums else f", no {_GO_SUM} (no dependencies?)")
         out.append(Manager("go", "go", rel, (mod,), sums, (why,), (mod,)))
     return out
 
@@ -801,20 +810,20 @@ def _go(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
 
 
 def _rust(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
-    crates = {rel: d for rel, d in dirs.items() if "Cargo.toml" in d.files}
+    crates = {rel: d for rel, d in dirs.items() if _CARGO_TOML in d.files}
     workspace: dict[str, bool] = {}
     for rel in crates:
-        data = _toml(tree, _join(rel, "Cargo.toml")) or {}
+        data = _toml(tree, _join(rel, _CARGO_TOML)) or {}
         workspace[rel] = isinstance(data.get("workspace"), dict)
 
     def owner_of(rel: str) -> str | None:
-        if "Cargo.lock" in crates[rel].files:
+        if _CARGO_LOCK in crates[rel].files:
             return None
         return next(
             (
                 a
                 for a in _ancestors(rel)
-                if a in crates and (workspace[a] or "Cargo.lock" in crates[a].files)
+                if a in crates and (workspace[a] or _CARGO_LOCK in crates[a].files)
             ),
             None,
         )
@@ -822,9 +831,13 @@ def _rust(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
     roots = _group(crates, owner_of)
     out: list[Manager] = []
     for rel, members in roots.items():
-        manifests = [_join(rel, "Cargo.toml"), *(_join(m, "Cargo.toml") for m in members)]
-        locks = (_join(rel, "Cargo.lock"),) if "Cargo.lock" in crates[rel].files else ()
-        ev = ["Cargo.lock present" if locks else "Cargo.toml without Cargo.lock (a library?)"]
+        manifests = [_join(rel, _CARGO_TOML), *(_join(m, _CARGO_TOML) for m in members)]
+        locks = (_join(rel, _CARGO_LOCK),) if _CARGO_LOCK in crates[rel].files else ()
+        ev = [
+            f"{_CARGO_LOCK} present"
+            if locks
+            else f"{_CARGO_TOML} without {_CARGO_LOCK} (a library?)"
+        ]
         if workspace[rel]:
             ev.append(f"[workspace] with members: {', '.join(members) or 'none found'}")
         vf = _version_files(tree, rel, ("rust-toolchain.toml", "rust-toolchain"), "rust")
@@ -836,18 +849,18 @@ def _rust(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
 
 
 def _maven_modules(tree: Tree, rel: str) -> list[str]:
-    text = _text(tree, _join(rel, "pom.xml")) or ""
+    text = _text(tree, _join(rel, _POM)) or ""
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     out = []
     for m in re.findall(r"<module>\s*([^<]+?)\s*</module>", text):
-        sub = _norm_under(rel, m.removesuffix("/pom.xml"))
-        if sub is not None and _is_file(tree, _join(sub, "pom.xml")):
+        sub = _norm_under(rel, m.removesuffix("/" + _POM))
+        if sub is not None and _is_file(tree, _join(sub, _POM)):
             out.append(sub)
     return out
 
 
 def _maven(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
-    poms = sorted(rel for rel, d in dirs.items() if "pom.xml" in d.files)
+    poms = sorted(rel for rel, d in dirs.items() if _POM in d.files)
     modules: dict[str, list[str]] = {}
     referenced: set[str] = set()
     pending = list(poms)
@@ -871,11 +884,11 @@ def _maven(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
                 continue
             seen.append(cur)
             stack.extend(modules.get(cur, []))
-        manifests = [_join(m, "pom.xml") for m in seen]
+        manifests = [_join(m, _POM) for m in seen]
         for extra in (".mvn/wrapper/maven-wrapper.properties", ".mvn/extensions.xml"):
             if _is_file(tree, _join(rel, extra)):
                 manifests.append(_join(rel, extra))
-        ev = ["pom.xml present"]
+        ev = [f"{_POM} present"]
         if len(seen) > 1:
             ev.append(f"modules: {', '.join(s for s in seen[1:])}")
         vf = _version_files(tree, rel, (".java-version", ".sdkmanrc"), "java")
@@ -884,7 +897,10 @@ def _maven(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
 
 
 _GRADLE_BUILD = re.compile(r"^(?:.*\.gradle|.*\.gradle\.kts)$")
-_GRADLE_SETTINGS = ("settings.gradle", "settings.gradle.kts")
+_GRADLE_SETTINGS = tuple(
+    n for n in registry.manager("gradle").manifests if n.startswith("settings.")
+)
+_GRADLE_LOCK = registry.manager("gradle").locks[0]
 
 
 def _gradle_subtree(tree: Tree, root: str) -> tuple[list[str], list[str]]:
@@ -907,7 +923,7 @@ def _gradle_subtree(tree: Tree, root: str) -> tuple[list[str], list[str]]:
             catalog = name.endswith(".versions.toml") and posixpath.basename(rel) == "gradle"
             if _GRADLE_BUILD.match(name) or name == "gradle-wrapper.properties" or catalog:
                 manifests.append(path)
-            elif name.endswith("gradle.lockfile") or (
+            elif name.endswith(_GRADLE_LOCK) or (
                 name.endswith(".lockfile") and "dependency-locks" in rel
             ):
                 locks.append(path)

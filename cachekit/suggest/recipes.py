@@ -85,6 +85,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..ecosystems import BUILD_OUTPUT, BUILT_ENV, DOWNLOADS, Holds, registry
 from ..errors import CachekitError
 from ..fs.trees import FILE, Tree
 from ..hashing.hashfiles import Flavor, hash_files
@@ -104,10 +105,12 @@ __all__ = [
 INTERPRETER = "{interpreter}"
 """Placeholder for the interpreter/toolchain version part of a key, substituted by the caller."""
 
-KINDS = ("download-cache", "build-cache", "built-env")
-"""``download-cache``: what the package manager fetched (safe to restore from any older key).
-``build-cache``: a compiler's content-addressed cache (safe across locks, not toolchains).
-``built-env``: an installed environment (only valid for the exact lock and interpreter)."""
+KINDS: tuple[Holds, ...] = (DOWNLOADS, BUILD_OUTPUT, BUILT_ENV)
+"""What a recipe's paths hold, least fragile first, in the one vocabulary of
+:data:`cachekit.ecosystems.Holds`: ``download-cache``: what the package manager fetched (safe to
+restore from any older key); ``build-output``: here a compiler's content-addressed cache (safe
+across locks, not toolchains); ``built-env``: an installed environment (only valid for the exact
+lock and interpreter)."""
 
 MAX_KEY_TEMPLATE = 512
 _EXPLICIT_UP_TO = 4  # files listed one by one when there are this few
@@ -118,7 +121,7 @@ class CachePath:
     """One ``path:`` line of an ``actions/cache`` step."""
 
     path: str
-    kind: str
+    kind: Holds
     why: str
     runner_os: str | None = None
     """``Linux`` | ``macOS`` | ``Windows`` when the path is that OS's location; None for all."""
@@ -149,8 +152,8 @@ class Recipe:
         )
 
     @property
-    def kind(self) -> str:
-        """The most fragile kind among the paths (``built-env`` > ``build-cache`` > download)."""
+    def kind(self) -> Holds:
+        """The most fragile kind among the paths (``built-env`` > ``build-output`` > download)."""
         return max((p.kind for p in self.paths), key=KINDS.index, default="download-cache")
 
 
@@ -330,7 +333,6 @@ def key_patterns(tree: Tree, files: Sequence[str], base: str = "") -> tuple[str,
 # -- building recipes --------------------------------------------------------------------------
 
 _PREFIX = "${{ runner.os }}-${{ runner.arch }}-"
-_INTERP_TAG = {"python": "py", "node": "node", "go": "go", "rust": "rustc", "java": "jdk"}
 
 
 def _slug(directory: str) -> str:
@@ -366,7 +368,7 @@ class _Builder:
         if self.m.directory:
             head += "-" + _slug(self.m.directory)
         if interpreter:
-            head += f"-{_INTERP_TAG[self.m.ecosystem]}{INTERPRETER}"
+            head += f"-{registry.ecosystem(self.m.ecosystem).interpreter_tag}{INTERPRETER}"
         head += "-"
         all_notes = list(notes)
         if self.patterns:
@@ -398,7 +400,7 @@ class _Builder:
         )
 
 
-def _os_paths(kind: str, why: str, linux: str, macos: str, windows: str) -> list[CachePath]:
+def _os_paths(kind: Holds, why: str, linux: str, macos: str, windows: str) -> list[CachePath]:
     """One entry per OS location, or a single one when every OS agrees."""
     if linux == macos == windows:
         return [CachePath(linux, kind, why)]
@@ -409,9 +411,9 @@ def _os_paths(kind: str, why: str, linux: str, macos: str, windows: str) -> list
     ]
 
 
-_DL = "download-cache"
-_BUILD = "build-cache"
-_ENV = "built-env"
+_DL, _BUILD, _ENV = DOWNLOADS, BUILD_OUTPUT, BUILT_ENV
+_GO_SUM = registry.manager("go").locks[0]
+_CARGO_LOCK = registry.manager("cargo").locks[0]
 
 _PIP_WHY = (
     "downloads and locally built wheels only: every run still installs, but from local"
@@ -823,7 +825,7 @@ def _go_recipes(b: _Builder) -> list[Recipe]:
             setup=("actions/setup-go", {"cache": "true", "cache-dependency-path": b.dep_path}),
             notes=[
                 "setup-go (caching on by default since v4) caches both directories keyed on"
-                " the Go version and go.sum, without a restore key",
+                f" the Go version and {_GO_SUM}, without a restore key",
                 "GOCACHE moves the build cache",
             ],
         ),
@@ -846,7 +848,7 @@ def _rust_recipes(b: _Builder) -> list[Recipe]:
     setup_inputs = {"workspaces": f"{b.m.directory} -> target"} if b.m.directory else {}
     notes = []
     if not b.m.locks:
-        notes.append("no Cargo.lock: the key hashes the manifests; commit the lock for apps")
+        notes.append(f"no {_CARGO_LOCK}: the key hashes the manifests; commit the lock for apps")
     return [
         b.recipe("cargo", home, notes=["CARGO_HOME moves these directories", *notes]),
         b.recipe(
@@ -855,7 +857,7 @@ def _rust_recipes(b: _Builder) -> list[Recipe]:
             interpreter=True,
             setup=("Swatinem/rust-cache", setup_inputs),
             notes=[
-                "Swatinem/rust-cache keys on rustc, Cargo.lock and the manifests, prunes"
+                f"Swatinem/rust-cache keys on rustc, {_CARGO_LOCK} and the manifests, prunes"
                 " workspace crates from target/ and sets CARGO_INCREMENTAL=0",
                 *notes,
             ],
