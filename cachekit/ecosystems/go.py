@@ -6,8 +6,12 @@ Default locations: https://go.dev/ref/mod#module-cache and ``go help cache``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from ..shell.argv import parse as _parse
+from ..shell.argv import spec as _spec
+from .commands import Command, Ctx
+from .commands import make as _cmd
 from .model import (
     BUILD_OUTPUT,
     DOWNLOADS,
@@ -63,6 +67,45 @@ CACHE_DIRS = (
     ),
 )
 NAMED_DIRS: tuple[NamedDir, ...] = ()
+
+
+# -- install commands --------------------------------------------------------------------------
+
+_GO = _spec(
+    "-C -o -tags -mod -modfile -p -ldflags -gcflags -asmflags -buildmode -compiler"
+    " -gccgoflags -installsuffix -pkgdir -toolexec -overlay -pgo -run -skip -bench -count"
+    " -timeout -cpu -parallel -coverprofile -covermode -coverpkg -exec -benchtime -shuffle"
+    " -fuzz -fuzztime -json -vet -outputdir -list",
+    "-race -msan -asan -cover -v -x -n -a -i -trimpath -linkshared -modcacherw -work -short"
+    " -failfast -benchmem -buildvcs -u -t -d",
+    single_dash=True,
+)
+
+
+def _go(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
+    words = list(argv[at:])
+    if not words:
+        return None
+    sub = words[0]
+    if sub == "mod":
+        if words[1:2] != ["download"]:
+            return None
+        action, words = "download", words[2:]
+    elif sub in ("build", "test", "install", "get", "run", "vet"):
+        action, words = sub, words[1:]
+    else:
+        return None
+    parsed = _parse(words, _GO, stop=1 if action == "run" else 0)
+    return _cmd(
+        ctx,
+        "go",
+        action,
+        argv,
+        packages=tuple(parsed.positionals),
+        options=tuple(parsed.options),
+        venv=None,
+    )
+
 
 ECOSYSTEM = Ecosystem(
     name="go",

@@ -18,8 +18,13 @@ One program, two package managers: ``yarn`` runs Yarn 1 (``yarn-classic``) or Ya
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from ..shell.argv import names as _names
+from ..shell.argv import parse as _parse
+from ..shell.argv import spec as _spec
+from .commands import Command, Ctx
+from .commands import make as _cmd
 from .model import (
     BUILD_OUTPUT,
     BUILT_ENV,
@@ -185,6 +190,123 @@ NAMED_DIRS = (
         late=True,
     ),
 )
+
+
+# -- install commands --------------------------------------------------------------------------
+
+_NPM = _spec(
+    "--prefix --registry --cache --workspace --omit --include --tag --loglevel --userconfig"
+    " --install-strategy --before --location --script-shell",
+    "--global --save-dev --save-prod --save-optional --save-exact --production --ignore-scripts"
+    " --no-audit --legacy-peer-deps --silent --force --workspaces --include-workspace-root"
+    " --prefer-offline --prefer-online --offline --no-fund --no-save --dry-run --quiet"
+    " --verbose --help --version --if-present --foreground-scripts --no-package-lock",
+    "g=--global D=--save-dev P=--save-prod O=--save-optional E=--save-exact w=--workspace"
+    " f=--force q=--quiet s=--silent d=--loglevel C=--prefix h=--help v=--version",
+)
+_YARN = _spec(
+    "--cache-folder --modules-folder --network-timeout --mutex --cwd --registry --mode"
+    " --global-folder --link-folder --use-yarnrc",
+    "--frozen-lockfile --immutable --immutable-cache --ignore-engines --production"
+    " --prefer-offline --offline --check-files --pure-lockfile --silent --non-interactive"
+    " --ignore-scripts --ignore-optional --inline-builds --refresh-lockfile --dev --exact"
+    " --tilde --verbose --help --version --json --check-cache --force --flat --no-lockfile"
+    " --skip-builds",
+    "D=--dev E=--exact T=--tilde s=--silent h=--help v=--version",
+)
+_PNPM = _spec(
+    "--store-dir --filter --dir --reporter --loglevel --reporter --virtual-store-dir"
+    " --lockfile-dir --workspace-root --config.node-linker --node-linker --registry"
+    " --modules-dir",
+    "--frozen-lockfile --no-frozen-lockfile --prefer-offline --offline --production --dev"
+    " --no-optional --ignore-scripts --recursive --shamefully-hoist --global --silent"
+    " --lockfile-only --fix-lockfile --force --help --version --save-dev --save-prod"
+    " --save-exact --workspace",
+    "F=--filter C=--dir r=--recursive P=--production D=--dev g=--global s=--silent"
+    " h=--help v=--version w=--workspace-root",
+)
+
+_NPM_INSTALL = {"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal"}
+_NPM_INSTALL |= {"isntall", "add"}
+_NPM_ACTIONS = dict.fromkeys(_NPM_INSTALL, "install")
+_NPM_ACTIONS |= dict.fromkeys(("ci", "clean-install", "ic", "install-clean", "isntall-clean"), "ci")
+_NPM_ACTIONS |= dict.fromkeys(("install-test", "it", "install-ci-test", "cit"), "ci")
+_NPM_ACTIONS |= dict.fromkeys(("update", "up", "upgrade", "udpate"), "update")
+_NPM_ACTIONS |= dict.fromkeys(("run", "run-script", "rum", "urn", "exec", "x"), "run")
+_NPM_ACTIONS |= dict.fromkeys(("test", "t", "tst"), "test")
+
+
+def _npm(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
+    head = _parse(argv[at:], _NPM, stop=1)
+    if not head.positionals:
+        return None
+    action = _NPM_ACTIONS.get(head.positionals[0])
+    if action is None:
+        return None
+    body = _parse(head.rest, _NPM, stop=1 if action in ("run", "test") else 0)
+    body.options[:0] = head.options
+    pkgs = tuple(body.positionals) if action in ("install", "update") else ()
+    if action in ("run", "test"):
+        pkgs = tuple(body.positionals[:1])
+    return _cmd(ctx, "npm", action, argv, packages=pkgs, options=tuple(body.options), venv=None)
+
+
+_YARN_NOT_INSTALL = frozenset(
+    _names(
+        "link unlink cache config set version info why list outdated audit publish pack login"
+        " logout bin dlx exec node constraints plugin init create tag team owner licenses import"
+        " policies check autoclean npm remove explain patch patch-commit rebuild search stage"
+        " unplug generate-lock-entry global help"
+    )
+)
+
+
+def _yarn(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
+    head = _parse(argv[at:], _YARN, stop=1)
+    opts = list(head.options)
+    if not head.positionals:
+        if any(n in ("--version", "--help") for n, _ in opts):
+            return None
+        return _cmd(ctx, "yarn", "install", argv, options=tuple(opts), venv=None)
+    sub = head.positionals[0]
+    body = _parse(head.rest, _YARN, stop=1 if sub == "run" else 0)
+    body.options[:0] = opts
+    if sub == "install":
+        action = "install"
+    elif sub == "add":
+        action = "add"
+    elif sub in ("upgrade", "up", "upgrade-interactive"):
+        action = "update"
+    elif sub == "workspaces" and body.positionals[:1] == ["focus"]:
+        action = "install"
+    elif sub in _YARN_NOT_INSTALL or sub in ("workspaces", "workspace"):
+        return None
+    else:
+        action = "run"
+    pkgs = tuple(body.positionals) if action in ("add", "update") else ()
+    if action == "run":  # the script's own arguments are not yarn's
+        pkgs = (sub,) if sub != "run" else tuple(body.positionals[:1])
+        body.options = opts if sub != "run" else body.options
+    return _cmd(ctx, "yarn", action, argv, packages=pkgs, options=tuple(body.options), venv=None)
+
+
+def _pnpm(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
+    head = _parse(argv[at:], _PNPM, stop=1)
+    if not head.positionals:
+        return None
+    sub = head.positionals[0]
+    actions = dict.fromkeys(("install", "i"), "install") | {"add": "add", "fetch": "download"}
+    actions |= dict.fromkeys(("update", "up", "upgrade"), "update")
+    actions |= dict.fromkeys(("install-test", "it"), "install")
+    actions |= dict.fromkeys(("run", "test", "t", "exec", "dlx"), "run")
+    action = actions.get(sub)
+    if action is None:
+        return None
+    body = _parse(head.rest, _PNPM)
+    body.options[:0] = head.options
+    pkgs = tuple(body.positionals) if action in ("add", "update") else ()
+    return _cmd(ctx, "pnpm", action, argv, packages=pkgs, options=tuple(body.options), venv=None)
+
 
 ECOSYSTEM = Ecosystem(
     name="node",

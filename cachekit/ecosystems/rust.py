@@ -6,8 +6,12 @@ Default locations: https://doc.rust-lang.org/cargo/guide/cargo-home.html (``regi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from ..shell.argv import parse as _parse
+from ..shell.argv import spec as _spec
+from .commands import Command, Ctx
+from .commands import make as _cmd
 from .model import (
     BUILT_ENV,
     DOWNLOADS,
@@ -88,6 +92,40 @@ NAMED_DIRS = (
         True,
     ),
 )
+
+
+# -- install commands --------------------------------------------------------------------------
+
+_CARGO = _spec(
+    "--package --features --target --target-dir --manifest-path --jobs --profile --bin"
+    " --example --test --bench --color --config --lockfile-path --exclude --message-format"
+    " --root --version --git --branch --tag --rev --path --registry --index",
+    "--release --locked --frozen --offline --all-features --no-default-features --workspace"
+    " --all --all-targets --lib --bins --examples --tests --benches --quiet --verbose"
+    " --no-run --no-fail-fast --doc --keep-going --force --help --debug",
+    "p=--package F=--features j=--jobs q=--quiet v=--verbose r=--release Z=-Z h=--help",
+)
+
+_CARGO_ALIASES = {"b": "build", "t": "test", "c": "check", "r": "run", "d": "doc"}
+
+
+def _cargo(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
+    words = list(argv[at:])
+    toolchain = None
+    if words and words[0].startswith("+"):
+        toolchain = words.pop(0)
+    head = _parse(words, _CARGO, stop=1)
+    if not head.positionals:
+        return None
+    sub = _CARGO_ALIASES.get(head.positionals[0], head.positionals[0])
+    if sub not in ("build", "test", "fetch", "check", "run", "install", "clippy", "bench", "doc"):
+        return None
+    body = _parse(head.rest, _CARGO)
+    body.options[:0] = head.options
+    opts = tuple(body.options) + ((("+toolchain", toolchain),) if toolchain else ())
+    pkgs = tuple(body.positionals) if sub == "install" else ()
+    return _cmd(ctx, "cargo", sub, argv, packages=pkgs, options=opts, venv=None)
+
 
 ECOSYSTEM = Ecosystem(
     name="rust",
