@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
-from .commands import Command, Ctx
+from .commands import Command, Ctx, one
 from .commands import make as _cmd
 from .model import (
     BUILD_OUTPUT,
@@ -20,6 +20,7 @@ from .model import (
     Ecosystem,
     NamedDir,
     PackageManager,
+    Program,
     RunnerOS,
     Tool,
 )
@@ -107,6 +108,8 @@ def _go(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     )
 
 
+PROGRAMS = (Program("go", lambda argv, ctx: one(_go(argv, 1, ctx))),)
+
 ECOSYSTEM = Ecosystem(
     name="go",
     interpreter_tag="go",
@@ -117,5 +120,6 @@ ECOSYSTEM = Ecosystem(
     synonyms=SYNONYMS,
     cache_dirs=CACHE_DIRS,
     named_dirs=NAMED_DIRS,
+    programs=PROGRAMS,
     version_files=("go.mod", "go.work"),
 )

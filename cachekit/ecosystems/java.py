@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
-from .commands import Command, Ctx
+from .commands import Command, Ctx, one
 from .commands import make as _cmd
 from .model import (
     BUILD_OUTPUT,
@@ -23,6 +23,7 @@ from .model import (
     Ecosystem,
     NamedDir,
     PackageManager,
+    Program,
     RunnerOS,
     Tool,
 )
@@ -164,6 +165,11 @@ def _maven(argv: Sequence[str], at: int, ctx: Ctx, tool: str) -> Command | None:
     )
 
 
+PROGRAMS = (
+    Program("mvnw?", lambda argv, ctx: one(_maven(argv, 1, ctx, "maven"))),
+    Program("gradlew?", lambda argv, ctx: one(_maven(argv, 1, ctx, "gradle"))),
+)
+
 ECOSYSTEM = Ecosystem(
     name="java",
     interpreter_tag="jdk",
@@ -174,5 +180,6 @@ ECOSYSTEM = Ecosystem(
     synonyms=SYNONYMS,
     cache_dirs=CACHE_DIRS,
     named_dirs=NAMED_DIRS,
+    programs=PROGRAMS,
     version_files=(".java-version", ".sdkmanrc"),
 )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # annotations only: the recognisers' records import this module
-    from ..environments.commands import Command, Ctx
+    from .commands import Command, Ctx, Prefixes, State
 
 __all__ = [
     "BUILD_OUTPUT",
@@ -40,7 +40,9 @@ __all__ = [
     "Holds",
     "NamedDir",
     "PackageManager",
+    "Program",
     "Recogniser",
+    "Runner",
     "RunnerOS",
     "Tool",
 ]
@@ -68,6 +70,24 @@ Recogniser = Callable[[list[str], "Ctx"], "list[Command]"]
 """``(argv, ctx) -> commands``: the :class:`~cachekit.environments.Command` records for one
 simple command whose program (``argv[0]``, prefixes and wrappers removed) the recogniser was
 registered for. ``[]`` when the words are not an invocation it models (``npm --version``)."""
+
+Runner = Callable[[list[str], "Prefixes", "State"], "list[str] | None"]
+"""``(argv, prefixes, state) -> inner argv``: for a program that runs another command in an
+environment it manages (``uv run pytest``, ``poetry run pip install x``), the inner command's
+words, after recording in ``prefixes`` what it ran under (``via``, the venv, a ``uv run``
+record of its own); None when these words are not such a run."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """A program a script can call, by name: ``pattern`` is a regular expression matched
+    (case-insensitively) against the whole base name, ``.exe``/``.cmd`` removed (``pip3.12``,
+    ``mvnw``). ``recognise`` reads its install commands; ``runner`` unwraps the command it runs,
+    when it runs others."""
+
+    pattern: str
+    recognise: Recogniser | None = None
+    runner: Runner | None = None
 
 
 @dataclass(frozen=True)
@@ -154,8 +174,8 @@ class Ecosystem:
       spellings of those variables (``npm_config_cache``).
     - ``cache_dirs``, ``named_dirs``: what a cached path can be (:class:`CacheDir`,
       :class:`NamedDir`).
-    - ``recognisers``: program name (lower-case, no ``.exe``) → :data:`Recogniser`;
-      ``modules``: ``python -m NAME`` → recogniser (the interpreter's own ecosystem only).
+    - ``programs``: the programs whose command lines it reads (:class:`Program`), in order:
+      the first whose pattern matches a program's name is used.
     - ``version_files``: files naming the interpreter/toolchain version (``.nvmrc``).
     """
 
@@ -170,6 +190,5 @@ class Ecosystem:
     synonyms: Mapping[str, str] = field(default_factory=dict)
     cache_dirs: tuple[CacheDir, ...] = ()
     named_dirs: tuple[NamedDir, ...] = ()
-    recognisers: Mapping[str, Recogniser] = field(default_factory=dict)
-    modules: Mapping[str, Recogniser] = field(default_factory=dict)
+    programs: tuple[Program, ...] = ()
     version_files: tuple[str, ...] = ()

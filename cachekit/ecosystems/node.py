@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from ..shell.argv import names as _names
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
-from .commands import Command, Ctx
+from .commands import Command, Ctx, one
 from .commands import make as _cmd
 from .model import (
     BUILD_OUTPUT,
@@ -35,6 +35,7 @@ from .model import (
     Ecosystem,
     NamedDir,
     PackageManager,
+    Program,
     RunnerOS,
     Tool,
 )
@@ -308,6 +309,12 @@ def _pnpm(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     return _cmd(ctx, "pnpm", action, argv, packages=pkgs, options=tuple(body.options), venv=None)
 
 
+PROGRAMS = (
+    Program("npm", lambda argv, ctx: one(_npm(argv, 1, ctx))),
+    Program("yarn", lambda argv, ctx: one(_yarn(argv, 1, ctx))),
+    Program("pnpm", lambda argv, ctx: one(_pnpm(argv, 1, ctx))),
+)
+
 ECOSYSTEM = Ecosystem(
     name="node",
     interpreter_tag="node",
@@ -318,5 +325,6 @@ ECOSYSTEM = Ecosystem(
     synonyms=SYNONYMS,
     cache_dirs=CACHE_DIRS,
     named_dirs=NAMED_DIRS,
+    programs=PROGRAMS,
     version_files=(".nvmrc", ".node-version"),
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import python_commands as _cmds
 from .model import (
     BUILD_OUTPUT,
     BUILT_ENV,
@@ -29,6 +30,7 @@ from .model import (
     Ecosystem,
     NamedDir,
     PackageManager,
+    Program,
     RunnerOS,
     Tool,
 )
@@ -383,6 +385,25 @@ NAMED_DIRS = (
     ),
 )
 
+_R = _cmds.RECOGNISERS
+PROGRAMS = (
+    Program(_cmds._PYTHON_EXE.pattern, _cmds.python_m, _cmds.python_m_run),
+    Program(_cmds._PIP_EXE.pattern, _cmds.pip),
+    Program("pip-sync", _R["pip-sync"]),
+    Program("pip-compile", _R["pip-compile"]),
+    Program("virtualenv", _R["virtualenv"]),
+    Program("uv", _R["uv"], _cmds.uv_run),
+    Program("uvx", _R["uvx"]),
+    Program("poetry", _R["poetry"], _cmds.project_run),
+    Program("pipenv", _R["pipenv"], _cmds.project_run),
+    Program("pdm", _R["pdm"], _cmds.project_run),
+    Program("hatch", runner=_cmds.project_run),
+    Program("pipx", _R["pipx"]),
+    Program("tox", _R["tox"]),
+    Program("nox", _R["nox"]),
+    Program("conda|mamba|micromamba", _cmds.conda, _cmds.conda_run),
+)
+
 ECOSYSTEM = Ecosystem(
     name="python",
     interpreter_tag="py",
@@ -395,5 +416,6 @@ ECOSYSTEM = Ecosystem(
     synonyms=SYNONYMS,
     cache_dirs=CACHE_DIRS,
     named_dirs=NAMED_DIRS,
+    programs=PROGRAMS,
     version_files=(".python-version",),
 )

@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
-from .commands import Command, Ctx
+from ..shell.tokens import command_name
+from .commands import Command, Ctx, Prefixes, State, one
 from .commands import env_get as _env_get
 from .commands import is_tooling as _is_tooling
 from .commands import join as _join
@@ -22,8 +23,18 @@ from .commands import make as _cmd
 from .commands import missing as _missing
 from .commands import split_installs as _split_installs
 from .commands import truthy as _truthy
+from .model import Recogniser
 
-__all__: list[str] = []  # the recognisers are registered in .python
+__all__ = [
+    "RECOGNISERS",
+    "conda",
+    "conda_run",
+    "pip",
+    "project_run",
+    "python_m",
+    "python_m_run",
+    "uv_run",
+]
 
 # pip 26's options for install/download/wheel/uninstall/lock and the general options; the tests
 # compare this table with pip's own optparse parser.
@@ -578,3 +589,159 @@ def _python_module(argv: Sequence[str]) -> tuple[str | None, int]:
             j += 1
         i += 1
     return None, i
+
+
+# -- entry points: one per program name, as the registry calls them ----------------------------
+
+
+def _python_m(argv: list[str], ctx: Ctx) -> list[Command]:
+    """``python -m pip …``, ``py -3.12 -m uv …``: the module's recogniser, with the interpreter."""
+    module, at = _python_module(argv)
+    if module is None:
+        return []
+    python = argv[0]
+    if module == "pip":
+        return one(_pip(argv, at, ctx, python))
+    if module == "ensurepip":
+        return [_cmd(ctx, "pip", "ensurepip", argv, python=python, tooling=True)]
+    if module == "piptools":
+        if at < len(argv) and argv[at] in ("sync", "compile"):
+            return [_pip_tools(argv, at + 1, ctx, "pip-" + argv[at], python)]
+        return []
+    if module in ("venv", "virtualenv"):
+        return [_venv_create(argv, at, ctx, python)]
+    if module == "uv":
+        return _uv(argv, at, ctx, python)
+    if module == "poetry":
+        return one(_poetry(argv, at, ctx, python))
+    if module == "pipenv":
+        return one(_pipenv(argv, at, ctx, python))
+    if module in ("tox", "nox"):
+        return [_tox_nox(argv, at, ctx, module, python)]
+    if module == "pipx":
+        return one(_pipx(argv, at, ctx))
+    return []
+
+
+def _uvx(argv: list[str], ctx: Ctx) -> list[Command]:
+    """``uvx TOOL`` is ``uv tool run TOOL``, recorded with the words as written."""
+    if len(argv) > 1 and argv[1] in ("--version", "--help", "-V", "-h"):
+        return []
+    got = _uv(["uv", "tool", "run", *argv[1:]], 1, ctx, None)
+    return [replace(c, argv=tuple(argv)) for c in got]
+
+
+def _tool(name: str) -> str:
+    return command_name(name).lower()
+
+
+RECOGNISERS: dict[str, Recogniser] = {
+    "pip-sync": lambda argv, ctx: [_pip_tools(argv, 1, ctx, "pip-sync", None)],
+    "pip-compile": lambda argv, ctx: [_pip_tools(argv, 1, ctx, "pip-compile", None)],
+    "virtualenv": lambda argv, ctx: [_venv_create(argv, 1, ctx, None)],
+    "uv": lambda argv, ctx: _uv(argv, 1, ctx, None),
+    "uvx": _uvx,
+    "poetry": lambda argv, ctx: one(_poetry(argv, 1, ctx, None)),
+    "pipenv": lambda argv, ctx: one(_pipenv(argv, 1, ctx, None)),
+    "pdm": lambda argv, ctx: one(_pdm(argv, 1, ctx)),
+    "pipx": lambda argv, ctx: one(_pipx(argv, 1, ctx)),
+    "tox": lambda argv, ctx: [_tox_nox(argv, 1, ctx, "tox", None)],
+    "nox": lambda argv, ctx: [_tox_nox(argv, 1, ctx, "nox", None)],
+}
+"""Python's programs by name; ``python``/``pip`` variants are matched by pattern in .python."""
+
+
+def pip(argv: list[str], ctx: Ctx) -> list[Command]:
+    """``pip``, ``pip3``, ``pip3.12``."""
+    return one(_pip(argv, 1, ctx, None))
+
+
+def conda(argv: list[str], ctx: Ctx) -> list[Command]:
+    """``conda``, ``mamba``, ``micromamba``."""
+    return one(_conda(argv, 1, ctx))
+
+
+python_m = _python_m
+
+
+# -- runners: commands that run another command in an environment they manage -----------------
+
+
+def uv_run(argv: list[str], pre: Prefixes, state: State) -> list[str] | None:
+    """``uv run [opts] CMD …``: records the ``uv run`` (it syncs the project) and its venv."""
+    head = _parse(argv[1:], _UV, stop=1)
+    if head.positionals != ["run"]:
+        return None
+    body = _parse(head.rest, _UV, stop=1)
+    if not body.positionals:
+        return None
+    opts = tuple(head.options + body.options)
+    directory = next((v for n, v in opts if n in ("--directory", "--project") and v), None)
+    project = dict(pre.env).get("UV_PROJECT_ENVIRONMENT") or state.env.get("UV_PROJECT_ENVIRONMENT")
+    if project is None:
+        project = posixpath.join(directory, ".venv") if directory else ".venv"
+    venv = _join(state.cwd, project)
+    py = next((v for n, v in opts if n == "--python" and v), None)
+    cmd = Command(
+        tool="uv",
+        action="run",
+        argv=tuple(argv[: len(argv) - len(body.rest) - 1]),  # up to the inner command
+        text="",
+        line=0,
+        options=opts,
+        python=py,
+        venv=venv,
+        cwd=state.cwd,
+        via=tuple(pre.via),
+        conda_env=state.conda_env,
+    )
+    pre.runner_commands.append(cmd)
+    pre.via.append("uv run")
+    if not any(n in ("--no-project", "--isolated") for n, _ in opts):
+        pre.venv = venv
+    return body.positionals[-1:] + body.rest
+
+
+def project_run(argv: list[str], pre: Prefixes, state: State) -> list[str] | None:
+    """``poetry run``, ``pipenv run``, ``pdm run``, ``hatch run``: the project's environment."""
+    name = _tool(argv[0])
+    spec = {"poetry": _POETRY, "pipenv": _PIPENV, "pdm": _PDM}.get(name, _spec(""))
+    head = _parse(argv[1:], spec, stop=1)
+    if head.positionals != ["run"]:
+        return None
+    inner = head.rest
+    pre.via.append(f"{name} run")
+    if name == "poetry":
+        ctx = Ctx("", 0, state, tuple(state.env.items()) + tuple(pre.env), (), [], state.venv)
+        pre.venv = _poetry_venv(ctx, None)
+    elif name == "pdm":
+        pre.venv = state.venv or _join(state.cwd, ".venv")
+    elif name == "pipenv" and _truthy(
+        dict(pre.env).get("PIPENV_VENV_IN_PROJECT") or state.env.get("PIPENV_VENV_IN_PROJECT")
+    ):
+        pre.venv = _join(state.cwd, ".venv")
+    return inner
+
+
+def conda_run(argv: list[str], pre: Prefixes, state: State) -> list[str] | None:
+    """``conda run -n ENV CMD …`` (and mamba's, micromamba's): the named environment."""
+    name = _tool(argv[0])
+    head = _parse(argv[1:], _CONDA, stop=1)
+    if head.positionals != ["run"]:
+        return None
+    body = _parse(head.rest, _CONDA, stop=1)
+    body.options[:0] = head.options
+    pre.via.append(f"{name} run")
+    target = next((v for n, v in body.options if n in ("--name", "--prefix") and v), None)
+    pre.conda_env = target or state.conda_env
+    return body.positionals[-1:] + body.rest
+
+
+def python_m_run(argv: list[str], pre: Prefixes, state: State) -> list[str] | None:
+    """``python -m poetry run …`` and the like: the module's runner."""
+    module, at = _python_module(argv)
+    if module in ("poetry", "pipenv", "pdm") and argv[at : at + 1] == ["run"]:
+        return project_run([module, *argv[at:]], pre, state)
+    if module == "uv" and argv[at : at + 1] == ["run"]:
+        return uv_run([module, *argv[at:]], pre, state)
+    return None

@@ -7,10 +7,11 @@ derived from the declarations, so no other module spells a lock file or a tool's
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from . import go, java, node, python, rust
-from .model import CacheDir, Ecosystem, NamedDir, PackageManager, Tool
+from .model import CacheDir, Ecosystem, NamedDir, PackageManager, Program, Recogniser, Runner, Tool
 
 __all__ = [
     "ECOSYSTEMS",
@@ -24,6 +25,8 @@ __all__ = [
     "managers_of_tool",
     "manifests_of_tool",
     "named_dirs",
+    "recogniser_for",
+    "runner_for",
     "tool",
     "tooling",
     "tools",
@@ -146,3 +149,18 @@ def named_dirs() -> tuple[tuple[Ecosystem, NamedDir], ...]:
     early = [(e, d) for e in ECOSYSTEMS for d in e.named_dirs if not d.late]
     late = [(e, d) for e in ECOSYSTEMS for d in e.named_dirs if d.late]
     return (*early, *late)
+
+
+@cache
+def _programs() -> tuple[tuple[re.Pattern[str], Program], ...]:
+    return tuple((re.compile(p.pattern, re.I), p) for e in ECOSYSTEMS for p in e.programs)
+
+
+def recogniser_for(name: str) -> Recogniser | None:
+    """The recogniser for a program's base name (``pip3.12``, ``mvnw``), if one is declared."""
+    return next((p.recognise for rx, p in _programs() if p.recognise and rx.fullmatch(name)), None)
+
+
+def runner_for(name: str) -> Runner | None:
+    """The runner for a program that runs other commands (``uv``, ``poetry``), if declared."""
+    return next((p.runner for rx, p in _programs() if p.runner and rx.fullmatch(name)), None)

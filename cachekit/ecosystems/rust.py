@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
-from .commands import Command, Ctx
+from .commands import Command, Ctx, one
 from .commands import make as _cmd
 from .model import (
     BUILT_ENV,
@@ -21,6 +21,7 @@ from .model import (
     Ecosystem,
     NamedDir,
     PackageManager,
+    Program,
     RunnerOS,
     Tool,
 )
@@ -127,6 +128,8 @@ def _cargo(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
     return _cmd(ctx, "cargo", sub, argv, packages=pkgs, options=opts, venv=None)
 
 
+PROGRAMS = (Program("cargo", lambda argv, ctx: one(_cargo(argv, 1, ctx))),)
+
 ECOSYSTEM = Ecosystem(
     name="rust",
     interpreter_tag="rustc",
@@ -137,5 +140,6 @@ ECOSYSTEM = Ecosystem(
     synonyms=SYNONYMS,
     cache_dirs=CACHE_DIRS,
     named_dirs=NAMED_DIRS,
+    programs=PROGRAMS,
     version_files=("rust-toolchain.toml", "rust-toolchain"),
 )
