@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
@@ -269,120 +269,150 @@ def _venv_create(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> 
     return _cmd(ctx, "venv", "venv", argv, options=tuple(parsed.options), python=python, venv=venv)
 
 
-def _uv(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> list[Command]:
-    words = list(argv[at:])
+@dataclass(frozen=True)
+class _UvCall:
+    """One ``uv`` command line, parsed: what every action's record is built from."""
+
+    argv: Sequence[str]
+    ctx: Ctx
+    action: str  # "sync", "pip-install", "tool-run" …
+    reqs: tuple[str, ...]
+    cons: tuple[str, ...]
+    edits: tuple[str, ...]
+    opts: tuple[tuple[str, str | None], ...]
+    pos: tuple[str, ...]
+    py: str | None
+    directory: str | None  # --directory / --project
+    project_venv: str  # the project environment (UV_PROJECT_ENVIRONMENT or <project>/.venv)
+
+    def make(self, **fields: object) -> Command:
+        return _cmd(
+            self.ctx, "uv", self.action, self.argv, options=self.opts, python=self.py, **fields
+        )
+
+
+def _uv_pip(c: _UvCall) -> Command:
+    """``uv pip install|sync|compile|uninstall``: the active venv, else the project's ``.venv``;
+    none with ``--system``/``--target``/``--prefix`` or an explicit ``--python``."""
+    reqs, pos = c.reqs, c.pos
+    if c.action in ("pip-sync", "pip-compile"):
+        reqs, pos = reqs + pos, ()
+    venv: str | None
+    if any(n in ("--system", "--target", "--prefix") for n, _ in c.opts) or (
+        c.py and c.action != "pip-compile" and "--python" in dict(c.opts)
+    ):
+        venv = None
+    elif c.ctx.venv is not None:
+        venv = c.ctx.venv
+    elif c.action == "pip-compile":
+        venv = None
+    else:
+        state = c.ctx.state
+        base = _join(state.cwd, c.directory) if c.directory else state.cwd
+        venv = _join(base, ".venv")
+    tooling = c.action == "pip-install" and _is_tooling(pos, reqs, c.edits)
+    return c.make(
+        requirements=reqs,
+        constraints=c.cons,
+        editables=c.edits,
+        packages=pos,
+        venv=venv,
+        tooling=tooling,
+    )
+
+
+def _uv_venv(c: _UvCall) -> Command:
+    cwd = c.ctx.state.cwd
+    if c.pos:
+        target = _join(cwd, c.pos[0])
+    else:
+        target = _join(cwd, posixpath.join(c.directory, ".venv") if c.directory else ".venv")
+    return c.make(venv=target)
+
+
+def _uv_project(c: _UvCall) -> Command:
+    """``uv sync|lock|add|remove|export``: the project environment (``--active``: the venv)."""
+    venv = c.ctx.venv if any(n == "--active" for n, _ in c.opts) else c.project_venv
+    return c.make(
+        requirements=c.reqs,
+        packages=c.pos,
+        venv=None if c.action in ("lock", "export") else venv,
+    )
+
+
+def _uv_tool(c: _UvCall) -> Command:
+    """``uv tool install|run|upgrade``: the tool's own environment, outside the project."""
+    froms = tuple(v for n, v in c.opts if n == "--from" and v)
+    packages = c.pos if c.action == "tool-install" else froms or c.pos[:1]
+    return c.make(
+        packages=packages,
+        requirements=c.reqs,
+        constraints=c.cons,
+        editables=c.edits,
+        venv=None,
+    )
+
+
+_UV_ACTIONS: dict[str, Callable[[_UvCall], Command]] = {
+    **dict.fromkeys(("pip-install", "pip-sync", "pip-compile", "pip-uninstall"), _uv_pip),
+    "venv": _uv_venv,
+    **dict.fromkeys(("sync", "lock", "add", "remove", "export"), _uv_project),
+    "run": lambda c: c.make(venv=c.project_venv),
+    **dict.fromkeys(("tool-install", "tool-run", "tool-upgrade"), _uv_tool),
+    **dict.fromkeys(
+        ("python-install", "cache-clean", "cache-prune", "cache-dir"),
+        lambda c: c.make(packages=c.pos, venv=None),
+    ),
+}
+"""uv's actions that cachekit records, by ``<command>[-<subcommand>]``."""
+
+
+def _uv_action(words: Sequence[str]) -> tuple[str, list[tuple[str, str | None]], list[str]] | None:
+    """(action, options before it, the words after it) of ``uv [opts] CMD [SUB] …``."""
     head = _parse(words, _UV, stop=1)
     if not head.positionals:
-        return []
+        return None
     sub = head.positionals[0]
     options = list(head.options)
-    if sub in ("pip", "tool", "python", "cache"):
-        second = _parse(head.rest, _UV, stop=1)
-        options += second.options
-        if not second.positionals:
-            return []
-        action = f"{sub}-{second.positionals[0]}"
-        rest_words = second.rest
-    else:
-        action = sub
-        rest_words = head.rest
-    if action in ("run", "tool-run"):
-        body = _parse(rest_words, _UV, stop=1)
-    else:
-        body = _parse(rest_words, _UV)
+    if sub not in ("pip", "tool", "python", "cache"):
+        return sub, options, head.rest
+    second = _parse(head.rest, _UV, stop=1)
+    if not second.positionals:
+        return None
+    return f"{sub}-{second.positionals[0]}", options + second.options, second.rest
+
+
+def _uv(argv: Sequence[str], at: int, ctx: Ctx, python: str | None) -> list[Command]:
+    found = _uv_action(argv[at:])
+    if found is None:
+        return []
+    action, options, rest_words = found
+    body = _parse(rest_words, _UV, stop=1 if action in ("run", "tool-run") else 0)
     body.options[:0] = options
     _missing(ctx, body, f"uv {action.replace('-', ' ')}")
+    if action not in _UV_ACTIONS:
+        return []
     reqs, cons, edits, opts = _split_installs(
         body, req="--requirements", con="--constraints", edit="--editable"
     )
-    pos = tuple(body.positionals)
-    py = next((v for n, v in opts if n == "--python" and v), python)
     directory = next((v for n, v in opts if n in ("--directory", "--project") and v), None)
     project_env = _env_get(ctx, "UV_PROJECT_ENVIRONMENT")
     if project_env is None:
         project_env = posixpath.join(directory, ".venv") if directory else ".venv"
-    project_venv = _join(ctx.state.cwd, project_env)
-    if action in ("pip-install", "pip-sync", "pip-compile", "pip-uninstall"):
-        if action == "pip-sync":
-            reqs, pos = reqs + pos, ()
-        if action == "pip-compile":
-            reqs, pos = reqs + pos, ()
-        venv: str | None
-        if any(n in ("--system", "--target", "--prefix") for n, _ in opts) or (
-            py and action != "pip-compile" and "--python" in dict(opts)
-        ):
-            venv = None
-        elif ctx.venv is not None:
-            venv = ctx.venv
-        elif action == "pip-compile":
-            venv = None
-        else:
-            base = _join(ctx.state.cwd, directory) if directory else ctx.state.cwd
-            venv = _join(base, ".venv")
-        tooling = action == "pip-install" and _is_tooling(pos, reqs, edits)
-        return [
-            _cmd(
-                ctx,
-                "uv",
-                action,
-                argv,
-                requirements=reqs,
-                constraints=cons,
-                editables=edits,
-                packages=pos,
-                options=opts,
-                python=py,
-                venv=venv,
-                tooling=tooling,
-            )
-        ]
-    if action == "venv":
-        target = (
-            _join(ctx.state.cwd, pos[0])
-            if pos
-            else _join(ctx.state.cwd, posixpath.join(directory, ".venv") if directory else ".venv")
-        )
-        return [_cmd(ctx, "uv", "venv", argv, options=opts, python=py, venv=target)]
-    if action in ("sync", "lock", "add", "remove", "export"):
-        venv = ctx.venv if any(n == "--active" for n, _ in opts) else project_venv
-        return [
-            _cmd(
-                ctx,
-                "uv",
-                action,
-                argv,
-                requirements=reqs,
-                packages=pos,
-                options=opts,
-                python=py,
-                venv=None if action in ("lock", "export") else venv,
-            )
-        ]
-    if action == "run":
-        return [_cmd(ctx, "uv", "run", argv, options=opts, python=py, venv=project_venv)]
-    if action in ("tool-install", "tool-run", "tool-upgrade"):
-        froms = tuple(v for n, v in opts if n == "--from" and v)
-        packages = froms or pos[:1]
-        if action == "tool-install":
-            packages = pos
-        return [
-            _cmd(
-                ctx,
-                "uv",
-                action,
-                argv,
-                packages=packages,
-                requirements=reqs,
-                constraints=cons,
-                editables=edits,
-                options=opts,
-                python=py,
-                venv=None,
-            )
-        ]
-    if action in ("python-install", "cache-clean", "cache-prune", "cache-dir"):
-        return [_cmd(ctx, "uv", action, argv, packages=pos, options=opts, python=py, venv=None)]
-    return []
+    call = _UvCall(
+        argv=argv,
+        ctx=ctx,
+        action=action,
+        reqs=reqs,
+        cons=cons,
+        edits=edits,
+        opts=opts,
+        pos=tuple(body.positionals),
+        py=next((v for n, v in opts if n == "--python" and v), python),
+        directory=directory,
+        project_venv=_join(ctx.state.cwd, project_env),
+    )
+    return [_UV_ACTIONS[action](call)]
 
 
 def _poetry_venv(ctx: Ctx, directory: str | None) -> str | None:
