@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from cachekit.ecosystems import ECOSYSTEMS, OSES, CacheDir, Ecosystem, registry
+from cachekit.ecosystems import (
+    DOWNLOADS,
+    ECOSYSTEMS,
+    OSES,
+    CacheDir,
+    Ecosystem,
+    PackageManager,
+    Program,
+    Tool,
+    registry,
+)
+from cachekit.ecosystems.commands import Command, Ctx, make
+from cachekit.ecosystems.detect import Dir, Manager, join
+from cachekit.ecosystems.recipe import CachePath, Recipe, RecipeBuilder
 from cachekit.environments import classify_path, parse_script
 from cachekit.environments.locks import lock_kind
 from cachekit.environments.paths import _LOCATIONS
+from cachekit.fs.trees import Tree, WorkTree
+from cachekit.suggest.ecosystems import detect_managers
+from cachekit.suggest.recipes import recipes_for
+from tests.treebuild import build
 
 
 def test_names_are_unique_across_ecosystems() -> None:
@@ -73,3 +91,53 @@ def test_readers_use_the_registry() -> None:
     assert cmd.tooling
     assert lock_kind("sub/poetry.lock") == "poetry"
     assert lock_kind("Pipfile.lock") == "pipenv"
+
+
+# ----------------------------------------------------------------------------------------------
+# A new ecosystem is one module and one registry line: everything else finds it
+
+
+def _toy_ecosystem() -> Ecosystem:
+    """What a minimal ecosystem module declares (a toy 'gem' manager, not a real one)."""
+    managers = (PackageManager("toy", locks=("Toy.lock",), manifests=("Toyfile",)),)
+
+    def detect(tree: Tree, dirs: dict[str, Dir]) -> list[Manager]:
+        return [
+            Manager("toy", "toy", rel, (join(rel, "Toyfile"),), (join(rel, "Toy.lock"),), ())
+            for rel, d in dirs.items()
+            if {"Toyfile", "Toy.lock"} <= d.files
+        ]
+
+    def recipes(b: RecipeBuilder, built: bool) -> list[Recipe]:
+        return [b.recipe("toy", [CachePath("~/.toy", DOWNLOADS, "toy downloads")])]
+
+    def recognise(argv: list[str], ctx: Ctx) -> list[Command]:
+        return [make(ctx, "toy", argv[1], argv)] if argv[1:2] == ["install"] else []
+
+    return Ecosystem(
+        name="toy",
+        interpreter_tag="toy",
+        tools=(Tool("toy", frozenset({"install"}), ("toy",)),),
+        managers=managers,
+        locations={"TOY_HOME": dict.fromkeys(OSES, "~/.toy")},
+        cache_dirs=(CacheDir("{TOY_HOME}", DOWNLOADS, "toy", "toy downloads", False),),
+        programs=(Program("toy", recognise),),
+        detect=detect,
+        recipes=recipes,
+    )
+
+
+def test_a_registered_ecosystem_is_used_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "ECOSYSTEMS", (*registry.ECOSYSTEMS, _toy_ecosystem()))
+    root = build(tmp_path, {"app/Toyfile": "x\n", "app/Toy.lock": "y\n"})
+    tree = WorkTree(root)
+    (found,) = [m for m in detect_managers(tree) if m.ecosystem == "toy"]
+    assert (found.directory, found.locks) == ("app", ("app/Toy.lock",))
+    (recipe,) = recipes_for(tree, found)
+    assert recipe.key_files == ("app/Toy.lock",)
+    (cmd,) = parse_script("cd app && toy install").commands
+    assert (cmd.tool, cmd.installs, cmd.cwd) == ("toy", True, "app")
+    assert registry.locks_of_tool("toy") == ("Toy.lock",)
+    assert "Toy.lock" in registry.key_file_names()

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cachekit.ecosystems.python_commands import _PIP, _PIP_COMPILE, _PIP_SYNC
+from cachekit.ecosystems.python.commands import _PIP, _PIP_COMPILE, _PIP_SYNC
 from cachekit.environments.commands import Command, ScriptParse, parse_script
 from cachekit.shell.bash import BashLexer as _BashLexer
 from cachekit.shell.tokens import Lines as _Lines

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..ecosystems import registry
@@ -182,42 +182,15 @@ class _Reader:
     def _pip_like(
         self, step: StepRecord, cmd: Command, where: Location, base: str, *, sync: bool = False
     ) -> Install:
-        files: list[InputFile] = []
-        reqs: list[RequirementsFile] = []
         projects: list[Project] = []
         loose: list[Location] = []
-        markers: list[tuple[Location, str]] = []
-        pinned_by_constraint: set[str] = set()
         sync = sync or cmd.action in ("pip-sync", "sync")
         req_paths = list(cmd.requirements)
         if sync and not req_paths:
             req_paths = ["requirements.txt"]
-        for role, paths in (("requirements", req_paths), ("constraints", cmd.constraints)):
-            for raw in paths:
-                path = _join(base, raw)
-                if not path:
-                    continue
-                exists = _is_file(self.tree, path)
-                files.append(InputFile(path, role, where, exists))
-                if not exists:
-                    continue
-                rf = self.requirements(path)
-                reqs.append(rf)
-                for inc in rf.includes:
-                    if inc.resolved:
-                        files.append(
-                            InputFile(
-                                inc.resolved,
-                                "include" if inc.kind == "-r" else "constraints",
-                                Location(inc.file, inc.line, f"{inc.kind} {inc.target}"),
-                                inc.exists,
-                            )
-                        )
-                for entry in rf.requirements():
-                    if isinstance(entry, Requirement) and entry.constraint and entry.pinned:
-                        pinned_by_constraint.add(entry.name)
-                    if isinstance(entry, (Requirement, UrlRequirement)) and entry.marker:
-                        markers.append((Location(entry.file, entry.line, entry.raw), entry.marker))
+        files, reqs, markers, pinned_by_constraint = self._requirement_files(
+            (("requirements", req_paths), ("constraints", cmd.constraints)), where, base
+        )
         for rf in reqs:
             for entry in rf.unpinned():
                 name = entry.name if not isinstance(entry, EditableRequirement) else None
@@ -259,6 +232,43 @@ class _Reader:
             markers=tuple(markers),
             target=self._target(cmd),
         )
+
+    def _requirement_files(
+        self, by_role: Iterable[tuple[str, Sequence[str]]], where: Location, base: str
+    ) -> tuple[list[InputFile], list[RequirementsFile], list[tuple[Location, str]], set[str]]:
+        """The ``-r``/``-c`` files of one command with their includes: the input files, the
+        parsed files, the markers they use, and the names a constraint pins."""
+        files: list[InputFile] = []
+        reqs: list[RequirementsFile] = []
+        markers: list[tuple[Location, str]] = []
+        pinned_by_constraint: set[str] = set()
+        for role, paths in by_role:
+            for raw in paths:
+                path = _join(base, raw)
+                if not path:
+                    continue
+                exists = _is_file(self.tree, path)
+                files.append(InputFile(path, role, where, exists))
+                if not exists:
+                    continue
+                rf = self.requirements(path)
+                reqs.append(rf)
+                for inc in rf.includes:
+                    if inc.resolved:
+                        files.append(
+                            InputFile(
+                                inc.resolved,
+                                "include" if inc.kind == "-r" else "constraints",
+                                Location(inc.file, inc.line, f"{inc.kind} {inc.target}"),
+                                inc.exists,
+                            )
+                        )
+                for entry in rf.requirements():
+                    if isinstance(entry, Requirement) and entry.constraint and entry.pinned:
+                        pinned_by_constraint.add(entry.name)
+                    if isinstance(entry, (Requirement, UrlRequirement)) and entry.marker:
+                        markers.append((Location(entry.file, entry.line, entry.raw), entry.marker))
+        return files, reqs, markers, pinned_by_constraint
 
     def _add_project(
         self,

@@ -23,6 +23,9 @@ from .model import (
     Holds,
     NamedDir,
     PackageManager,
+    Program,
+    Recogniser,
+    Runner,
     RunnerOS,
     Tool,
 )
@@ -41,6 +44,9 @@ __all__ = [
     "Holds",
     "NamedDir",
     "PackageManager",
+    "Program",
+    "Recogniser",
+    "Runner",
     "RunnerOS",
     "Tool",
 ]

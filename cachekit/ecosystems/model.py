@@ -25,8 +25,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-if TYPE_CHECKING:  # annotations only: the recognisers' records import this module
+if TYPE_CHECKING:  # annotations only: the modules these name import this one
     from .commands import Command, Ctx, Prefixes, State
+    from .detect import Detector
+    from .recipe import RecipeMaker
 
 __all__ = [
     "BUILD_OUTPUT",
@@ -156,7 +158,7 @@ class NamedDir:
         return re.compile(r"(?:^|/)" + self.pattern + r"(?:/|$)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per ecosystem
 class Ecosystem:
     """Everything cachekit knows about one ecosystem, declared once.
 
@@ -176,6 +178,8 @@ class Ecosystem:
       :class:`NamedDir`).
     - ``programs``: the programs whose command lines it reads (:class:`Program`), in order:
       the first whose pattern matches a program's name is used.
+    - ``detect``: finds its package managers in a tree (:data:`~.detect.Detector`);
+      ``recipes``: writes their caches (:data:`~.recipe.RecipeMaker`).
     - ``version_files``: files naming the interpreter/toolchain version (``.nvmrc``).
     """
 
@@ -191,4 +195,6 @@ class Ecosystem:
     cache_dirs: tuple[CacheDir, ...] = ()
     named_dirs: tuple[NamedDir, ...] = ()
     programs: tuple[Program, ...] = ()
+    detect: Detector | None = None
+    recipes: RecipeMaker | None = None
     version_files: tuple[str, ...] = ()

@@ -2,7 +2,8 @@
 
 Adding an ecosystem is one module that builds an :class:`~.model.Ecosystem` plus one line in
 :data:`ECOSYSTEMS`; its order is the order ``suggest`` lists managers in. Every lookup below is
-derived from the declarations, so no other module spells a lock file or a tool's verbs.
+derived from the declarations, so no other module spells a lock file or a tool's verbs. The
+indexes are cached per value of :data:`ECOSYSTEMS`, so a test may extend it.
 """
 
 from __future__ import annotations
@@ -43,23 +44,23 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
 
 
 @cache
-def _by_name() -> dict[str, Ecosystem]:
-    return {e.name: e for e in ECOSYSTEMS}
+def _by_name_of(ecosystems: tuple[Ecosystem, ...]) -> dict[str, Ecosystem]:
+    return {e.name: e for e in ecosystems}
 
 
 def ecosystem(name: str) -> Ecosystem:
     """The ecosystem called ``name``; ``KeyError`` for one cachekit does not know."""
-    return _by_name()[name]
+    return _by_name_of(ECOSYSTEMS)[name]
 
 
 @cache
-def _tools() -> dict[str, tuple[Ecosystem, Tool]]:
-    return {t.name: (e, t) for e in ECOSYSTEMS for t in e.tools}
+def _tools_of(ecosystems: tuple[Ecosystem, ...]) -> dict[str, tuple[Ecosystem, Tool]]:
+    return {t.name: (e, t) for e in ecosystems for t in e.tools}
 
 
 def tool(name: str) -> Tool | None:
     """The :class:`~.model.Tool` a ``Command.tool`` names, if any ecosystem declares it."""
-    found = _tools().get(name)
+    found = _tools_of(ECOSYSTEMS).get(name)
     return found[1] if found else None
 
 
@@ -75,7 +76,7 @@ def tools_in_order(ecosystem_name: str) -> tuple[str, ...]:
 
 def ecosystem_of_tool(name: str) -> str | None:
     """``cargo`` → ``rust``; None for a program no ecosystem declares."""
-    found = _tools().get(name)
+    found = _tools_of(ECOSYSTEMS).get(name)
     return found[0].name if found else None
 
 
@@ -86,13 +87,13 @@ def install_actions(name: str) -> frozenset[str]:
 
 
 @cache
-def _managers() -> dict[str, tuple[Ecosystem, PackageManager]]:
-    return {m.name: (e, m) for e in ECOSYSTEMS for m in e.managers}
+def _managers_of(ecosystems: tuple[Ecosystem, ...]) -> dict[str, tuple[Ecosystem, PackageManager]]:
+    return {m.name: (e, m) for e in ecosystems for m in e.managers}
 
 
 def manager(name: str) -> PackageManager:
     """The package manager called ``name`` (``yarn-berry``); ``KeyError`` when unknown."""
-    return _managers()[name][1]
+    return _managers_of(ECOSYSTEMS)[name][1]
 
 
 def manager_names(ecosystem_name: str) -> tuple[str, ...]:
@@ -122,7 +123,6 @@ def manifests_of_tool(name: str) -> tuple[str, ...]:
     return manager(t.managers[0]).manifests
 
 
-@cache
 def key_file_names() -> frozenset[str]:
     """Every lock and manifest base name of every manager: what a dependency key hashes."""
     return frozenset(n for e in ECOSYSTEMS for m in e.managers for n in (*m.locks, *m.manifests))
@@ -152,15 +152,17 @@ def named_dirs() -> tuple[tuple[Ecosystem, NamedDir], ...]:
 
 
 @cache
-def _programs() -> tuple[tuple[re.Pattern[str], Program], ...]:
-    return tuple((re.compile(p.pattern, re.I), p) for e in ECOSYSTEMS for p in e.programs)
+def _programs_of(ecosystems: tuple[Ecosystem, ...]) -> tuple[tuple[re.Pattern[str], Program], ...]:
+    return tuple((re.compile(p.pattern, re.I), p) for e in ecosystems for p in e.programs)
 
 
 def recogniser_for(name: str) -> Recogniser | None:
     """The recogniser for a program's base name (``pip3.12``, ``mvnw``), if one is declared."""
-    return next((p.recognise for rx, p in _programs() if p.recognise and rx.fullmatch(name)), None)
+    programs = _programs_of(ECOSYSTEMS)
+    return next((p.recognise for rx, p in programs if p.recognise and rx.fullmatch(name)), None)
 
 
 def runner_for(name: str) -> Runner | None:
     """The runner for a program that runs other commands (``uv``, ``poetry``), if declared."""
-    return next((p.runner for rx, p in _programs() if p.runner and rx.fullmatch(name)), None)
+    programs = _programs_of(ECOSYSTEMS)
+    return next((p.runner for rx, p in programs if p.runner and rx.fullmatch(name)), None)

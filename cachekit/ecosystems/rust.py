@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..fs.trees import Tree
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
 from .commands import Command, Ctx, one
 from .commands import make as _cmd
+from .detect import Dir as _Dir
+from .detect import Manager
+from .detect import ancestors as _ancestors
+from .detect import group as _group
+from .detect import join as _join
+from .detect import read_toml as _toml
+from .detect import version_files as _version_files
 from .model import (
+    BUILD_OUTPUT,
     BUILT_ENV,
     DOWNLOADS,
     OSES,
@@ -25,6 +34,7 @@ from .model import (
     RunnerOS,
     Tool,
 )
+from .recipe import CachePath, Recipe, RecipeBuilder
 
 __all__ = ["ECOSYSTEM"]
 
@@ -38,6 +48,10 @@ TOOLS = (
 )
 
 MANAGERS = (PackageManager("cargo", locks=("Cargo.lock",), manifests=("Cargo.toml",)),)
+
+
+_CARGO_LOCK = MANAGERS[0].locks[0]
+_CARGO_TOML = MANAGERS[0].manifests[0]
 
 LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
     "CARGO_HOME": dict.fromkeys(OSES, "~/.cargo"),
@@ -95,6 +109,85 @@ NAMED_DIRS = (
 )
 
 
+# -- detection --------------------------------------------------------------------------------
+
+# -- Rust --------------------------------------------------------------------------------------
+
+
+def _rust(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
+    crates = {rel: d for rel, d in dirs.items() if _CARGO_TOML in d.files}
+    workspace: dict[str, bool] = {}
+    for rel in crates:
+        data = _toml(tree, _join(rel, _CARGO_TOML)) or {}
+        workspace[rel] = isinstance(data.get("workspace"), dict)
+
+    def owner_of(rel: str) -> str | None:
+        if _CARGO_LOCK in crates[rel].files:
+            return None
+        return next(
+            (
+                a
+                for a in _ancestors(rel)
+                if a in crates and (workspace[a] or _CARGO_LOCK in crates[a].files)
+            ),
+            None,
+        )
+
+    roots = _group(crates, owner_of)
+    out: list[Manager] = []
+    for rel, members in roots.items():
+        manifests = [_join(rel, _CARGO_TOML), *(_join(m, _CARGO_TOML) for m in members)]
+        locks = (_join(rel, _CARGO_LOCK),) if _CARGO_LOCK in crates[rel].files else ()
+        ev = [
+            f"{_CARGO_LOCK} present"
+            if locks
+            else f"{_CARGO_TOML} without {_CARGO_LOCK} (a library?)"
+        ]
+        if workspace[rel]:
+            ev.append(f"[workspace] with members: {', '.join(members) or 'none found'}")
+        vf = _version_files(tree, rel, ("rust-toolchain.toml", "rust-toolchain"), "rust")
+        out.append(Manager("rust", "cargo", rel, tuple(manifests), locks, tuple(ev), vf))
+    return out
+
+
+# -- cache recipes ----------------------------------------------------------------------------
+
+_DL, _BUILD, _ENV = DOWNLOADS, BUILD_OUTPUT, BUILT_ENV
+
+
+def _rust_recipes(b: RecipeBuilder) -> list[Recipe]:
+    why = "the crate registry index, downloaded crates and git sources (The Cargo Book)"
+    home = [
+        CachePath("~/.cargo/registry/index", _DL, why),
+        CachePath("~/.cargo/registry/cache", _DL, why),
+        CachePath("~/.cargo/git/db", _DL, why),
+    ]
+    target = CachePath(
+        b.at("target"),
+        _BUILD,
+        "compiled dependencies: cargo's fingerprints rebuild what changed, but only the same"
+        " rustc can reuse them, and the directory grows without pruning",
+    )
+    setup_inputs = {"workspaces": f"{b.m.directory} -> target"} if b.m.directory else {}
+    notes = []
+    if not b.m.locks:
+        notes.append(f"no {_CARGO_LOCK}: the key hashes the manifests; commit the lock for apps")
+    return [
+        b.recipe("cargo", home, notes=["CARGO_HOME moves these directories", *notes]),
+        b.recipe(
+            "cargo-target",
+            [*home, target],
+            interpreter=True,
+            setup=("Swatinem/rust-cache", setup_inputs),
+            notes=[
+                f"Swatinem/rust-cache keys on rustc, {_CARGO_LOCK} and the manifests, prunes"
+                " workspace crates from target/ and sets CARGO_INCREMENTAL=0",
+                *notes,
+            ],
+        ),
+    ]
+
+
 # -- install commands --------------------------------------------------------------------------
 
 _CARGO = _spec(
@@ -141,5 +234,7 @@ ECOSYSTEM = Ecosystem(
     cache_dirs=CACHE_DIRS,
     named_dirs=NAMED_DIRS,
     programs=PROGRAMS,
+    detect=_rust,
+    recipes=lambda b, built: _rust_recipes(b),
     version_files=("rust-toolchain.toml", "rust-toolchain"),
 )

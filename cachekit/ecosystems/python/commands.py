@@ -12,18 +12,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from ..shell.argv import parse as _parse
-from ..shell.argv import spec as _spec
-from ..shell.tokens import command_name
-from .commands import Command, Ctx, Prefixes, State, one
-from .commands import env_get as _env_get
-from .commands import is_tooling as _is_tooling
-from .commands import join as _join
-from .commands import make as _cmd
-from .commands import missing as _missing
-from .commands import split_installs as _split_installs
-from .commands import truthy as _truthy
-from .model import Recogniser
+from ...shell.argv import parse as _parse
+from ...shell.argv import spec as _spec
+from ...shell.tokens import command_name
+from ..commands import Command, Ctx, Prefixes, State, one
+from ..commands import env_get as _env_get
+from ..commands import is_tooling as _is_tooling
+from ..commands import join as _join
+from ..commands import make as _cmd
+from ..commands import missing as _missing
+from ..commands import split_installs as _split_installs
+from ..commands import truthy as _truthy
+from ..model import Recogniser
 
 __all__ = [
     "RECOGNISERS",

@@ -1,4 +1,4 @@
-"""Python: pip, pip-tools, Poetry, Pipenv, uv, conda — declared once.
+"""Python's facts: tools, package managers, tooling, default directories — declared once.
 
 Default locations per OS, from each tool's documentation:
 
@@ -19,23 +19,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import python_commands as _cmds
-from .model import (
+from ..model import (
     BUILD_OUTPUT,
     BUILT_ENV,
     DOWNLOADS,
     OSES,
     TOOL_STATE,
     CacheDir,
-    Ecosystem,
     NamedDir,
     PackageManager,
-    Program,
     RunnerOS,
     Tool,
 )
 
-__all__ = ["ECOSYSTEM"]
+__all__ = [
+    "CACHE_DIRS",
+    "CI_TOOLING",
+    "LOCATIONS",
+    "MANAGERS",
+    "NAMED_DIRS",
+    "SYNONYMS",
+    "TOOLING",
+    "TOOLS",
+]
 
 _L: RunnerOS = "Linux"
 _M: RunnerOS = "macOS"
@@ -383,39 +389,4 @@ NAMED_DIRS = (
         False,
         late=True,
     ),
-)
-
-_R = _cmds.RECOGNISERS
-PROGRAMS = (
-    Program(_cmds._PYTHON_EXE.pattern, _cmds.python_m, _cmds.python_m_run),
-    Program(_cmds._PIP_EXE.pattern, _cmds.pip),
-    Program("pip-sync", _R["pip-sync"]),
-    Program("pip-compile", _R["pip-compile"]),
-    Program("virtualenv", _R["virtualenv"]),
-    Program("uv", _R["uv"], _cmds.uv_run),
-    Program("uvx", _R["uvx"]),
-    Program("poetry", _R["poetry"], _cmds.project_run),
-    Program("pipenv", _R["pipenv"], _cmds.project_run),
-    Program("pdm", _R["pdm"], _cmds.project_run),
-    Program("hatch", runner=_cmds.project_run),
-    Program("pipx", _R["pipx"]),
-    Program("tox", _R["tox"]),
-    Program("nox", _R["nox"]),
-    Program("conda|mamba|micromamba", _cmds.conda, _cmds.conda_run),
-)
-
-ECOSYSTEM = Ecosystem(
-    name="python",
-    interpreter_tag="py",
-    setup_action="actions/setup-python",
-    tools=TOOLS,
-    managers=MANAGERS,
-    tooling=TOOLING,
-    ci_tooling=CI_TOOLING,
-    locations=LOCATIONS,
-    synonyms=SYNONYMS,
-    cache_dirs=CACHE_DIRS,
-    named_dirs=NAMED_DIRS,
-    programs=PROGRAMS,
-    version_files=(".python-version",),
 )
