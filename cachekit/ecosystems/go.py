@@ -234,5 +234,5 @@ ECOSYSTEM = Ecosystem(
     programs=PROGRAMS,
     detect=_detect,
     recipes=lambda b, built: _go_recipes(b),
-    version_files=("go.mod", "go.work"),
+    version_files=(_GO_MOD, _GO_WORK),
 )

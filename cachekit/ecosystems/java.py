@@ -64,6 +64,9 @@ MANAGERS = (
 
 _POM = MANAGERS[0].manifests[0]
 
+VERSION_FILES = (".java-version", ".sdkmanrc")
+"""Files naming the toolchain version, nearest first (``.tool-versions`` too, by asdf)."""
+
 LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
     "MAVEN_REPO_LOCAL": dict.fromkeys(OSES, "~/.m2/repository"),
     "GRADLE_USER_HOME": dict.fromkeys(OSES, "~/.gradle"),
@@ -172,7 +175,7 @@ def _detect_maven(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
         ev = [f"{_POM} present"]
         if len(seen) > 1:
             ev.append(f"modules: {', '.join(s for s in seen[1:])}")
-        vf = _version_files(tree, rel, (".java-version", ".sdkmanrc"), "java")
+        vf = _version_files(tree, rel, VERSION_FILES, "java")
         out.append(Manager("java", "maven", rel, tuple(manifests), (), tuple(ev), vf))
     return out
 
@@ -241,7 +244,7 @@ def _gradle(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
             ev.append("Gradle wrapper present")
         if locks:
             ev.append(f"dependency locking: {len(locks)} lock file(s)")
-        vf = _version_files(tree, rel, (".java-version", ".sdkmanrc"), "java")
+        vf = _version_files(tree, rel, VERSION_FILES, "java")
         out.append(Manager("java", "gradle", rel, tuple(manifests), tuple(locks), tuple(ev), vf))
     return out
 
@@ -371,5 +374,5 @@ ECOSYSTEM = Ecosystem(
     programs=PROGRAMS,
     detect=_java,
     recipes=lambda b, built: _java_recipes(b),
-    version_files=(".java-version", ".sdkmanrc"),
+    version_files=VERSION_FILES,
 )

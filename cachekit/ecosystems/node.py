@@ -90,6 +90,9 @@ _YARN_LOCK = _BY_NAME["yarn-classic"].locks[0]
 _PACKAGE_JSON = _BY_NAME["npm"].manifests[0]
 _PNPM_WORKSPACE = _BY_NAME["pnpm"].manifests[1]
 
+VERSION_FILES = (".nvmrc", ".node-version")
+"""Files naming the toolchain version, nearest first (``.tool-versions`` too, by asdf)."""
+
 LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
     "NPM_CONFIG_CACHE": {_L: "~/.npm", _M: "~/.npm", _W: "{LOCALAPPDATA}/npm-cache"},
     "YARN_CACHE_FOLDER": {
@@ -392,7 +395,7 @@ def _node_managers(tree: Tree, d: _Dir, members: list[str]) -> list[Manager]:
                 tuple(mans),
                 tuple(locks),
                 (*ev, *base_ev),
-                _version_files(tree, rel, (".nvmrc", ".node-version"), "nodejs"),
+                _version_files(tree, rel, VERSION_FILES, "nodejs"),
             )
         )
     return out
@@ -701,5 +704,5 @@ ECOSYSTEM = Ecosystem(
     programs=PROGRAMS,
     detect=_node,
     recipes=lambda b, built: _node_recipes(b.tree, b, built),
-    version_files=(".nvmrc", ".node-version"),
+    version_files=VERSION_FILES,
 )

@@ -53,6 +53,9 @@ MANAGERS = (PackageManager("cargo", locks=("Cargo.lock",), manifests=("Cargo.tom
 _CARGO_LOCK = MANAGERS[0].locks[0]
 _CARGO_TOML = MANAGERS[0].manifests[0]
 
+VERSION_FILES = ("rust-toolchain.toml", "rust-toolchain")
+"""Files naming the toolchain version, nearest first (``.tool-versions`` too, by asdf)."""
+
 LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
     "CARGO_HOME": dict.fromkeys(OSES, "~/.cargo"),
     "RUSTUP_HOME": dict.fromkeys(OSES, "~/.rustup"),
@@ -145,7 +148,7 @@ def _rust(tree: Tree, dirs: dict[str, _Dir]) -> list[Manager]:
         ]
         if workspace[rel]:
             ev.append(f"[workspace] with members: {', '.join(members) or 'none found'}")
-        vf = _version_files(tree, rel, ("rust-toolchain.toml", "rust-toolchain"), "rust")
+        vf = _version_files(tree, rel, VERSION_FILES, "rust")
         out.append(Manager("rust", "cargo", rel, tuple(manifests), locks, tuple(ev), vf))
     return out
 
@@ -236,5 +239,5 @@ ECOSYSTEM = Ecosystem(
     programs=PROGRAMS,
     detect=_rust,
     recipes=lambda b, built: _rust_recipes(b),
-    version_files=("rust-toolchain.toml", "rust-toolchain"),
+    version_files=VERSION_FILES,
 )

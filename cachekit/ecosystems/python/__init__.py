@@ -19,6 +19,7 @@ from .facts import (
     SYNONYMS,
     TOOLING,
     TOOLS,
+    VERSION_FILES,
 )
 from .recipes import recipes
 
@@ -58,5 +59,5 @@ ECOSYSTEM = Ecosystem(
     programs=PROGRAMS,
     detect=detect,
     recipes=recipes,
-    version_files=(".python-version",),
+    version_files=VERSION_FILES,
 )

@@ -27,7 +27,7 @@ from ..detect import parent as _parent
 from ..detect import read_text as _text
 from ..detect import read_toml as _toml
 from ..detect import version_files as _version_files
-from .facts import MANAGERS
+from .facts import MANAGERS, VERSION_FILES
 
 __all__ = ["detect", "is_requirements_file", "requirements_header"]
 
@@ -316,7 +316,7 @@ def _requirements_manager(
 
 
 def _with_python_versions(tree: Tree, m: Manager) -> Manager:
-    vf = _version_files(tree, m.directory, (".python-version",), "python")
+    vf = _version_files(tree, m.directory, VERSION_FILES, "python")
     if not vf:
         return m
     return Manager(m.ecosystem, m.name, m.directory, m.manifests, m.locks, m.evidence, vf)

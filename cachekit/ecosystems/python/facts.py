@@ -41,6 +41,7 @@ __all__ = [
     "SYNONYMS",
     "TOOLING",
     "TOOLS",
+    "VERSION_FILES",
 ]
 
 _L: RunnerOS = "Linux"
@@ -99,6 +100,9 @@ TOOLING = frozenset(
 
 CI_TOOLING = frozenset(["tox-gh-actions", "twine", "build", "pre-commit", "flit", "coverage"])
 """What CI installs to drive the build, not the project's dependencies."""
+
+VERSION_FILES = (".python-version",)
+"""Files naming the interpreter version, nearest first (``.tool-versions`` too, by asdf)."""
 
 LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
     "PIP_CACHE_DIR": {
