@@ -19,17 +19,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cachekit.environments.commands import (
-    _PIP,
-    _PIP_COMPILE,
-    _PIP_SYNC,
-    Command,
-    ScriptParse,
-    _BashLexer,
-    _Lines,
-    _Word,
-    parse_script,
-)
+from cachekit.ecosystems.python.commands import _PIP, _PIP_COMPILE, _PIP_SYNC
+from cachekit.environments.commands import Command, ScriptParse, parse_script
+from cachekit.shell.bash import BashLexer as _BashLexer
+from cachekit.shell.tokens import Lines as _Lines
+from cachekit.shell.tokens import Word as _Word
 
 BASH = shutil.which("bash")
 

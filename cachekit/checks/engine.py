@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..ecosystems import registry
 from ..environments.paths import PathClass, classify_path
 from ..errors import CachekitError
 from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, StepRecord
@@ -28,7 +29,7 @@ from .model import SEVERITIES, CheckFinding, CheckResult, Location
 
 __all__ = ["check_explained", "release_jobs"]
 
-_NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
+_NODE_TOOLS = registry.tools("node")
 _UNTRUSTED = frozenset({"pull_request_target", "issue_comment", "workflow_run"})
 _PUBLISH_ACTIONS = (
     "pypa/gh-action-pypi-publish",
@@ -629,49 +630,10 @@ class _Checker:
                 )
 
 
-_MANIFEST_NAMES = frozenset(
-    {
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "package.json",
-        "requirements.txt",
-        "poetry.lock",
-        "uv.lock",
-        "Pipfile.lock",
-        "pyproject.toml",
-        "go.sum",
-        "go.mod",
-        "Cargo.lock",
-        "Cargo.toml",
-        "pom.xml",
-    }
-)
-
-
-_TOOLS = frozenset(
-    {
-        "pip",
-        "setuptools",
-        "wheel",
-        "uv",
-        "poetry",
-        "pip-tools",
-        "virtualenv",
-        "tox",
-        "tox-gh-actions",
-        "nox",
-        "twine",
-        "build",
-        "pre-commit",
-        "pipenv",
-        "hatch",
-        "pdm",
-        "flit",
-        "coverage",
-    }
-)
+# What a dependency key hashes (every manager's lock and manifest names), and the packages
+# that shape no cached environment (installers and CI tooling): from the ecosystem registry.
+_MANIFEST_NAMES = registry.key_file_names()
+_TOOLS = registry.tooling(ci=True)
 
 
 def _tool_or_variable(spec: str) -> bool:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..ecosystems import registry
 from ..environments.commands import Command, parse_script
 from ..environments.project import Project, read_project
 from ..environments.requirements import (
@@ -31,16 +32,6 @@ from .model import Location
 
 __all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]
 
-# Tools that install Python packages themselves, in ways not visible in the workflow.
-_OPAQUE_TOOLS = frozenset({"tox", "nox"})
-_PYTHON_TOOLS = frozenset({"pip", "pip-sync", "poetry", "uv", "pipenv", "conda", "venv"})
-_NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
-# What each Node package manager installs from: its lock file when there is one.
-_NODE_LOCKS = {
-    "npm": ("package-lock.json", "npm-shrinkwrap.json"),
-    "yarn": ("yarn.lock",),
-    "pnpm": ("pnpm-lock.yaml",),
-}
 # Run commands that may install anything (a Makefile, a script): the job is not fully known.
 _OPAQUE_PROGRAMS = frozenset({"make", "just", "task", "invoke", "nox", "tox", "hatch", "pdm"})
 _OPAQUE_RE = re.compile(
@@ -48,16 +39,6 @@ _OPAQUE_RE = re.compile(
     r"|\S+\.sh\b|\bsetup\.py\s+(install|develop)\b|\bpre-commit\b",
     re.MULTILINE,
 )
-_LOCKS = {
-    "poetry": ("poetry.lock",),
-    "uv": ("uv.lock",),
-    "pipenv": ("Pipfile.lock",),
-}
-_MANIFESTS = {
-    "poetry": ("pyproject.toml",),
-    "uv": ("pyproject.toml",),
-    "pipenv": ("Pipfile",),
-}
 
 
 @dataclass(frozen=True)
@@ -176,7 +157,7 @@ class _Reader:
             return self._pip_like(step, cmd, where, base, sync=True)
         if tool in ("poetry", "uv", "pipenv") and action in ("install", "sync"):
             return self._project_manager(step, cmd, where, base)
-        if tool in _NODE_TOOLS and action in ("install", "ci") and not cmd.packages:
+        if tool in registry.tools("node") and action in ("install", "ci") and not cmd.packages:
             return self._node(step, cmd, where, base)
         if tool == "conda" and action in ("install", "create", "env-create", "env-update"):
             files = tuple(
@@ -190,7 +171,7 @@ class _Reader:
         """``npm ci``/``yarn install``/``pnpm install``: the lock, else package.json."""
         files = [InputFile(_join(base, "package.json"), "project", where)]
         locked = False
-        for name in _NODE_LOCKS[cmd.tool]:
+        for name in registry.locks_of_tool(cmd.tool):
             path = _join(base, name)
             if _is_file(self.tree, path):
                 files.append(InputFile(path, "lock", where))
@@ -201,42 +182,15 @@ class _Reader:
     def _pip_like(
         self, step: StepRecord, cmd: Command, where: Location, base: str, *, sync: bool = False
     ) -> Install:
-        files: list[InputFile] = []
-        reqs: list[RequirementsFile] = []
         projects: list[Project] = []
         loose: list[Location] = []
-        markers: list[tuple[Location, str]] = []
-        pinned_by_constraint: set[str] = set()
         sync = sync or cmd.action in ("pip-sync", "sync")
         req_paths = list(cmd.requirements)
         if sync and not req_paths:
             req_paths = ["requirements.txt"]
-        for role, paths in (("requirements", req_paths), ("constraints", cmd.constraints)):
-            for raw in paths:
-                path = _join(base, raw)
-                if not path:
-                    continue
-                exists = _is_file(self.tree, path)
-                files.append(InputFile(path, role, where, exists))
-                if not exists:
-                    continue
-                rf = self.requirements(path)
-                reqs.append(rf)
-                for inc in rf.includes:
-                    if inc.resolved:
-                        files.append(
-                            InputFile(
-                                inc.resolved,
-                                "include" if inc.kind == "-r" else "constraints",
-                                Location(inc.file, inc.line, f"{inc.kind} {inc.target}"),
-                                inc.exists,
-                            )
-                        )
-                for entry in rf.requirements():
-                    if isinstance(entry, Requirement) and entry.constraint and entry.pinned:
-                        pinned_by_constraint.add(entry.name)
-                    if isinstance(entry, (Requirement, UrlRequirement)) and entry.marker:
-                        markers.append((Location(entry.file, entry.line, entry.raw), entry.marker))
+        files, reqs, markers, pinned_by_constraint = self._requirement_files(
+            (("requirements", req_paths), ("constraints", cmd.constraints)), where, base
+        )
         for rf in reqs:
             for entry in rf.unpinned():
                 name = entry.name if not isinstance(entry, EditableRequirement) else None
@@ -278,6 +232,43 @@ class _Reader:
             markers=tuple(markers),
             target=self._target(cmd),
         )
+
+    def _requirement_files(
+        self, by_role: Iterable[tuple[str, Sequence[str]]], where: Location, base: str
+    ) -> tuple[list[InputFile], list[RequirementsFile], list[tuple[Location, str]], set[str]]:
+        """The ``-r``/``-c`` files of one command with their includes: the input files, the
+        parsed files, the markers they use, and the names a constraint pins."""
+        files: list[InputFile] = []
+        reqs: list[RequirementsFile] = []
+        markers: list[tuple[Location, str]] = []
+        pinned_by_constraint: set[str] = set()
+        for role, paths in by_role:
+            for raw in paths:
+                path = _join(base, raw)
+                if not path:
+                    continue
+                exists = _is_file(self.tree, path)
+                files.append(InputFile(path, role, where, exists))
+                if not exists:
+                    continue
+                rf = self.requirements(path)
+                reqs.append(rf)
+                for inc in rf.includes:
+                    if inc.resolved:
+                        files.append(
+                            InputFile(
+                                inc.resolved,
+                                "include" if inc.kind == "-r" else "constraints",
+                                Location(inc.file, inc.line, f"{inc.kind} {inc.target}"),
+                                inc.exists,
+                            )
+                        )
+                for entry in rf.requirements():
+                    if isinstance(entry, Requirement) and entry.constraint and entry.pinned:
+                        pinned_by_constraint.add(entry.name)
+                    if isinstance(entry, (Requirement, UrlRequirement)) and entry.marker:
+                        markers.append((Location(entry.file, entry.line, entry.raw), entry.marker))
+        return files, reqs, markers, pinned_by_constraint
 
     def _add_project(
         self,
@@ -324,10 +315,10 @@ class _Reader:
         tool = cmd.tool
         files: list[InputFile] = []
         locked = False
-        for name in _MANIFESTS[tool]:
+        for name in registry.manifests_of_tool(tool):
             path = _join(base, name)
             files.append(InputFile(path, "project", where, _is_file(self.tree, path)))
-        for name in _LOCKS[tool]:
+        for name in registry.locks_of_tool(tool):
             path = _join(base, name)
             if _is_file(self.tree, path):
                 files.append(InputFile(path, "lock", where))
@@ -371,9 +362,7 @@ class _Reader:
         return "interpreter"
 
 
-_TOOLING = frozenset(
-    {"pip", "setuptools", "wheel", "uv", "poetry", "pip-tools", "virtualenv", "tox", "nox"}
-)
+_TOOLING = registry.tooling()
 
 
 def _spec_pinned(spec: str) -> bool:
@@ -430,10 +419,9 @@ def job_installs(tree: Tree, job: JobRecord, reader: _Reader | None = None) -> J
             commands.append((step, cmd))
             where = _step_location(step, cmd.line)
             where = Location(where.file, where.line, cmd.text)
-            if cmd.tool in _OPAQUE_TOOLS:
+            kind = registry.tool(cmd.tool)
+            if kind is not None and kind.opaque:
                 opaque.append(where)
-                continue
-            if cmd.tool not in _PYTHON_TOOLS and cmd.tool not in _NODE_TOOLS:
                 continue
             install = reader.install(step, cmd, where)
             if install is not None:

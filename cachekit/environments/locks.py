@@ -23,6 +23,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from ..ecosystems.registry import manager
 from ..errors import TreeError
 from ..fs.trees import Tree
 from . import toml
@@ -32,7 +33,8 @@ from .requirements import Problem
 __all__ = ["LockFile", "Locked", "lock_kind", "read_lock"]
 
 _PYLOCK = re.compile(r"pylock\.([^.]+\.)?toml")
-_KINDS = {"poetry.lock": "poetry", "uv.lock": "uv", "Pipfile.lock": "pipenv"}
+# The managers whose lock format this module reads; their file names come from the registry.
+_KINDS = {lock: name for name in ("poetry", "uv", "pipenv") for lock in manager(name).locks}
 
 
 @dataclass(frozen=True)

@@ -18,34 +18,10 @@ their wildcard tails (``**/node_modules`` is a node_modules); environment overri
 directory, and a path naming the variable (``$PIP_CACHE_DIR``) is that tool's directory even when
 its value is unknown.
 
-Default locations per OS, from each tool's documentation:
-
-* pip — https://pip.pypa.io/en/stable/topics/caching/ (platformdirs ``user_cache_dir``:
-  ``~/.cache/pip``, ``~/Library/Caches/pip``, ``%LOCALAPPDATA%\\pip\\Cache``; ``PIP_CACHE_DIR``)
-* uv — https://docs.astral.sh/uv/reference/storage/ (XDG on Linux *and macOS*: ``~/.cache/uv``;
-  ``%LOCALAPPDATA%\\uv\\cache``; tools and Pythons under ``~/.local/share/uv``)
-* Poetry — https://python-poetry.org/docs/configuration/#cache-dir (``~/.cache/pypoetry``,
-  ``~/Library/Caches/pypoetry``, ``%LOCALAPPDATA%\\pypoetry\\Cache``; virtualenvs in
-  ``{cache-dir}/virtualenvs``)
-* Pipenv — https://pipenv.pypa.io/en/latest/virtualenv.html (``WORKON_HOME``,
-  ``~/.local/share/virtualenvs``)
-* pre-commit — https://pre-commit.com/#managing-ci-caches (``PRE_COMMIT_HOME``,
-  ``$XDG_CACHE_HOME/pre-commit`` or ``~/.cache/pre-commit`` on every OS)
-* npm — https://docs.npmjs.com/cli/using-npm/config#cache (``~/.npm``,
-  ``%LocalAppData%\\npm-cache``)
-* Yarn — https://classic.yarnpkg.com/en/docs/cli/cache (``~/.cache/yarn``,
-  ``~/Library/Caches/Yarn``, ``%LOCALAPPDATA%\\Yarn\\Cache``) and
-  https://yarnpkg.com/configuration/yarnrc#globalFolder (Berry: ``~/.yarn/berry/cache``)
-* pnpm — https://pnpm.io/settings#storedir (``~/.local/share/pnpm/store``,
-  ``~/Library/pnpm/store``, ``~/AppData/Local/pnpm/store``)
-* Go — https://go.dev/ref/mod#module-cache and ``go help cache`` (``$GOPATH/pkg/mod``,
-  ``GOCACHE`` = ``os.UserCacheDir()/go-build``)
-* Cargo — https://doc.rust-lang.org/cargo/guide/cargo-home.html (``registry/``, ``git/``,
-  ``bin/`` under ``CARGO_HOME``)
-* Maven — https://maven.apache.org/guides/mini/guide-configuring-maven.html
-  (``~/.m2/repository``, ``-Dmaven.repo.local``)
-* Gradle — https://docs.gradle.org/current/userguide/directory_layout.html
-  (``GRADLE_USER_HOME`` = ``~/.gradle``: ``caches/``, ``wrapper/``)
+Each ecosystem declares its tools' default locations per OS (with the documentation they come
+from), its cache directories and its directories known by name in its module of
+:mod:`cachekit.ecosystems`; this module adds the directories no one ecosystem owns (the user
+cache and app-data directories, the runner's tool cache, compiler caches, the home directory).
 """
 
 from __future__ import annotations
@@ -53,6 +29,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from ..ecosystems import (
+    BUILD_OUTPUT,
+    DOWNLOADS,
+    ECOSYSTEMS,
+    OSES,
+    TOOL_STATE,
+    UNKNOWN,
+    CacheDir,
+    RunnerOS,
+)
+from ..ecosystems.registry import cache_dirs, named_dirs
 
 __all__ = ["PathClass", "classify_path"]
 
@@ -73,7 +61,6 @@ class PathClass:
     excluded: bool = False
 
 
-OSES = ("Linux", "macOS", "Windows")
 _OS_NAMES = {
     "linux": "Linux",
     "ubuntu": "Linux",
@@ -87,87 +74,16 @@ _OS_NAMES = {
 }
 
 # Directories tools derive their own from, per OS; "{X}" refers to another entry (or the job's
-# env value of X). An entry missing for an OS means the variable has no default there.
-_L, _M, _W = "Linux", "macOS", "Windows"
-_LOCATIONS: dict[str, dict[str, str]] = {
+# env value of X). An entry missing for an OS means the variable has no default there. The
+# ecosystems' own come from the registry; these belong to no one ecosystem.
+_L: RunnerOS = "Linux"
+_M: RunnerOS = "macOS"
+_W: RunnerOS = "Windows"
+_GENERIC_LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
     "XDG_CACHE_HOME": {_L: "~/.cache", _M: "~/.cache"},
     "XDG_DATA_HOME": {_L: "~/.local/share", _M: "~/.local/share"},
     "LOCALAPPDATA": {_W: "~/AppData/Local"},
     "APPDATA": {_W: "~/AppData/Roaming"},
-    "PIP_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/pip",
-        _M: "~/Library/Caches/pip",
-        _W: "{LOCALAPPDATA}/pip/Cache",
-    },
-    "UV_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/uv",
-        _M: "{XDG_CACHE_HOME}/uv",
-        _W: "{LOCALAPPDATA}/uv/cache",
-    },
-    "UV_TOOL_DIR": {
-        _L: "{XDG_DATA_HOME}/uv/tools",
-        _M: "{XDG_DATA_HOME}/uv/tools",
-        _W: "{APPDATA}/uv/tools",
-    },
-    "UV_PYTHON_INSTALL_DIR": {
-        _L: "{XDG_DATA_HOME}/uv/python",
-        _M: "{XDG_DATA_HOME}/uv/python",
-        _W: "{APPDATA}/uv/python",
-    },
-    "POETRY_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/pypoetry",
-        _M: "~/Library/Caches/pypoetry",
-        _W: "{LOCALAPPDATA}/pypoetry/Cache",
-    },
-    "POETRY_VIRTUALENVS_PATH": dict.fromkeys(OSES, "{POETRY_CACHE_DIR}/virtualenvs"),
-    "WORKON_HOME": {
-        _L: "~/.local/share/virtualenvs",
-        _M: "~/.local/share/virtualenvs",
-        _W: "~/.virtualenvs",
-    },
-    "PIPENV_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/pipenv",
-        _M: "~/Library/Caches/pipenv",
-        _W: "{LOCALAPPDATA}/pipenv/pipenv/Cache",
-    },
-    "PIPX_HOME": {_L: "~/.local/share/pipx", _M: "~/.local/share/pipx", _W: "~/pipx"},
-    "PRE_COMMIT_HOME": {
-        _L: "{XDG_CACHE_HOME}/pre-commit",
-        _M: "{XDG_CACHE_HOME}/pre-commit",
-        _W: "~/.cache/pre-commit",
-    },
-    "PYTHONUSERBASE": {_L: "~/.local", _M: "~/Library/Python", _W: "{APPDATA}/Python"},
-    "NPM_CONFIG_CACHE": {_L: "~/.npm", _M: "~/.npm", _W: "{LOCALAPPDATA}/npm-cache"},
-    "YARN_CACHE_FOLDER": {
-        _L: "{XDG_CACHE_HOME}/yarn",
-        _M: "~/Library/Caches/Yarn",
-        _W: "{LOCALAPPDATA}/Yarn/Cache",
-    },
-    "YARN_GLOBAL_FOLDER": dict.fromkeys(OSES, "~/.yarn/berry"),
-    "PNPM_HOME": {_L: "{XDG_DATA_HOME}/pnpm", _M: "~/Library/pnpm", _W: "{LOCALAPPDATA}/pnpm"},
-    "NPM_CONFIG_STORE_DIR": dict.fromkeys(OSES, "{PNPM_HOME}/store"),
-    "BUN_INSTALL_CACHE_DIR": dict.fromkeys(OSES, "~/.bun/install/cache"),
-    "GOPATH": dict.fromkeys(OSES, "~/go"),
-    "GOMODCACHE": dict.fromkeys(OSES, "{GOPATH}/pkg/mod"),
-    "GOCACHE": {
-        _L: "{XDG_CACHE_HOME}/go-build",
-        _M: "~/Library/Caches/go-build",
-        _W: "{LOCALAPPDATA}/go-build",
-    },
-    "CARGO_HOME": dict.fromkeys(OSES, "~/.cargo"),
-    "RUSTUP_HOME": dict.fromkeys(OSES, "~/.rustup"),
-    "MAVEN_REPO_LOCAL": dict.fromkeys(OSES, "~/.m2/repository"),
-    "GRADLE_USER_HOME": dict.fromkeys(OSES, "~/.gradle"),
-    "PLAYWRIGHT_BROWSERS_PATH": {
-        _L: "{XDG_CACHE_HOME}/ms-playwright",
-        _M: "~/Library/Caches/ms-playwright",
-        _W: "{LOCALAPPDATA}/ms-playwright",
-    },
-    "CYPRESS_CACHE_FOLDER": {
-        _L: "{XDG_CACHE_HOME}/Cypress",
-        _M: "~/Library/Caches/Cypress",
-        _W: "{LOCALAPPDATA}/Cypress/Cache",
-    },
     "SCCACHE_DIR": {
         _L: "{XDG_CACHE_HOME}/sccache",
         _M: "~/Library/Caches/Mozilla.sccache",
@@ -183,14 +99,15 @@ _LOCATIONS: dict[str, dict[str, str]] = {
         _M: "~/hostedtoolcache",
         _W: "C:/hostedtoolcache/windows",
     },
-    "pythonLocation": dict.fromkeys(OSES, "<pythonLocation>"),
+}
+_LOCATIONS: dict[str, dict[str, str]] = {
+    k: dict(v.items())
+    for k, v in (*_GENERIC_LOCATIONS.items(), *(i for e in ECOSYSTEMS for i in e.locations.items()))
 }
 # Other spellings of the same override.
 _SYNONYMS = {
-    "npm_config_cache": "NPM_CONFIG_CACHE",
-    "npm_config_store_dir": "NPM_CONFIG_STORE_DIR",
     "AGENT_TOOLSDIRECTORY": "RUNNER_TOOL_CACHE",
-    "YARN_CACHE_DIR": "YARN_CACHE_FOLDER",
+    **{k: v for e in ECOSYSTEMS for k, v in e.synonyms.items()},
 }
 
 
@@ -205,125 +122,79 @@ class _Rule:
     generic: bool = False  # a directory that holds many tools' things: the weakest match
 
 
-_DL, _ENV, _TOOL, _OUT = "download-cache", "built-env", "tool-cache", "build-output"
+_GENERIC_DIRS = (
+    CacheDir(
+        "{SCCACHE_DIR}",
+        BUILD_OUTPUT,
+        "sccache",
+        ("sccache's compiler output cache, keyed by compiler and inputs"),
+        False,
+    ),
+    CacheDir(
+        "{CCACHE_DIR}",
+        BUILD_OUTPUT,
+        "ccache",
+        "ccache's compiler output cache, keyed by compiler and inputs",
+        False,
+    ),
+    CacheDir(
+        "~/.ccache",
+        BUILD_OUTPUT,
+        "ccache",
+        "ccache's compiler output cache, keyed by compiler and inputs",
+        False,
+    ),
+    CacheDir(
+        "{RUNNER_TOOL_CACHE}",
+        TOOL_STATE,
+        None,
+        ("the runner's tool cache: interpreters and SDKs for one OS and architecture"),
+        True,
+    ),
+    CacheDir(
+        "{XDG_CACHE_HOME}",
+        DOWNLOADS,
+        None,
+        ("the whole user cache directory: pip, uv, pre-commit and other tools' caches together"),
+        False,
+        generic=True,
+    ),
+    CacheDir(
+        "~/Library/Caches",
+        DOWNLOADS,
+        None,
+        ("the whole macOS user cache directory: many tools' caches together"),
+        False,
+        generic=True,
+    ),
+    CacheDir(
+        "{LOCALAPPDATA}",
+        DOWNLOADS,
+        None,
+        ("the whole Windows local app-data directory: many tools' caches and data together"),
+        False,
+        generic=True,
+    ),
+    CacheDir(
+        "~",
+        UNKNOWN,
+        None,
+        "the whole home directory: every tool's files at once",
+        False,
+        generic=True,
+    ),
+)
+
+
+def _rule(ecosystem: str | None, d: CacheDir) -> _Rule:
+    return _Rule(d.template, d.holds, ecosystem, d.tool, d.reason, d.bound, d.generic)
+
+
+# The ecosystems' directories first, then the generic ones (the score decides, not the order).
 _RULES: tuple[_Rule, ...] = (
-    _Rule("{PIP_CACHE_DIR}", _DL, "python", "pip",
-          "pip's HTTP and wheel cache: downloads and locally built wheels, re-installed into each"
-          " environment", False),
-    _Rule("{UV_CACHE_DIR}", _DL, "python", "uv",
-          "uv's cache: downloaded and built distributions, linked into each environment", False),
-    _Rule("{UV_TOOL_DIR}", _ENV, "python", "uv",
-          "the environments `uv tool install` builds, one per tool, tied to their Python", True),
-    _Rule("{UV_PYTHON_INSTALL_DIR}", _TOOL, "python", "uv",
-          "Python interpreters uv downloaded: built for one OS and architecture", True),
-    _Rule("{POETRY_CACHE_DIR}", _ENV, "python", "poetry",
-          "Poetry's whole cache dir: downloads (cache/, artifacts/) and the virtualenvs/ it"
-          " builds, which tie it to one interpreter", True),
-    _Rule("{POETRY_CACHE_DIR}/cache", _DL, "python", "poetry",
-          "Poetry's repository cache: package metadata and downloads", False),
-    _Rule("{POETRY_CACHE_DIR}/artifacts", _DL, "python", "poetry",
-          "Poetry's artifact cache: downloaded and built distributions", False),
-    _Rule("{POETRY_VIRTUALENVS_PATH}", _ENV, "python", "poetry",
-          "the virtualenvs Poetry creates outside the project: installed packages for one"
-          " interpreter", True),
-    _Rule("{WORKON_HOME}", _ENV, "python", "pipenv",
-          "the virtualenvs Pipenv creates: installed packages for one interpreter", True),
-    _Rule("{PIPENV_CACHE_DIR}", _DL, "python", "pipenv",
-          "Pipenv's cache: downloads and resolver metadata", False),
-    _Rule("{PIPX_HOME}", _ENV, "python", "pipx",
-          "pipx's application virtualenvs: installed packages for one interpreter", True),
-    _Rule("{PRE_COMMIT_HOME}", _TOOL, "python", "pre-commit",
-          "pre-commit's hook repositories and the environments it builds for them, tied to the"
-          " interpreters that built them", True),
-    _Rule("{PYTHONUSERBASE}", _ENV, "python", "pip",
-          "the user base `pip install --user` installs into: packages for one interpreter",
-          True),
-    _Rule("{NPM_CONFIG_CACHE}", _DL, "node", "npm",
-          "npm's content-addressed cache: tarballs and metadata, unpacked into node_modules by"
-          " each install", False),
-    _Rule("{YARN_CACHE_FOLDER}", _DL, "node", "yarn",
-          "Yarn's global cache: package archives, unpacked into node_modules by each install",
-          False),
-    _Rule("{YARN_GLOBAL_FOLDER}/cache", _DL, "node", "yarn",
-          "Yarn Berry's global cache: package zip archives shared by every project", False),
-    _Rule("{NPM_CONFIG_STORE_DIR}", _DL, "node", "pnpm",
-          "pnpm's content-addressable store: package files hard-linked into node_modules",
-          False),
-    _Rule("{BUN_INSTALL_CACHE_DIR}", _DL, "node", "bun",
-          "Bun's install cache: package archives", False),
-    _Rule("{GOMODCACHE}", _DL, "go", "go",
-          "Go's module cache: module sources and zips, shared by every build", False),
-    _Rule("{GOCACHE}", _OUT, "go", "go",
-          "Go's build cache: compiled packages keyed by their inputs (toolchain included), so"
-          " never wrong, only large", False),
-    _Rule("{CARGO_HOME}", _DL, "rust", "cargo",
-          "Cargo's home: registry index and crate downloads, git checkouts, installed binaries",
-          False),
-    _Rule("{CARGO_HOME}/registry", _DL, "rust", "cargo",
-          "Cargo's registry: the index and downloaded crate archives and sources", False),
-    _Rule("{CARGO_HOME}/git", _DL, "rust", "cargo",
-          "Cargo's git dependencies: bare clones and checkouts", False),
-    _Rule("{CARGO_HOME}/bin", _ENV, "rust", "cargo",
-          "binaries `cargo install` built: native code for one OS and architecture", True),
-    _Rule("{RUSTUP_HOME}", _TOOL, "rust", "rustup",
-          "rustup's toolchains: compilers for one OS and architecture", True),
-    _Rule("{MAVEN_REPO_LOCAL}", _DL, "java", "maven",
-          "Maven's local repository: downloaded artifacts and plugins", False),
-    _Rule("~/.m2", _DL, "java", "maven",
-          "Maven's user directory: the local repository, wrapper distributions, settings", False),
-    _Rule("~/.m2/wrapper", _DL, "java", "maven",
-          "Maven wrapper distributions downloaded by ./mvnw", False),
-    _Rule("{GRADLE_USER_HOME}", _DL, "java", "gradle",
-          "Gradle's user home: dependency and build caches, wrapper distributions", False),
-    _Rule("{GRADLE_USER_HOME}/caches", _DL, "java", "gradle",
-          "Gradle's caches: downloaded dependencies, transformed jars, the build cache", False),
-    _Rule("{GRADLE_USER_HOME}/wrapper", _DL, "java", "gradle",
-          "Gradle wrapper distributions downloaded by ./gradlew", False),
-    _Rule("{PLAYWRIGHT_BROWSERS_PATH}", _TOOL, "node", "playwright",
-          "browsers Playwright downloaded: binaries for one OS and architecture", True),
-    _Rule("{CYPRESS_CACHE_FOLDER}", _TOOL, "node", "cypress",
-          "the Cypress binary: built for one OS and architecture", True),
-    _Rule("{SCCACHE_DIR}", _OUT, None, "sccache",
-          "sccache's compiler output cache, keyed by compiler and inputs", False),
-    _Rule("{CCACHE_DIR}", _OUT, None, "ccache",
-          "ccache's compiler output cache, keyed by compiler and inputs", False),
-    _Rule("~/.ccache", _OUT, None, "ccache",
-          "ccache's compiler output cache, keyed by compiler and inputs", False),
-    _Rule("{pythonLocation}", _ENV, "python", "pip",
-          "the Python setup-python installed (env.pythonLocation): what pip installs there is"
-          " built for that exact interpreter, OS and architecture", True),
-    _Rule("{RUNNER_TOOL_CACHE}/Python", _ENV, "python", "pip",
-          "CPython installations in the runner's tool cache, with whatever pip installed into"
-          " them: one interpreter version, OS and architecture", True),
-    _Rule("{RUNNER_TOOL_CACHE}/PyPy", _ENV, "python", "pip",
-          "PyPy installations in the runner's tool cache, with whatever pip installed into"
-          " them", True),
-    _Rule("{RUNNER_TOOL_CACHE}", _TOOL, None, None,
-          "the runner's tool cache: interpreters and SDKs for one OS and architecture", True),
-    _Rule("~/.nvm", _TOOL, "node", "nvm", "Node.js versions nvm installed", True),
-    _Rule("~/.pyenv", _TOOL, "python", "pyenv", "Python versions pyenv built", True),
-    _Rule("~/.conda/pkgs", _DL, "python", "conda",
-          "conda's package cache: downloaded packages", False),
-    _Rule("~/.conda/envs", _ENV, "python", "conda",
-          "conda environments: installed packages for one platform", True),
-    _Rule("~/conda_pkgs_dir", _DL, "python", "conda",
-          "conda's package cache (setup-miniconda's recommended pkgs_dirs): downloaded packages",
-          False),
-    _Rule("{XDG_CACHE_HOME}", _DL, None, None,
-          "the whole user cache directory: pip, uv, pre-commit and other tools' caches together",
-          False, generic=True),
-    _Rule("~/Library/Caches", _DL, None, None,
-          "the whole macOS user cache directory: many tools' caches together", False,
-          generic=True),
-    _Rule("{LOCALAPPDATA}", _DL, None, None,
-          "the whole Windows local app-data directory: many tools' caches and data together",
-          False, generic=True),
-    _Rule("~/.local", _ENV, "python", None,
-          "~/.local holds pip's --user installs, pipx and uv tool environments, pnpm's store:"
-          " partly built for one interpreter", True, generic=True),
-    _Rule("~", "unknown", None, None, "the whole home directory: every tool's files at once",
-          False, generic=True),
-)  # fmt: skip
+    *(_rule(e.name, d) for e, d in cache_dirs()),
+    *(_rule(None, d) for d in _GENERIC_DIRS),
+)
 
 
 @dataclass(frozen=True)
@@ -343,56 +214,12 @@ def _part(
 
 
 # Directories recognised by name wherever they are (workspace-relative paths, globs); the first
-# that matches wins, so combinations come before their parts.
+# that matches wins, so combinations come before their parts: each ecosystem's early names, then
+# the late ones (build byproducts), then plain build output.
 _PARTS: tuple[_Part, ...] = (
-    _part(r"node_modules/\.cache", _OUT, "node", None,
-          "build tools' caches inside node_modules (babel-loader, eslint, webpack)", False),
-    _part(r"\.yarn/cache", _DL, "node", "yarn",
-          "the project's Yarn cache: package zip archives (Yarn Berry's offline mirror)", False),
-    _part(r"\.yarn/unplugged", _ENV, "node", "yarn",
-          "packages Yarn Berry unpacked to build them: native code for one platform", True),
-    _part(r"\.pnpm-store", _DL, "node", "pnpm",
-          "a pnpm store on the project's volume: package files hard-linked into node_modules",
-          False),
-    _part(r"node_modules", _ENV, "node", None,
-          "installed Node packages: native addons are built for one Node version, OS and"
-          " architecture", True),
-    _part(r"(?:site|dist)-packages", _ENV, "python", None,
-          "installed Python packages: compiled extensions are built for one interpreter", True),
-    _part(r"lib/(?:python|pypy)\d[^/]*", _ENV, "python", None,
-          "an interpreter's library directory: installed packages for that interpreter", True),
-    _part(r"(?:\.?venv[^/]*|[^/]+[-_.]venv|env|\.?virtualenvs?)", _ENV, "python", None,
-          "a virtual environment: installed packages for one interpreter", True),
-    _part(r"\.tox", _TOOL, "python", "tox",
-          "tox's environments: one virtualenv per test env, each tied to its interpreter", True),
-    _part(r"\.nox", _TOOL, "python", "nox",
-          "nox's session virtualenvs, each tied to its interpreter", True),
-    _part(r"\.mypy_cache", _TOOL, "python", "mypy",
-          "mypy's incremental cache (invalidated by mypy itself when versions change)", False),
-    _part(r"\.ruff_cache", _TOOL, "python", "ruff", "ruff's lint cache", False),
-    _part(r"\.pytest_cache", _TOOL, "python", "pytest",
-          "pytest's cache (last-failed lists)", False),
-    _part(r"\.hypothesis", _TOOL, "python", "hypothesis", "Hypothesis' example database", False),
-    _part(r"\.pre-commit-cache", _TOOL, "python", "pre-commit",
-          "a pre-commit home: hook environments tied to their interpreters", True),
-    _part(r"(?:conda_pkgs_dir|[^/]*(?:conda|mamba|miniforge)[^/]*/pkgs)", _DL, "python",
-          "conda", "conda's package cache: downloaded packages", False),
-    _part(r"[^/]*(?:conda|mamba|miniforge)[^/]*/envs", _ENV, "python", "conda",
-          "conda environments: installed packages for one platform", True),
-    _part(r"target", _ENV, "rust", "cargo",
-          "cargo's build output (target/): compiled for one toolchain, OS and architecture"
-          " (Maven also writes target/)", True),
-    _part(r"\.gradle", _OUT, "java", "gradle",
-          "a project's .gradle directory: configuration cache and file hashes", False),
-    _part(r"\.next/cache", _OUT, "node", "next", "Next.js's build cache", False),
-    _part(r"(?:\.turbo|\.nx/cache|\.parcel-cache|\.angular/cache|\.eslintcache)", _OUT, "node",
-          None, "a JavaScript build tool's cache", False),
-    _part(r"__pycache__", _OUT, "python", None,
-          "compiled bytecode (tagged per interpreter, so never misused)", False),
-    _part(r"(?:\.eggs|[^/]+\.egg-info)", _OUT, "python", None,
-          "setuptools build byproducts", False),
-    _part(r"(?:build|dist|out)", _OUT, None, None, "build output", False),
-)  # fmt: skip
+    *(_part(d.pattern, d.holds, e.name, d.tool, d.reason, d.bound) for e, d in named_dirs()),
+    _part(r"(?:build|dist|out)", BUILD_OUTPUT, None, None, "build output", False),
+)
 
 _VAR = re.compile(
     r"\$\{\{\s*(?P<expr>[^}]*?)\s*\}\}"

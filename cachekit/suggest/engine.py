@@ -25,6 +25,7 @@ from typing import Any
 from ..checks.engine import check_explained, release_jobs
 from ..checks.installs import JobInstalls, _Reader, job_installs
 from ..checks.model import CheckFinding
+from ..ecosystems import registry
 from ..environments.commands import parse_script
 from ..environments.paths import classify_path
 from ..explain import Options
@@ -38,26 +39,6 @@ from .recipes import INTERPRETER, Recipe, key_patterns, recipes_for, render_hash
 
 __all__ = ["Proposal", "SuggestResult", "suggest_tree"]
 
-_SETUP_FOR = {
-    "python": "actions/setup-python",
-    "node": "actions/setup-node",
-    "go": "actions/setup-go",
-    "java": "actions/setup-java",
-}
-_NODE_TOOLS = {"npm": ("npm",), "yarn": ("yarn-classic", "yarn-berry"), "pnpm": ("pnpm",)}
-_MANAGER_OF_TOOL = {
-    "pip": ("pip", "pip-tools"),
-    "pip-sync": ("pip-tools", "pip"),
-    "poetry": ("poetry",),
-    "pipenv": ("pipenv",),
-    "uv": ("uv", "pip", "pip-tools"),
-    "conda": ("conda",),
-    "go": ("go",),
-    "cargo": ("cargo",),
-    "maven": ("maven",),
-    "gradle": ("gradle",),
-    **_NODE_TOOLS,
-}
 _INSTALL_ACTIONS = frozenset(
     {
         "install",
@@ -260,7 +241,7 @@ class _Suggester:
         return used
 
     def _manager(self, ecosystem: str, tool: str, directory: str) -> Manager | None:
-        names = _MANAGER_OF_TOOL.get(tool, (tool,))
+        names = registry.managers_of_tool(tool)
         for name in names:
             for m in self.managers:
                 if m.ecosystem == ecosystem and m.name == name and m.directory == directory:
@@ -273,7 +254,7 @@ class _Suggester:
         for step in _top(job):
             for index in step.caches:
                 report = self.explained.caches[index]
-                setup = _SETUP_FOR.get(ecosystem)
+                setup = _setup_for(ecosystem)
                 if setup and report.uses.lower().startswith(setup):
                     out.append(report)
                     continue
@@ -372,8 +353,8 @@ class _Suggester:
         ):
             self.kept.append(
                 f"{job.workflow} {job.job}: {setup_step.uses} caches uv's cache by default on "
-                "GitHub-hosted runners (enable-cache: auto since v5, keyed on uv.lock and "
-                "requirements files)"
+                "GitHub-hosted runners (enable-cache: auto since v5, keyed on "
+                f"{registry.manager('uv').locks[0]} and requirements files)"
             )
             return None
         if setup is not None and setup_step is not None and not existing_step:
@@ -452,7 +433,7 @@ class _Suggester:
         return replace(recipes[0], setup_action=None)
 
     def _interpreter(self, job: JobRecord, steps: list[StepRecord], manager: Manager) -> str:
-        setup = _SETUP_FOR.get(manager.ecosystem)
+        setup = _setup_for(manager.ecosystem)
         step = next((s for s in steps if setup and _uses(s, setup)), None)
         if manager.ecosystem == "python":
             if step is not None and step.id:
@@ -528,11 +509,15 @@ def _caches_by_default(step: StepRecord) -> bool:
 
 
 def _ecosystem(tool: str) -> str | None:
-    if tool in ("pip", "pip-sync", "poetry", "pipenv", "uv", "conda"):
-        return "python"
-    if tool in _NODE_TOOLS:
-        return "node"
-    return {"go": "go", "cargo": "rust", "maven": "java", "gradle": "java"}.get(tool)
+    return registry.ecosystem_of_tool(tool)
+
+
+def _setup_for(ecosystem: str) -> str | None:
+    """The ``actions/setup-*`` action of an ecosystem (None for Rust, or one cachekit lacks)."""
+    try:
+        return registry.ecosystem(ecosystem).setup_action
+    except KeyError:
+        return None
 
 
 def _directory(*parts: str | None) -> str:

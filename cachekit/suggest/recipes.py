@@ -1,6 +1,10 @@
 """The right cache for each package manager: paths, key, restore-keys, and the setup action
 that does the same job.
 
+This module finds the key's files and their ``hashFiles`` patterns and runs the recipe maker
+the manager's ecosystem registered (:mod:`cachekit.ecosystems`); the recipes themselves — which
+paths, which setup action, which trade-offs — are written in the ecosystem modules.
+
 Why: most hand-written dependency caches get one of three things wrong — they cache what the
 install step throws away (``node_modules`` before ``npm ci``), they key on files that do not
 decide the environment (or miss one that does: a ``-r`` include, a workspace member), or they
@@ -81,14 +85,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-import yaml
-
+from ..ecosystems import registry
+from ..ecosystems.detect import Manager
+from ..ecosystems.recipe import INTERPRETER, KINDS, CachePath, Recipe
 from ..errors import CachekitError
-from ..fs.trees import FILE, Tree
+from ..fs.trees import Tree
 from ..hashing.hashfiles import Flavor, hash_files
-from .ecosystems import Manager, yarn_major
 
 __all__ = [
     "INTERPRETER",
@@ -101,57 +104,8 @@ __all__ = [
     "render_hash_files",
 ]
 
-INTERPRETER = "{interpreter}"
-"""Placeholder for the interpreter/toolchain version part of a key, substituted by the caller."""
-
-KINDS = ("download-cache", "build-cache", "built-env")
-"""``download-cache``: what the package manager fetched (safe to restore from any older key).
-``build-cache``: a compiler's content-addressed cache (safe across locks, not toolchains).
-``built-env``: an installed environment (only valid for the exact lock and interpreter)."""
-
 MAX_KEY_TEMPLATE = 512
 _EXPLICIT_UP_TO = 4  # files listed one by one when there are this few
-
-
-@dataclass(frozen=True)
-class CachePath:
-    """One ``path:`` line of an ``actions/cache`` step."""
-
-    path: str
-    kind: str
-    why: str
-    runner_os: str | None = None
-    """``Linux`` | ``macOS`` | ``Windows`` when the path is that OS's location; None for all."""
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """One way to cache one manager's dependencies."""
-
-    manager: Manager
-    paths: tuple[CachePath, ...]
-    key_files: tuple[str, ...]
-    """``hashFiles`` patterns, verified to match exactly :func:`key_inputs` on the tree."""
-    key_needs_interpreter: bool
-    key_template: str
-    restore_keys: tuple[str, ...]
-    setup_action: tuple[str, dict[str, str]] | None = field(hash=False)
-    notes: tuple[str, ...]
-
-    def paths_for(self, runner_os: str | None) -> tuple[str, ...]:
-        """The ``path:`` lines for one runner OS (None: every OS's, missing ones are skipped)."""
-        return tuple(
-            dict.fromkeys(
-                p.path
-                for p in self.paths
-                if runner_os is None or p.runner_os is None or p.runner_os == runner_os
-            )
-        )
-
-    @property
-    def kind(self) -> str:
-        """The most fragile kind among the paths (``built-env`` > ``build-cache`` > download)."""
-        return max((p.kind for p in self.paths), key=KINDS.index, default="download-cache")
 
 
 # -- key inputs and their patterns -------------------------------------------------------------
@@ -236,10 +190,8 @@ def _recursive(tree: Tree, base: str, name: str, group: set[str]) -> list[str] |
     return None
 
 
-def _candidates(tree: Tree, files: list[str], base: str) -> Iterable[list[str]]:
-    explicit = [_escape(f) for f in files]
-    yield explicit
-    # Several files of one kind in one directory: dir/*.ext.
+def _by_directory(tree: Tree, files: list[str]) -> tuple[list[str], set[str]]:
+    """Several files of one kind in one directory: ``dir/*.ext``."""
     by_dir: dict[tuple[str, str], set[str]] = {}
     for f in files:
         ext = posixpath.splitext(f)[1]
@@ -254,9 +206,11 @@ def _candidates(tree: Tree, files: list[str], base: str) -> Iterable[list[str]]:
         if _matches(tree, [pat]) == group:
             pats.append(pat)
             covered |= group
-    if pats:
-        yield pats + [_escape(f) for f in files if f not in covered]
-    # Files of one extension in a subtree: dir/**/*.ext, the widest that stays exact first.
+    return pats, covered
+
+
+def _by_subtree(tree: Tree, files: list[str]) -> tuple[list[str], set[str]]:
+    """Files of one extension in a subtree: ``dir/**/*.ext``, the widest that stays exact first."""
     wanted = set(files)
     options: list[tuple[int, str, set[str]]] = []
     tried: set[str] = set()
@@ -274,19 +228,23 @@ def _candidates(tree: Tree, files: list[str], base: str) -> Iterable[list[str]]:
             if got is None or not got <= wanted or len(got) < 2:
                 break  # a wider directory only adds more
             options.append((-len(got), pat, got))
-    pats, covered = [], set()
+    pats: list[str] = []
+    covered: set[str] = set()
     for _, pat, got in sorted(options):
         if not got <= covered:
             pats.append(pat)
             covered |= got
-    if pats:
-        yield pats + [_escape(f) for f in files if f not in covered]
-    # Several files of one name below the project: base/**/name (minus what is not ours).
+    return pats, covered
+
+
+def _by_name(tree: Tree, files: list[str], base: str) -> tuple[list[str], set[str]]:
+    """Several files of one name below the project: ``base/**/name`` (minus what is not ours)."""
     inside = [f for f in files if not base or f.startswith(base + "/")]
     by_name: dict[str, set[str]] = {}
     for f in inside:
         by_name.setdefault(posixpath.basename(f), set()).add(f)
-    pats, covered = [], set()
+    pats: list[str] = []
+    covered: set[str] = set()
     for name, group in sorted(by_name.items()):
         if len(group) < 2:
             continue
@@ -294,7 +252,17 @@ def _candidates(tree: Tree, files: list[str], base: str) -> Iterable[list[str]]:
         if rec is not None:
             pats += rec
             covered |= group
-    if pats:
+    return pats, covered
+
+
+def _candidates(tree: Tree, files: list[str], base: str) -> Iterable[list[str]]:
+    """Pattern lists to try, the literal list first, then each grouping with the rest literal
+    (exclusions last: ``hashFiles`` applies patterns in order)."""
+    yield [_escape(f) for f in files]
+    groupings = (_by_directory(tree, files), _by_subtree(tree, files), _by_name(tree, files, base))
+    for pats, covered in groupings:
+        if not pats:
+            continue
         positives = [p for p in pats if not p.startswith("!")]
         negatives = [p for p in pats if p.startswith("!")]
         yield positives + [_escape(f) for f in files if f not in covered] + negatives
@@ -330,7 +298,6 @@ def key_patterns(tree: Tree, files: Sequence[str], base: str = "") -> tuple[str,
 # -- building recipes --------------------------------------------------------------------------
 
 _PREFIX = "${{ runner.os }}-${{ runner.arch }}-"
-_INTERP_TAG = {"python": "py", "node": "node", "go": "go", "rust": "rustc", "java": "jdk"}
 
 
 def _slug(directory: str) -> str:
@@ -338,7 +305,7 @@ def _slug(directory: str) -> str:
     return s[:40]
 
 
-class _Builder:
+class _Builder:  # implements cachekit.ecosystems.recipe.RecipeBuilder
     """Shared parts of one manager's recipes: key files and patterns, per tree."""
 
     def __init__(self, tree: Tree, manager: Manager) -> None:
@@ -366,7 +333,7 @@ class _Builder:
         if self.m.directory:
             head += "-" + _slug(self.m.directory)
         if interpreter:
-            head += f"-{_INTERP_TAG[self.m.ecosystem]}{INTERPRETER}"
+            head += f"-{registry.ecosystem(self.m.ecosystem).interpreter_tag}{INTERPRETER}"
         head += "-"
         all_notes = list(notes)
         if self.patterns:
@@ -398,509 +365,6 @@ class _Builder:
         )
 
 
-def _os_paths(kind: str, why: str, linux: str, macos: str, windows: str) -> list[CachePath]:
-    """One entry per OS location, or a single one when every OS agrees."""
-    if linux == macos == windows:
-        return [CachePath(linux, kind, why)]
-    return [
-        CachePath(linux, kind, why, "Linux"),
-        CachePath(macos, kind, why, "macOS"),
-        CachePath(windows, kind, why, "Windows"),
-    ]
-
-
-_DL = "download-cache"
-_BUILD = "build-cache"
-_ENV = "built-env"
-
-_PIP_WHY = (
-    "downloads and locally built wheels only: every run still installs, but from local"
-    " files; wheels are tagged by Python version, so one cache serves every version"
-)
-
-
-def _pip_paths() -> list[CachePath]:
-    return _os_paths(
-        _DL, _PIP_WHY, "~/.cache/pip", "~/Library/Caches/pip", "~\\AppData\\Local\\pip\\Cache"
-    )
-
-
-def _venv_path(b: _Builder, why: str) -> CachePath:
-    return CachePath(b.at(".venv"), _ENV, why)
-
-
-def _python_recipes(b: _Builder, built: bool) -> list[Recipe]:
-    m = b.m
-    out: list[Recipe] = []
-    name = m.name
-    if name in ("pip", "pip-tools"):
-        notes = [
-            "pip cache dir moves with PIP_CACHE_DIR or XDG_CACHE_HOME: if the job sets either,"
-            " take the path from a `pip cache dir` step instead",
-        ]
-        if name == "pip-tools":
-            notes.append("keyed on the compiled files: the .in inputs matter only through them")
-        if not m.locks:
-            notes.append(
-                "no lock file: the key hashes the manifests, so an unpinned dependency can"
-                " change without changing the key (harmless for a download cache)"
-            )
-        setup = ("actions/setup-python", {"cache": "pip", "cache-dependency-path": b.dep_path})
-        out.append(b.recipe(name, _pip_paths(), setup=setup, notes=notes))
-        if built:
-            out.append(
-                b.recipe(
-                    f"{name}-venv",
-                    [
-                        _venv_path(
-                            b,
-                            "the installed environment: skips the install on a hit, but is"
-                            " only valid for this exact key and Python",
-                        )
-                    ],
-                    interpreter=True,
-                    restore=False,
-                    notes=[
-                        "the job must create the venv there (python -m venv .venv) and install"
-                        " into it, skipping the install when cache-hit is 'true'",
-                    ],
-                )
-            )
-        return out
-    if name == "poetry":
-        why = "Poetry's repository metadata and downloaded distributions; the venv is rebuilt"
-        paths = _os_paths(
-            _DL,
-            why,
-            "~/.cache/pypoetry/cache",
-            "~/Library/Caches/pypoetry/cache",
-            "~\\AppData\\Local\\pypoetry\\Cache\\cache",
-        ) + _os_paths(
-            _DL,
-            why,
-            "~/.cache/pypoetry/artifacts",
-            "~/Library/Caches/pypoetry/artifacts",
-            "~\\AppData\\Local\\pypoetry\\Cache\\artifacts",
-        )
-        out.append(
-            b.recipe(
-                "poetry",
-                paths,
-                notes=["POETRY_CACHE_DIR or cache-dir move these directories"],
-            )
-        )
-        in_project = any("in-project = true" in e for e in m.evidence)
-        why = "the installed virtualenv: skips `poetry install` work, valid for one lock and Python"
-        if in_project:
-            venv = [_venv_path(b, why)]
-        else:
-            venv = _os_paths(
-                _ENV,
-                why,
-                "~/.cache/pypoetry/virtualenvs",
-                "~/Library/Caches/pypoetry/virtualenvs",
-                "~\\AppData\\Local\\pypoetry\\Cache\\virtualenvs",
-            )
-        out.append(
-            b.recipe(
-                "poetry-venv",
-                venv,
-                interpreter=True,
-                restore=False,
-                setup=(
-                    "actions/setup-python",
-                    {"cache": "poetry", "cache-dependency-path": b.dep_path},
-                ),
-                notes=[
-                    "setup-python's cache: poetry needs poetry installed before it runs"
-                    " (pipx install poetry) and caches virtualenvs.path plus an in-project .venv",
-                    "set virtualenvs.in-project (poetry.toml or POETRY_VIRTUALENVS_IN_PROJECT)"
-                    " to keep the venv in the project and out of the shared cache dir",
-                ],
-            )
-        )
-        return out
-    if name == "pipenv":
-        out.append(
-            b.recipe(
-                "pipenv",
-                _os_paths(
-                    _DL,
-                    "pipenv's download cache (PIPENV_CACHE_DIR, which pipenv hands to pip as"
-                    " its cache dir): every run still installs, from local files",
-                    "~/.cache/pipenv",
-                    "~/Library/Caches/pipenv",
-                    "~\\AppData\\Local\\pipenv\\pipenv\\Cache",
-                ),
-                notes=["pipenv gives pip its own cache dir: ~/.cache/pip stays empty"],
-            )
-        )
-        why = "pipenv's virtualenvs: skips the install, valid for one lock and Python"
-        out.append(
-            b.recipe(
-                "pipenv-venv",
-                _os_paths(
-                    _ENV,
-                    why,
-                    "~/.local/share/virtualenvs",
-                    "~/.local/share/virtualenvs",
-                    "~\\.virtualenvs",
-                ),
-                interpreter=True,
-                restore=False,
-                setup=(
-                    "actions/setup-python",
-                    {"cache": "pipenv", "cache-dependency-path": b.dep_path},
-                ),
-                notes=[
-                    "WORKON_HOME or PIPENV_VENV_IN_PROJECT move the virtualenv; the venv's"
-                    " name includes a hash of the project path, the same on every run of a"
-                    " hosted runner",
-                ],
-            )
-        )
-        return out
-    if name == "uv":
-        why = (
-            "uv's cache: wheels built from source and metadata; run `uv cache prune --ci`"
-            " before the save so pre-built wheels (faster to download) are not stored"
-        )
-        out.append(
-            b.recipe(
-                "uv",
-                _os_paths(_DL, why, "~/.cache/uv", "~/.cache/uv", "~\\AppData\\Local\\uv\\cache"),
-                setup=(
-                    "astral-sh/setup-uv",
-                    {"enable-cache": "true", "cache-dependency-glob": b.dep_path},
-                ),
-                notes=[
-                    "astral-sh/setup-uv caches this with enable-cache (on by default on"
-                    " GitHub-hosted runners since v5) and prunes with --ci before saving",
-                    "UV_CACHE_DIR moves the cache",
-                ],
-            )
-        )
-        if built:
-            out.append(
-                b.recipe(
-                    "uv-venv",
-                    [
-                        _venv_path(
-                            b,
-                            "the project environment `uv sync` builds: valid for one lock"
-                            " and Python; uv installs from its cache in seconds anyway",
-                        )
-                    ],
-                    interpreter=True,
-                    restore=False,
-                    notes=[
-                        "no setup action caches the project venv; UV_PROJECT_ENVIRONMENT moves it",
-                        "use `uv sync --locked` so a stale lock fails instead of re-resolving",
-                    ],
-                )
-            )
-        return out
-    # conda
-    why = "conda's package cache (tarballs and extracted packages); environments are rebuilt"
-    out.append(
-        b.recipe(
-            "conda",
-            [CachePath("~/conda_pkgs_dir", _DL, why)],
-            notes=[
-                "~/conda_pkgs_dir is setup-miniconda's default pkgs_dirs; the cache step must"
-                " run before setup-miniconda",
-                "with an old conda, set setup-miniconda's use-only-tar-bz2: true or the"
-                " cached packages are not reused",
-                "with several environment files, narrow the key to the one the job uses",
-            ],
-        )
-    )
-    if built:
-        out.append(
-            b.recipe(
-                "conda-env",
-                [
-                    CachePath(
-                        "${{ env.CONDA }}/envs",
-                        _ENV,
-                        "the created environments: valid for one environment file and Python",
-                    )
-                ],
-                interpreter=True,
-                restore=False,
-                notes=[
-                    "restore before setup-miniconda and skip the environment update on a hit;"
-                    " no setup action does this",
-                ],
-            )
-        )
-    return out
-
-
-def _node_modules(b: _Builder, extra: Sequence[str] = ()) -> Recipe:
-    why = "the installed node_modules: skips the install, valid for one lock and Node version"
-    return b.recipe(
-        f"{b.m.name}-node-modules",
-        [CachePath(b.at("node_modules"), _ENV, why)],
-        interpreter=True,
-        restore=False,
-        notes=[
-            "not recommended: `npm ci` deletes node_modules before installing, so the restore"
-            " only pays if the install is skipped when cache-hit is 'true'",
-            "workspace members' own node_modules are not included",
-            *extra,
-        ],
-    )
-
-
-def _yarnrc(tree: Tree, directory: str) -> tuple[str, dict[str, object]]:
-    d = directory
-    while True:
-        path = posixpath.join(d, ".yarnrc.yml") if d else ".yarnrc.yml"
-        try:
-            if tree.stat(path) == FILE:
-                data = yaml.safe_load(tree.read(path).decode("utf-8", "replace"))
-                return d, data if isinstance(data, dict) else {}
-        except (CachekitError, OSError, ValueError, yaml.YAMLError):
-            pass
-        if not d:
-            return directory, {}
-        d = posixpath.dirname(d)
-
-
-def _node_recipes(tree: Tree, b: _Builder, built: bool) -> list[Recipe]:
-    m = b.m
-    out: list[Recipe] = []
-    notes = ["setup-node's built-in cache has no restore key: every lock change starts cold"]
-    if m.name == "npm":
-        why = "npm's download cache (content-addressed tarballs); node_modules is rebuilt"
-        paths = [
-            CachePath("~/.npm", _DL, why, "Linux"),
-            CachePath("~/.npm", _DL, why, "macOS"),
-            CachePath("C:\\npm\\cache", _DL, why + " (GitHub's Windows images)", "Windows"),
-            CachePath("~\\AppData\\Local\\npm-cache", _DL, why + " (npm's default)", "Windows"),
-        ]
-        setup = ("actions/setup-node", {"cache": "npm", "cache-dependency-path": b.dep_path})
-        out.append(b.recipe("npm", paths, setup=setup, notes=notes))
-        if built:
-            out.append(_node_modules(b))
-        return out
-    if m.name == "yarn-classic":
-        why = (
-            "Yarn 1's global cache (`yarn cache dir`, a v6 folder inside); node_modules is rebuilt"
-        )
-        paths = _os_paths(
-            _DL, why, "~/.cache/yarn", "~/Library/Caches/Yarn", "~\\AppData\\Local\\Yarn\\Cache"
-        )
-        setup = ("actions/setup-node", {"cache": "yarn", "cache-dependency-path": b.dep_path})
-        out.append(
-            b.recipe(
-                "yarn",
-                paths,
-                setup=setup,
-                notes=[*notes, "YARN_CACHE_FOLDER or cache-folder move the cache"],
-            )
-        )
-        if built:
-            out.append(_node_modules(b, ["yarn install --frozen-lockfile keeps node_modules"]))
-        return out
-    if m.name == "yarn-berry":
-        rc_dir, rc = _yarnrc(tree, m.directory)
-        if (
-            any("zero-installs" in e for e in m.evidence)
-            and rc.get("enableGlobalCache") is not True
-        ):
-            return []  # the cache is in the repository: nothing to download
-        major = yarn_major(tree, m.directory)
-        flag = rc.get("enableGlobalCache")
-        glob = flag is True or (flag is None and major is not None and major >= 4)
-        local = flag is False or (flag is None and major is not None and major < 4)
-        folder = rc.get("cacheFolder")
-        paths = []
-        if glob or not local:
-            why = "Yarn's global cache (zip archives; the default from Yarn 4)"
-            paths += _os_paths(
-                _DL,
-                why,
-                "~/.yarn/berry/cache",
-                "~/.yarn/berry/cache",
-                "~\\AppData\\Local\\Yarn\\Berry\\cache",
-            )
-        if local or not glob:
-            rel = (
-                posixpath.normpath(posixpath.join(rc_dir, folder))
-                if isinstance(folder, str) and not folder.startswith(("/", "~", "$"))
-                else b.at(".yarn/cache")
-            )
-            why = "the project's Yarn cache (zip archives; the default in Yarn 2 and 3)"
-            paths.append(CachePath(rel, _DL, why))
-        extra = []
-        if not glob and not local:
-            extra.append(
-                "the Yarn version is not pinned: both the global and the project cache are"
-                " listed (the missing one is skipped)"
-            )
-        setup = ("actions/setup-node", {"cache": "yarn", "cache-dependency-path": b.dep_path})
-        out.append(
-            b.recipe(
-                "yarn",
-                paths,
-                setup=setup,
-                notes=[
-                    "setup-node asks `yarn config get cacheFolder`, so it follows .yarnrc.yml",
-                    *extra,
-                ],
-            )
-        )
-        if built:
-            linker = str(rc.get("nodeLinker", "pnp"))
-            if linker == "node-modules":
-                out.append(_node_modules(b))
-            else:
-                why = "Plug'n'Play install state: valid for one lock and Node version"
-                pnp = [".pnp.cjs", ".pnp.loader.mjs", ".yarn/unplugged", ".yarn/install-state.gz"]
-                out.append(
-                    b.recipe(
-                        "yarn-pnp",
-                        [CachePath(b.at(p), _ENV, why) for p in pnp],
-                        interpreter=True,
-                        restore=False,
-                        notes=["skip `yarn install` when cache-hit is 'true'"],
-                    )
-                )
-        return out
-    # pnpm
-    why = "pnpm's content-addressable store; node_modules is relinked from it"
-    paths = _os_paths(
-        _DL,
-        why,
-        "~/.local/share/pnpm/store",
-        "~/Library/pnpm/store",
-        "~\\AppData\\Local\\pnpm\\store",
-    )
-    setup = ("actions/setup-node", {"cache": "pnpm", "cache-dependency-path": b.dep_path})
-    out.append(
-        b.recipe(
-            "pnpm",
-            paths,
-            setup=setup,
-            notes=[
-                *notes,
-                "pnpm/action-setup sets PNPM_HOME, which moves the store to $PNPM_HOME/store:"
-                " with it, take the path from a `pnpm store path --silent` step (setup-node"
-                " does)",
-                "setup-node's cache: pnpm needs pnpm installed before setup-node runs",
-            ],
-        )
-    )
-    if built:
-        out.append(
-            _node_modules(b, ["pnpm links node_modules from the store: restored ones are copies"])
-        )
-    return out
-
-
-def _go_recipes(b: _Builder) -> list[Recipe]:
-    why = "downloaded module sources (go env GOMODCACHE); safe across Go versions"
-    mod = CachePath("~/go/pkg/mod", _DL, why)
-    bwhy = (
-        "the build cache (go env GOCACHE): content-addressed, so entries from an older key"
-        " are reused or ignored; grows until trimmed"
-    )
-    build = _os_paths(
-        _BUILD,
-        bwhy,
-        "~/.cache/go-build",
-        "~/Library/Caches/go-build",
-        "~\\AppData\\Local\\go-build",
-    )
-    return [
-        b.recipe("go-mod", [mod], notes=["GOPATH or GOMODCACHE move the module cache"]),
-        b.recipe(
-            "go",
-            [mod, *build],
-            interpreter=True,
-            setup=("actions/setup-go", {"cache": "true", "cache-dependency-path": b.dep_path}),
-            notes=[
-                "setup-go (caching on by default since v4) caches both directories keyed on"
-                " the Go version and go.sum, without a restore key",
-                "GOCACHE moves the build cache",
-            ],
-        ),
-    ]
-
-
-def _rust_recipes(b: _Builder) -> list[Recipe]:
-    why = "the crate registry index, downloaded crates and git sources (The Cargo Book)"
-    home = [
-        CachePath("~/.cargo/registry/index", _DL, why),
-        CachePath("~/.cargo/registry/cache", _DL, why),
-        CachePath("~/.cargo/git/db", _DL, why),
-    ]
-    target = CachePath(
-        b.at("target"),
-        _BUILD,
-        "compiled dependencies: cargo's fingerprints rebuild what changed, but only the same"
-        " rustc can reuse them, and the directory grows without pruning",
-    )
-    setup_inputs = {"workspaces": f"{b.m.directory} -> target"} if b.m.directory else {}
-    notes = []
-    if not b.m.locks:
-        notes.append("no Cargo.lock: the key hashes the manifests; commit the lock for apps")
-    return [
-        b.recipe("cargo", home, notes=["CARGO_HOME moves these directories", *notes]),
-        b.recipe(
-            "cargo-target",
-            [*home, target],
-            interpreter=True,
-            setup=("Swatinem/rust-cache", setup_inputs),
-            notes=[
-                "Swatinem/rust-cache keys on rustc, Cargo.lock and the manifests, prunes"
-                " workspace crates from target/ and sets CARGO_INCREMENTAL=0",
-                *notes,
-            ],
-        ),
-    ]
-
-
-def _java_recipes(b: _Builder) -> list[Recipe]:
-    if b.m.name == "maven":
-        why = "the local Maven repository: downloaded artifacts and plugins"
-        return [
-            b.recipe(
-                "maven",
-                [CachePath("~/.m2/repository", _DL, why)],
-                setup=(
-                    "actions/setup-java",
-                    {"cache": "maven", "cache-dependency-path": b.dep_path},
-                ),
-                notes=[
-                    "`mvn install` also puts the project's own SNAPSHOT artifacts there;"
-                    " they are cached with the rest",
-                    "setup-java's built-in cache has no restore key (since v3.5.0)",
-                ],
-            )
-        ]
-    why = "Gradle's dependency and transform caches, and the wrapper's distributions"
-    return [
-        b.recipe(
-            "gradle",
-            [
-                CachePath("~/.gradle/caches", _DL, why),
-                CachePath("~/.gradle/wrapper", _DL, why),
-            ],
-            setup=("actions/setup-java", {"cache": "gradle", "cache-dependency-path": b.dep_path}),
-            notes=[
-                "gradle/actions/setup-gradle caches the Gradle user home more selectively"
-                " (cleans unused entries, saves from the default branch only): prefer it for"
-                " large builds",
-                "stop the Gradle daemon before the save (./gradlew --stop) or lock files"
-                " in ~/.gradle/caches may be held open",
-            ],
-        )
-    ]
-
-
 def recipes_for(tree: Tree, manager: Manager, *, built_env: bool = False) -> tuple[Recipe, ...]:
     """Cache recipes for ``manager`` on ``tree``: the download cache first, then the built
     environment or build cache when asked for (``built_env``) or when it is the manager's norm
@@ -910,16 +374,7 @@ def recipes_for(tree: Tree, manager: Manager, *, built_env: bool = False) -> tup
     project with a committed ``.yarn/cache`` (zero-installs) gets no recipe: nothing is
     downloaded.
     """
-    b = _Builder(tree, manager)
-    eco = manager.ecosystem
-    if eco == "python":
-        return tuple(_python_recipes(b, built_env))
-    if eco == "node":
-        return tuple(_node_recipes(tree, b, built_env))
-    if eco == "go":
-        return tuple(_go_recipes(b))
-    if eco == "rust":
-        return tuple(_rust_recipes(b))
-    if eco == "java":
-        return tuple(_java_recipes(b))
-    raise ValueError(f"unknown ecosystem {eco!r}")
+    maker = registry.ecosystem(manager.ecosystem).recipes
+    if maker is None:
+        raise ValueError(f"ecosystem {manager.ecosystem!r} has no recipes")
+    return tuple(maker(_Builder(tree, manager), built_env))
