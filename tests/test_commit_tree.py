@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from strategies import cases
 from treebuild import Link, build
 
-from cachekit import CommitTree, GitRepo, HashFilesError, WorkTree, hash_files
+from cachekit import CommitTree, GitRepo, HashFilesError, TreeError, WorkTree, hash_files
 from cachekit.errors import UsageError
 
 
@@ -206,3 +206,12 @@ def test_walk_memo_across_commits_changes_nothing(first, second) -> None:
         for commit, got in zip((a, b, a, b), together, strict=True):
             with GitRepo(str(repo)) as fresh:
                 assert outcome(CommitTree(fresh, commit), args) == got
+
+
+def test_a_null_byte_in_a_path_is_a_tree_error_not_a_crash(tmp_path: Path) -> None:
+    """No file can be named with NUL; the OS call would raise ValueError (a crash, exit 70)."""
+    tree = WorkTree(str(tmp_path))
+    with pytest.raises(TreeError, match="null byte"):
+        tree.lstat("a\x00b")
+    with pytest.raises(TreeError, match="null byte"):
+        tree.read("x\x00")

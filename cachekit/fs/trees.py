@@ -185,6 +185,8 @@ class WorkTree:
         self._threads = threads if threads is not None else min(8, os.cpu_count() or 1)
 
     def _abs(self, rel: str) -> str:
+        if "\x00" in rel:  # no file can have that name; the OS call would raise ValueError
+            raise TreeError("ERR_INVALID_ARG_VALUE", "a path cannot contain a null byte", rel)
         return self.workspace + "/" + rel if rel else self.workspace
 
     def _kind(self, rel: str, *, follow: bool) -> int | None:
