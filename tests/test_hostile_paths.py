@@ -11,14 +11,21 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+from gitutil import commit_all, init
+from treebuild import Link, build
 from wheelindex import Dist, write_wheels
 
 from cachekit.environments.resolve import ResolveError, ResolveRequest, find_uv, resolve
-from cachekit.fs.trees import WorkTree
+from cachekit.errors import TreeError
+from cachekit.fs.trees import WorkTree, leaves_tree
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SECRET_VAR = "CACHEKIT_CANARY_SECRET"
 SECRET = "s3cr3t-canary-7f1d2c"
@@ -175,3 +182,150 @@ def test_allow_build_builds_but_the_backend_sees_no_secret(
         assert SECRET not in json.dumps(env)
         assert env.get("HOME") != os.environ.get("HOME")
         assert not {k for k in env if k.startswith(("AWS_", "GITHUB_", "PIP_INDEX"))}
+
+
+# --- item 2: the repository is the boundary -----------------------------------------------------
+
+FILE_SECRET = "filecanarypkg-91ab"  # a valid requirement name: printed if the file is ever read
+
+HOSTILE_WORKFLOW = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/cache@v4
+        with:
+          path: .venv
+          key: venv-${{ hashFiles('requirements.txt') }}
+      - run: python -m venv .venv
+      - run: .venv/bin/pip install -r ../../../../../../../../proc/self/environ
+      - run: .venv/bin/pip install -r ../outside/secret.txt
+      - run: .venv/bin/pip install -r /proc/self/environ
+      - run: .venv/bin/pip install -r requirements-dev.txt
+      - run: .venv/bin/pip install -r linked.txt
+      - run: .venv/bin/pip install -r requirements.txt
+      - uses: ./../../outside
+      - uses: ./acts/out
+  reuse:
+    uses: ./.github/workflows/../../../outside/called.yml
+"""
+
+
+@pytest.fixture
+def hostile_repo(tmp_path: Path) -> Path:
+    """Paths out of the repository every way a workflow or a repository can write one."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(f"{FILE_SECRET}>=1\n")
+    (outside / "action.yml").write_text(
+        f"runs:\n  using: composite\n  steps:\n    - run: pip install {FILE_SECRET}\n"
+        "      shell: bash\n"
+    )
+    (outside / "called.yml").write_text(
+        f"on: workflow_call\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - run: echo {FILE_SECRET}\n"
+    )
+    repo = tmp_path / "work" / "repo"
+    build(
+        repo,
+        {
+            ".github/workflows/ci.yml": HOSTILE_WORKFLOW,
+            ".github/workflows/evil.yml": Link("/proc/self/environ"),
+            "requirements.txt": "-r ../outside/secret.txt\n-r linked.txt\nflask\n",
+            "requirements-dev.txt": Link("/proc/self/environ"),
+            "linked.txt": Link(str(outside / "secret.txt")),
+            "acts/out": Link(str(outside)),
+        },
+    )
+    # the repository sits two levels below tmp_path: ../../outside from it is the directory
+    (tmp_path / "work" / "outside").symlink_to(outside)
+    return repo
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, SECRET_VAR: SECRET, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "cachekit", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check",),
+        ("check", "--format", "json"),
+        ("check", "--format", "sarif"),
+        ("check", "--format", "github"),
+        ("explain",),
+        ("explain", "--json"),
+        ("suggest",),
+        ("suggest", "--format", "json"),
+    ],
+    ids="-".join,
+)
+def test_nothing_outside_the_repository_is_read_or_printed(
+    hostile_repo: Path, args: tuple[str, ...]
+) -> None:
+    proc = _run_cli(*args, str(hostile_repo))
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out
+    assert SECRET not in out
+    assert FILE_SECRET not in out
+    assert "\\x00" not in out and "PATH=" not in out  # nothing of /proc/self/environ
+    # No proposed key hashes a pattern GitHub rejects or a link out of the repository.
+    for text in ("hashFiles('..", "'../", "'requirements-dev.txt'", "'linked.txt'"):
+        assert text not in out.replace("hashFiles('requirements.txt')", ""), text
+
+
+def test_outside_paths_are_reported_by_name(hostile_repo: Path) -> None:
+    proc = _run_cli("check", "--format", "json", str(hostile_repo))
+    findings = json.loads(proc.stdout)["findings"]
+    outside = [f for f in findings if f["code"] == "input-outside-repository"]
+    assert len(outside) == 1
+    message = json.dumps(outside[0])  # the message names four, the related lines the rest
+    for path in (
+        "proc/self/environ",
+        "../outside/secret.txt",
+        "requirements-dev.txt",
+        "linked.txt",
+    ):
+        assert path in message, path
+    problems = " | ".join(f["message"] for f in findings if f["code"] == "workflow-problem")
+    assert "./../../outside" in problems or "../../outside" in problems
+    assert "./acts/out" in problems or "acts/out" in problems
+    assert "rooted in '.github/workflows'" in problems
+    assert "evil.yml" in {f["file"].rsplit("/", 1)[-1] for f in findings}
+
+
+def test_work_tree_never_reads_outside(hostile_repo: Path) -> None:
+    tree = WorkTree(str(hostile_repo))
+    for rel in (
+        "linked.txt",
+        "requirements-dev.txt",
+        "../outside/secret.txt",
+        "acts/out/secret.txt",
+    ):
+        with pytest.raises(TreeError) as info:
+            tree.read(rel)
+        assert info.value.code == "EOUTSIDE"
+        assert leaves_tree(tree, rel)
+    assert tree.read("requirements.txt").startswith(b"-r ../outside")
+    assert not leaves_tree(tree, "requirements.txt")
+    assert not leaves_tree(tree, "")
+
+
+def test_a_commit_is_bounded_the_same_way(hostile_repo: Path) -> None:
+    init(hostile_repo)
+    commit_all(hostile_repo)
+    proc = _run_cli("check", "--rev", "HEAD", "--format", "json", str(hostile_repo))
+    assert SECRET not in proc.stdout + proc.stderr
+    assert FILE_SECRET not in proc.stdout + proc.stderr
+    codes = {f["code"] for f in json.loads(proc.stdout)["findings"]}
+    assert "input-outside-repository" in codes

@@ -305,10 +305,14 @@ class _Checker:
 
     def _inputs(self, cache: _Cache, after: tuple[Install, ...], at: Location, built: bool) -> None:
         missing: dict[str, Location] = {}
+        outside: dict[str, Location] = {}
         inline: list[Location] = []
         for install in after:
             hashed_lock = any(f.role == "lock" and f.path in cache.hashed for f in install.files)
             for f in install.files:
+                if f.outside:
+                    outside.setdefault(f.path, f.named_at)
+                    continue
                 if not f.exists or f.path in cache.hashed:
                     continue
                 if hashed_lock and f.role == "project":
@@ -335,6 +339,21 @@ class _Checker:
                 related=[
                     Location(loc.file, loc.line, loc.message if loc.message else path)
                     for path, loc in missing.items()
+                ],
+            )
+        if outside:
+            names = list(outside)
+            self._add(
+                "input-outside-repository",
+                f"the job installs from {_list(names)}, outside the repository: the runner reads "
+                "a file of its own machine there, which cachekit does not read and no key can "
+                "hash (hashFiles rejects patterns outside the workspace)",
+                at=at,
+                job=cache.job,
+                fix="Commit the file into the repository and install from that path",
+                related=[
+                    Location(loc.file, loc.line, loc.message if loc.message else path)
+                    for path, loc in outside.items()
                 ],
             )
         if inline and built:  # a download cache fetches what it lacks: nothing goes stale

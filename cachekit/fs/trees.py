@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import posixpath
 import stat as statmod
 import threading
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "Listing",
     "Tree",
     "WorkTree",
+    "leaves_tree",
     "sha256_of_path",
 ]
 
@@ -174,8 +176,35 @@ def sha256_of_path(path: str) -> bytes:
     return _sha256_fd(os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
 
 
+def leaves_tree(tree: Tree, rel: str) -> bool:
+    """Whether ``rel`` names something outside the repository: by ``..``, an absolute path,
+    or a symbolic link (at any level) whose target is elsewhere.
+
+    Why: the repository is the boundary. A workflow's ``pip install -r ../../proc/self/environ``
+    or a committed ``requirements-dev.txt -> /proc/self/environ`` names a file the runner reads
+    on *its* machine; reading it here would print the caller's own secrets. Such a path is
+    reported by name, never read.
+    """
+    norm = posixpath.normpath(rel.replace("\\", "/")) if rel else "."
+    if norm.startswith(("/", "../")) or norm == "..":
+        return True
+    try:
+        real = tree.realpath("" if norm == "." else norm)
+    except TreeError as exc:
+        return exc.code == "EOUTSIDE"
+    except (OSError, ValueError):
+        return False
+    workspace = tree.workspace.rstrip("/")
+    return not (real == workspace or real.startswith(workspace + "/"))
+
+
 class WorkTree:
-    """A directory on disk, read through the operating system like node would."""
+    """A directory on disk, read through the operating system like node would.
+
+    ``read`` never returns the bytes of a file outside the directory (see
+    :func:`leaves_tree`); the hashing loop follows links as the runner does, and gives digests
+    only.
+    """
 
     def __init__(self, root: str, *, threads: int | None = None) -> None:
         if not os.path.isdir(root):
@@ -234,6 +263,8 @@ class WorkTree:
 
     def read(self, rel: str) -> bytes:
         path = self._abs(rel)
+        if leaves_tree(self, rel):
+            raise TreeError("EOUTSIDE", "outside the repository, not read", path)
         try:
             with open(path, "rb") as fh:
                 return fh.read()

@@ -43,7 +43,7 @@ import yaml
 
 from ..environments.requirements import read_requirements
 from ..errors import TreeError
-from ..fs.trees import DIR, FILE, SYMLINK, Tree
+from ..fs.trees import DIR, FILE, SYMLINK, Tree, leaves_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -217,6 +217,8 @@ def _entries(tree: Tree, rel: str) -> list[tuple[str, int]]:
                     continue
                 if kind == DIR:
                     continue  # never follow directory links: no cycles, no escapes
+                if leaves_tree(tree, _join(rel, name)):
+                    continue  # a link out of the repository: never a file to key on
             out.append((name, kind))
         return out
     except TreeError:
@@ -244,7 +246,7 @@ def _scan(tree: Tree, max_depth: int) -> dict[str, _Dir]:
 
 def _is_file(tree: Tree, rel: str) -> bool:
     try:
-        return tree.stat(rel) == FILE
+        return tree.stat(rel) == FILE and not leaves_tree(tree, rel)
     except (TreeError, ValueError):
         return False
 
