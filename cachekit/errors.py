@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "CachekitError",
+    "EnvironmentFailure",
     "GitError",
     "HashFilesError",
     "TreeError",
@@ -26,6 +27,14 @@ class UsageError(CachekitError):
     """The caller asked for something malformed (a bad option, an unknown revision)."""
 
     exit_code = 2
+
+
+class EnvironmentFailure(CachekitError):
+    """The machine failed cachekit, not the input: a full disk, an unwritable directory, a git
+    that refuses to answer. Exit status 3, so scripts can tell it from a finding (1) or a
+    usage error (2)."""
+
+    exit_code = 3
 
 
 class HashFilesError(CachekitError):

@@ -8,22 +8,29 @@ truncated git object) and asserts what cachekit does instead.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from gitutil import commit_all, init
 from treebuild import Link, build
 from wheelindex import Dist, write_wheels
 
+from cachekit import cli as cli_module
+from cachekit.cli import main
 from cachekit.environments.resolve import ResolveError, ResolveRequest, find_uv, resolve
 from cachekit.errors import TreeError
+from cachekit.fs import atomic as atomic_module
 from cachekit.fs.trees import WorkTree, leaves_tree
+from cachekit.suggest.edit import EditRefused, EditResult, apply_edit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -329,3 +336,152 @@ def test_a_commit_is_bounded_the_same_way(hostile_repo: Path) -> None:
     assert FILE_SECRET not in proc.stdout + proc.stderr
     codes = {f["code"] for f in json.loads(proc.stdout)["findings"]}
     assert "input-outside-repository" in codes
+
+
+# --- item 6: writes stay in the repository, are atomic, and one refusal stops nothing ------------
+
+EDITABLE = """\
+on: push
+jobs:
+  JOB:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cache/pip
+          key: pip-${{ hashFiles('setup.py') }}
+      - run: pip install -r requirements.txt
+"""
+
+
+def _editable_repo(root: Path) -> Path:
+    return build(
+        root,
+        {
+            ".github/workflows/a.yml": EDITABLE.replace("JOB", "a"),
+            ".github/workflows/b.yml": EDITABLE.replace("JOB", "b"),
+            "requirements.txt": "flask==3.0.0\n",
+        },
+    )
+
+
+def _cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _leftovers(directory: Path) -> list[str]:
+    return [p.name for p in directory.iterdir() if "cachekit-tmp" in p.name]
+
+
+def test_edit_never_writes_through_a_directory_linked_out(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "ci.yml").write_text(EDITABLE.replace("JOB", "x"))
+    repo = build(tmp_path / "repo", {".github/workflows": Link(str(outside))})
+    text = (outside / "ci.yml").read_text()
+    edit = EditResult(".github/workflows/ci.yml", text, text + "# changed\n")
+    with pytest.raises(EditRefused, match="link out of the repository"):
+        apply_edit(str(repo), edit)
+    assert (outside / "ci.yml").read_text() == text
+    assert _leftovers(outside) == []
+
+
+def test_read_only_workflow_is_refused_and_the_others_still_written(tmp_path: Path) -> None:
+    repo = _editable_repo(tmp_path / "repo")
+    a = repo / ".github/workflows/a.yml"
+    b = repo / ".github/workflows/b.yml"
+    before_a = a.read_text()
+    a.chmod(0o444)
+    result = _cli("suggest", "--write", "--yes", str(repo))
+    assert result.exit_code == 1
+    assert "a.yml: cannot edit safely: it is read-only (mode 0444)" in result.output
+    assert "internal error" not in result.output
+    assert a.read_text() == before_a  # refused, with the reason
+    assert "hashFiles('requirements.txt')" in b.read_text()  # the other file is written
+    assert ".github/workflows/b.yml: written" in result.output
+
+
+def test_unwritable_directory_is_a_clear_error_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _editable_repo(tmp_path / "repo")
+    before = {p.name: p.read_text() for p in (repo / ".github/workflows").iterdir()}
+
+    def no_space_for_a_file(*_a: object, **_k: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    # mkstemp in a directory the user may not write to (root may write anywhere: simulated)
+    monkeypatch.setattr(tempfile, "mkstemp", no_space_for_a_file)
+    result = _cli("suggest", "--write", "--yes", str(repo))
+    assert result.exit_code == 3, result.output
+    assert "internal error" not in result.output
+    assert "cannot create a file beside it: Permission denied" in result.output
+    assert result.output.count("cannot write") == 2  # both tried: one failure stops nothing
+    after = {p.name: p.read_text() for p in (repo / ".github/workflows").iterdir()}
+    assert after == before
+
+
+def test_full_disk_during_an_edit_leaves_the_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _editable_repo(tmp_path / "repo")
+    a = repo / ".github/workflows/a.yml"
+    text = a.read_text()
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(EditRefused, match="No space left on device") as info:
+        apply_edit(str(repo), EditResult(".github/workflows/a.yml", text, text + "# x\n"))
+    assert info.value.exit_code == 3
+    assert a.read_text() == text
+    assert _leftovers(a.parent) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "work"),
+    [("check", "-o", "run_check"), ("predict", "--html", "predict"), ("audit", "--html", "audit")],
+)
+def test_output_in_a_missing_directory_fails_before_the_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, option: str, work: str
+) -> None:
+    repo = _editable_repo(tmp_path / "repo")
+    init(repo)
+    commit_all(repo)
+
+    def must_not_run(*_a: object, **_k: object) -> None:
+        raise AssertionError("the work started before the output path was checked")
+
+    monkeypatch.setattr(cli_module, work, must_not_run)
+    target = tmp_path / "missing" / "report.out"
+    result = CliRunner().invoke(main, [command, option, str(target), str(repo)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {target}: no directory" in result.output
+    assert not target.parent.exists()
+
+
+def test_full_disk_output_is_an_environment_failure_without_a_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _editable_repo(tmp_path / "repo")
+    if Path("/dev/full").exists():
+        result = _cli("check", "-o", "/dev/full", str(repo))
+        assert result.exit_code == 3, result.output
+        assert "No space left on device" in result.output
+    report = tmp_path / "report.txt"
+    report.write_text("the previous report\n")
+    monkeypatch.setattr(atomic_module.os, "fsync", _enospc)  # the disk fills as it is written
+    result = CliRunner().invoke(main, ["check", "-o", str(report), str(repo)])
+    assert result.exit_code == 3, result.output
+    assert "internal error" not in result.output
+    assert report.read_text() == "the previous report\n"  # never half-written, never emptied
+    assert _leftovers(tmp_path) == []
+    fresh = tmp_path / "fresh.txt"
+    result = CliRunner().invoke(main, ["check", "-o", str(fresh), str(repo)])
+    assert result.exit_code == 3 and not fresh.exists()  # no 0-byte file either
+
+
+def _enospc(_fd: int) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
