@@ -65,5 +65,6 @@ class TreeError(CachekitError):
         self.path = path
 
 
-class GitError(CachekitError):
-    """git could not answer (not a repository, unknown revision, corrupt object)."""
+class GitError(EnvironmentFailure):
+    """git could not answer (a corrupt or truncated object, a refusal, git missing): exit 3.
+    A path that is not a repository or an unknown revision is a :class:`UsageError`."""

@@ -20,15 +20,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from gitutil import commit_all, init
+from gitutil import commit_all, git, init
 from treebuild import Link, build
 from wheelindex import Dist, write_wheels
 
 from cachekit import cli as cli_module
 from cachekit.cli import main
 from cachekit.environments.resolve import ResolveError, ResolveRequest, find_uv, resolve
-from cachekit.errors import TreeError
+from cachekit.errors import GitError, TreeError
 from cachekit.fs import atomic as atomic_module
+from cachekit.fs.gitrepo import GitRepo
+from cachekit.fs.gittree import CommitTree
 from cachekit.fs.trees import WorkTree, leaves_tree
 from cachekit.suggest.edit import EditRefused, EditResult, apply_edit
 
@@ -485,3 +487,90 @@ def test_full_disk_output_is_an_environment_failure_without_a_partial_file(
 
 def _enospc(_fd: int) -> None:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+# --- item 7: git faults are errors or unknowns, never facts -------------------------------------
+
+
+def _git_repo(root: Path) -> tuple[Path, str]:
+    repo = _editable_repo(root)
+    init(repo)
+    return repo, commit_all(repo)
+
+
+def _loose(repo: Path, oid: str) -> Path:
+    path = repo / ".git" / "objects" / oid[:2] / oid[2:]
+    assert path.exists(), "the test needs a loose object"
+    path.chmod(0o644)
+    return path
+
+
+def test_truncated_tree_object_is_an_error_not_an_empty_tree(tmp_path: Path) -> None:
+    repo, _ = _git_repo(tmp_path / "repo")
+    tree_oid = git(repo, "rev-parse", "HEAD:.github/workflows").strip()
+    obj = _loose(repo, tree_oid)
+    obj.write_bytes(obj.read_bytes()[:20])  # git reads the header, then fails on the content
+    result = CliRunner().invoke(main, ["check", "--rev", "HEAD", str(repo)])
+    assert result.exit_code == 3, result.output
+    assert f"git object {tree_oid} is corrupt or truncated" in result.output
+    assert "0 caches" not in result.output
+    with GitRepo(str(repo)) as g:
+        tree = CommitTree(g, "HEAD")
+        with pytest.raises(GitError, match="corrupt or truncated"):
+            tree.listdir(".github/workflows")
+        # the process that stopped is replaced: the next question is answered
+        assert tree.stat("requirements.txt") == 2
+
+
+def test_missing_blob_is_unknown_not_a_false_finding(tmp_path: Path) -> None:
+    repo = build(
+        tmp_path / "repo",
+        {
+            ".github/workflows/a.yml": EDITABLE.replace("JOB", "a").replace(
+                "hashFiles('setup.py')", "hashFiles('requirements.txt')"
+            ),
+            "requirements.txt": "flask==3.0.0\n",
+        },
+    )
+    init(repo)
+    commit_all(repo)
+    _loose(repo, git(repo, "rev-parse", "HEAD:requirements.txt").strip()).unlink()
+    result = CliRunner().invoke(main, ["check", "--rev", "HEAD", "--format", "json", str(repo)])
+    findings = json.loads(result.output)["findings"]
+    codes = [f["code"] for f in findings]
+    assert "hashfiles-unknowable" in codes  # the unknown, with its reason
+    assert "input-not-in-key" not in codes  # not a guess presented as a fact
+    assert "'requirements.txt', 'requirements.txt'" not in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_dubious_ownership_is_reported_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, _ = _git_repo(tmp_path / "repo")
+    for path in [repo, *repo.rglob("*")]:
+        os.lchown(path, 12345, 12345)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no safe.directory of the caller's
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    result = CliRunner().invoke(main, ["check", "--rev", "HEAD", str(repo)])
+    assert result.exit_code == 3, result.output
+    assert "dubious ownership" in result.output
+    assert "safe.directory" in result.output
+    assert "not a git repository" not in result.output
+
+
+def test_shallow_history_is_said_by_predict(tmp_path: Path) -> None:
+    origin, _ = _git_repo(tmp_path / "origin")
+    for n in range(3):
+        (origin / "requirements.txt").write_text(f"flask==3.0.{n}\n")
+        commit_all(origin)
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{origin}", str(shallow))
+    for repo, is_shallow in ((origin, False), (shallow, True)):
+        result = CliRunner().invoke(main, ["predict", "--json", str(repo)])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        assert data["summary"]["shallow"] is is_shallow
+        assert any("history is shallow" in p for p in data["problems"]) is is_shallow
+    text = CliRunner().invoke(main, ["predict", str(shallow)]).output
+    assert "note: the history is shallow" in text

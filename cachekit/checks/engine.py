@@ -163,6 +163,17 @@ def _hashed(report: CacheReport) -> tuple[frozenset[str], bool]:
     return frozenset(files), addressed
 
 
+def _hash_unknowable(report: CacheReport) -> bool:
+    """A hashFiles() of the key that cannot be computed offline (its files are unknown)."""
+    return any(
+        part.kind == "hashFiles"
+        and part.hash is not None
+        and part.hash.error is not None
+        and ("EUNKNOWABLE" in part.hash.error or "EMISSING" in part.hash.error)
+        for part in report.parts
+    )
+
+
 class _Checker:
     def __init__(self, tree: Tree, explained: ExplainResult) -> None:
         self.tree = tree
@@ -304,6 +315,10 @@ class _Checker:
             self._populated(cache, after, at, job_info, ecosystem="node")
 
     def _inputs(self, cache: _Cache, after: tuple[Install, ...], at: Location, built: bool) -> None:
+        if _hash_unknowable(cache.report):
+            # What the key hashes is unknown (a blob missing from the object store, a
+            # submodule): hashfiles-unknowable says so; "not in the key" would be a guess.
+            return
         missing: dict[str, Location] = {}
         outside: dict[str, Location] = {}
         inline: list[Location] = []
