@@ -9,6 +9,7 @@ truncated git object) and asserts what cachekit does instead.
 from __future__ import annotations
 
 import errno
+import http.server
 import io
 import json
 import os
@@ -16,7 +17,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -574,3 +577,43 @@ def test_shallow_history_is_said_by_predict(tmp_path: Path) -> None:
         assert any("history is shallow" in p for p in data["problems"]) is is_shallow
     text = CliRunner().invoke(main, ["predict", str(shallow)]).output
     assert "note: the history is shallow" in text
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_requirements_file_from_a_url_is_never_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    canary = tmp_path / "CANARY"
+    served = tmp_path / "served"
+    _write_sdist(served / "dists", canary)
+    seen: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a: Any, **k: Any) -> None:
+            super().__init__(*a, directory=str(served), **k)
+
+        def log_message(self, *_a: Any) -> None:
+            seen.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    (served / "more.txt").write_text(f"--no-binary :all:\n--find-links {url}/dists/\ncanarypkg\n")
+    try:
+        wheels = tmp_path / "wheels"
+        write_wheels(wheels, [Dist("six", "1.16.0")])
+        repo = build(tmp_path / "repo", {"requirements.txt": f"-r {url}/more.txt\nsix\n"})
+        request = ResolveRequest(
+            backend=backend,
+            requirements=("requirements.txt",),
+            no_index=True,
+            find_links=(str(wheels),),
+        )
+        r = resolve(WorkTree(str(repo)), request)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == []  # nothing was fetched from the repository's URL
+    assert not canary.exists()
+    assert r.versions() == {"six": "1.16.0"}
+    assert any(f"-r {url}/more.txt ignored" in w for w in r.warnings)

@@ -72,6 +72,7 @@ from ..fs.trees import DIR, FILE, SYMLINK, Tree
 from .project import Dependency, DynamicInput, read_project
 from .requirements import (
     EditableRequirement,
+    Include,
     Option,
     RequirementsFile,
     UrlRequirement,
@@ -478,6 +479,14 @@ def _requirements_file(tree: Tree, plan: _Plan, path: str, request: ResolveReque
         if isinstance(entry, Option):
             _option(tree, plan, entry, request)
             continue
+        if isinstance(entry, Include) and entry.resolved is None:
+            # A URL or ${VAR}: pip would fetch or expand it; what it holds is not the tree's.
+            plan.warnings.append(
+                f"{entry.where}: {entry.kind} {entry.target} ignored: only the repository's "
+                "own files are read (a URL is not fetched, a variable not expanded)"
+            )
+            _drop(plan, entry, f"{entry.kind} ignored")
+            continue
         if not isinstance(entry, (EditableRequirement, UrlRequirement)) or entry.constraint:
             continue
         target = entry.target if isinstance(entry, EditableRequirement) else entry.url
@@ -510,7 +519,9 @@ def _requirements_file(tree: Tree, plan: _Plan, path: str, request: ResolveReque
     return rf.path
 
 
-def _drop(plan: _Plan, entry: Option | EditableRequirement | UrlRequirement, why: str) -> None:
+def _drop(
+    plan: _Plan, entry: Option | Include | EditableRequirement | UrlRequirement, why: str
+) -> None:
     """Replace ``entry``'s line in the copy by a comment (see :func:`_blank`)."""
     plan.blanked.setdefault(entry.file, {})[entry.line] = f"# (cachekit: {why})"
 
@@ -582,9 +593,13 @@ def _blank(plan: _Plan) -> None:
             lines = decode(f.read()).splitlines()
         for first, last, text in list(logical_lines("\n".join(lines))):
             if first in firsts:
-                kept = re.findall(
-                    r"(?:^|\s)(-[rc]\s*\S+|--(?:requirement|constraint)[=\s]\S+)", text
-                )
+                kept = [
+                    k
+                    for k in re.findall(
+                        r"(?:^|\s)(-[rc]\s*\S+|--(?:requirement|constraint)[=\s]\S+)", text
+                    )
+                    if "://" not in k and "${" not in k  # never fetched nor expanded
+                ]
                 lines[first - 1] = firsts[first] + "".join(f"\n{k.strip()}" for k in kept)
                 for n in range(first, last):
                     lines[n] = ""
