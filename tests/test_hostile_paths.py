@@ -9,6 +9,7 @@ truncated git object) and asserts what cachekit does instead.
 from __future__ import annotations
 
 import errno
+import hashlib
 import http.server
 import io
 import json
@@ -617,3 +618,16 @@ def test_a_requirements_file_from_a_url_is_never_fetched(
     assert not canary.exists()
     assert r.versions() == {"six": "1.16.0"}
     assert any(f"-r {url}/more.txt ignored" in w for w in r.warnings)
+
+
+def test_a_link_out_is_not_hashed_either(hostile_repo: Path, tmp_path: Path) -> None:
+    workflow = hostile_repo / ".github/workflows/ci.yml"
+    workflow.write_text(
+        workflow.read_text().replace("hashFiles('requirements.txt')", "hashFiles('*.txt')")
+    )
+    secret_digest = hashlib.sha256((tmp_path / "outside/secret.txt").read_bytes()).hexdigest()
+    for args in (("explain", "--json"), ("check", "--format", "json")):
+        proc = _run_cli(*args, str(hostile_repo))
+        assert "Traceback" not in proc.stderr
+        assert secret_digest not in proc.stdout  # not even the digest of a file outside
+        assert "a symbolic link out of the repository" in proc.stdout

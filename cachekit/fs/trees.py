@@ -176,6 +176,22 @@ def sha256_of_path(path: str) -> bytes:
     return _sha256_fd(os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
 
 
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+
+
+class _Outside(Exception):
+    """A file to hash whose real path leaves the repository."""
+
+
+def _outside_error(path: str) -> TreeError:
+    return TreeError(
+        "EUNKNOWABLE",
+        "a symbolic link out of the repository: the runner hashes its own file there, which "
+        "cachekit does not read",
+        path,
+    )
+
+
 def leaves_tree(tree: Tree, rel: str) -> bool:
     """Whether ``rel`` names something outside the repository: by ``..``, an absolute path,
     or a symbolic link (at any level) whose target is elsewhere.
@@ -212,6 +228,7 @@ class WorkTree:
         # node's process.cwd() is getcwd(): the resolved path.
         self.workspace = os.path.realpath(root)
         self._threads = threads if threads is not None else min(8, os.cpu_count() or 1)
+        self._dirs_inside: dict[str, bool] = {}  # directory path -> its real path is inside
 
     def _abs(self, rel: str) -> str:
         return self.workspace + "/" + rel if rel else self.workspace
@@ -271,6 +288,31 @@ class WorkTree:
         except OSError as exc:
             raise _oserror(exc, "open", path) from None
 
+    def _inside(self, real: str) -> bool:
+        return real == self.workspace or real.startswith(self.workspace + "/")
+
+    def _open_inside(self, path: str, flags: int) -> int:
+        """Open a file to hash, unless its real path leaves the repository.
+
+        Why: the runner hashes *its* file behind a link out of the workspace; the bytes here
+        are the caller's own (a secret, /proc/self/environ) and their digest would be printed.
+        Cheap: the final component is opened with O_NOFOLLOW (a link fails with ELOOP and only
+        then is resolved) and each directory's real path is looked up once.
+        """
+        directory = path.rsplit("/", 1)[0]
+        inside = self._dirs_inside.get(directory)
+        if inside is None:
+            inside = self._dirs_inside[directory] = self._inside(os.path.realpath(directory))
+        if inside and _NOFOLLOW:
+            try:
+                return os.open(path, flags | _NOFOLLOW)
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise
+        if not inside or not self._inside(os.path.realpath(path)):
+            raise _Outside(path)
+        return os.open(path, flags)
+
     def _digest_rest(self, fd: int, h: Any, path: str) -> bytes | TreeError:
         try:
             return _sha256_fd(fd, h)
@@ -283,7 +325,9 @@ class WorkTree:
         for rel in rels:
             path = self.workspace + "/" + rel
             try:
-                out.append(_sha256_fd(os.open(path, flags)))
+                out.append(_sha256_fd(self._open_inside(path, flags)))
+            except _Outside:
+                out.append(_outside_error(path))
             except OSError as exc:
                 out.append(_oserror(exc, "open", path))
         return out
@@ -305,8 +349,11 @@ class WorkTree:
                 return out + self._digest_on_pool(rels[i:])
             path = self.workspace + "/" + rel
             try:
-                fd = os.open(path, flags)
+                fd = self._open_inside(path, flags)
                 started = _sha256_start(fd)
+            except _Outside:
+                out.append(_outside_error(path))
+                continue
             except OSError as exc:
                 out.append(_oserror(exc, "open", path))
                 continue
