@@ -631,3 +631,24 @@ def test_a_link_out_is_not_hashed_either(hostile_repo: Path, tmp_path: Path) -> 
         assert "Traceback" not in proc.stderr
         assert secret_digest not in proc.stdout  # not even the digest of a file outside
         assert "a symbolic link out of the repository" in proc.stdout
+
+
+def test_no_fix_proposes_a_pattern_github_rejects(tmp_path: Path) -> None:
+    # @actions/glob: "Invalid pattern '../../secret.txt'. Relative pathing '.' and '..' is not
+    # allowed." A fix that keeps such a pattern (or repeats a file) is no fix.
+    repo = build(
+        tmp_path / "repo",
+        {
+            ".github/workflows/a.yml": EDITABLE.replace("JOB", "a").replace(
+                "hashFiles('setup.py')", "hashFiles('../../secret.txt', 'requirements.txt')"
+            ),
+            "requirements.txt": "flask==3.0.0\n",
+        },
+    )
+    for args in (("check", "--format", "json"), ("suggest", "--format", "json")):
+        out = _run_cli(*args, str(repo)).stdout
+        for item in json.loads(out).get("findings", []):
+            assert "'../" not in (item.get("fix") or ""), item
+            assert item["code"] != "input-not-in-key", item  # the key fails: hashfiles-fails
+        steps = json.dumps([p["step"] for p in json.loads(out).get("proposals", [])])
+        assert "'../" not in steps

@@ -163,15 +163,23 @@ def _hashed(report: CacheReport) -> tuple[frozenset[str], bool]:
     return frozenset(files), addressed
 
 
-def _hash_unknowable(report: CacheReport) -> bool:
-    """A hashFiles() of the key that cannot be computed offline (its files are unknown)."""
+def _hash_failed(report: CacheReport) -> bool:
+    """A hashFiles() of the key that fails or cannot be computed offline: what the key covers
+    is unknown (hashfiles-fails or hashfiles-unknowable says why)."""
     return any(
-        part.kind == "hashFiles"
-        and part.hash is not None
-        and part.hash.error is not None
-        and ("EUNKNOWABLE" in part.hash.error or "EMISSING" in part.hash.error)
+        part.kind == "hashFiles" and part.hash is not None and part.hash.error is not None
         for part in report.parts
     )
+
+
+def _accepted(pattern: str) -> bool:
+    """Whether GitHub's hashFiles accepts the pattern: @actions/glob rejects a '.' segment
+    (but a leading one) and any '..' segment ("Relative pathing '.' and '..' is not
+    allowed"); an absolute path leaves the workspace, whose files the runner skips."""
+    segments = pattern.lstrip("!").replace("\\", "/").split("/")
+    if pattern.lstrip("!").startswith("/"):
+        return False
+    return all(seg != ".." and (seg != "." or i == 0) for i, seg in enumerate(segments))
 
 
 class _Checker:
@@ -315,9 +323,9 @@ class _Checker:
             self._populated(cache, after, at, job_info, ecosystem="node")
 
     def _inputs(self, cache: _Cache, after: tuple[Install, ...], at: Location, built: bool) -> None:
-        if _hash_unknowable(cache.report):
-            # What the key hashes is unknown (a blob missing from the object store, a
-            # submodule): hashfiles-unknowable says so; "not in the key" would be a guess.
+        if _hash_failed(cache.report):
+            # What the key hashes is unknown (a blob missing from the object store, a pattern
+            # GitHub rejects): the hashFiles finding says why; "not in the key" would be a guess.
             return
         missing: dict[str, Location] = {}
         outside: dict[str, Location] = {}
@@ -442,7 +450,8 @@ class _Checker:
         template = cache.report.key_template
         if calls and calls[-1].hash is not None:
             call = calls[-1].hash
-            patterns = [*call.patterns, *names]
+            # never a pattern GitHub rejects, never one twice
+            patterns = [p for p in dict.fromkeys([*call.patterns, *names]) if _accepted(p)]
             new = "hashFiles(" + ", ".join(f"'{p}'" for p in patterns) + ")"
             return "key: " + template.replace(calls[-1].text, new, 1)
         new = "hashFiles(" + ", ".join(f"'{p}'" for p in names) + ")"
