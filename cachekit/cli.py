@@ -352,8 +352,9 @@ def check_command(
     severities and ignores workflows, jobs or paths; `# cachekit: ignore[code]` on a step's
     first, `uses:` or `key:` line silences that step.
     """
-    if output is not None:
-        check_output_path(output)  # before the work, not after it
+    for target in (output, write_baseline):
+        if target is not None:
+            check_output_path(target)  # before the work, not after it
     policy = load_policy(repo, rev)  # a malformed configuration fails before any work
     entries = read_baseline(baseline) if baseline and not no_ignores else []
     result = run_check(

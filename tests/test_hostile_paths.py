@@ -448,7 +448,12 @@ def test_full_disk_during_an_edit_leaves_the_file_intact(
 
 @pytest.mark.parametrize(
     ("command", "option", "work"),
-    [("check", "-o", "run_check"), ("predict", "--html", "predict"), ("audit", "--html", "audit")],
+    [
+        ("check", "-o", "run_check"),
+        ("check", "--write-baseline", "run_check"),
+        ("predict", "--html", "predict"),
+        ("audit", "--html", "audit"),
+    ],
 )
 def test_output_in_a_missing_directory_fails_before_the_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, option: str, work: str
