@@ -622,7 +622,7 @@ def test_a_requirements_file_from_a_url_is_never_fetched(
     assert seen == []  # nothing was fetched from the repository's URL
     assert not canary.exists()
     assert r.versions() == {"six": "1.16.0"}
-    assert any(f"-r {url}/more.txt ignored" in w for w in r.warnings)
+    assert any(f"-r {url}/more.txt: a URL (not fetched)" in w for w in r.warnings)
 
 
 def test_a_link_out_is_not_hashed_either(hostile_repo: Path, tmp_path: Path) -> None:
@@ -657,3 +657,19 @@ def test_no_fix_proposes_a_pattern_github_rejects(tmp_path: Path) -> None:
             assert item["code"] != "input-not-in-key", item  # the key fails: hashfiles-fails
         steps = json.dumps([p["step"] for p in json.loads(out).get("proposals", [])])
         assert "'../" not in steps
+
+
+def test_a_variable_include_is_never_expanded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SECRET_VAR, SECRET)
+    wheels = tmp_path / "wheels"
+    write_wheels(wheels, [Dist("six", "1.16.0")])
+    repo = build(tmp_path / "repo", {"requirements.txt": f"-r ${{{SECRET_VAR}}}.txt\nsix\n"})
+    request = ResolveRequest(
+        requirements=("requirements.txt",), no_index=True, find_links=(str(wheels),)
+    )
+    r = resolve(WorkTree(str(repo)), request)
+    assert r.versions() == {"six": "1.16.0"}
+    assert any("a variable is not expanded" in w for w in r.warnings)
+    assert SECRET not in json.dumps([r.warnings, r.command])

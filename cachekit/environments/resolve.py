@@ -481,10 +481,11 @@ def _requirements_file(tree: Tree, plan: _Plan, path: str, request: ResolveReque
             continue
         if isinstance(entry, Include) and entry.resolved is None:
             # A URL or ${VAR}: pip would fetch or expand it; what it holds is not the tree's.
-            plan.warnings.append(
-                f"{entry.where}: {entry.kind} {entry.target} ignored: only the repository's "
-                "own files are read (a URL is not fetched, a variable not expanded)"
-            )
+            if entry.env_vars:  # a URL is already a warning of the reader's ("not fetched")
+                plan.warnings.append(
+                    f"{entry.where}: {entry.kind} {entry.target} ignored: only the "
+                    "repository's own files are read (a variable is not expanded)"
+                )
             _drop(plan, entry, f"{entry.kind} ignored")
             continue
         if not isinstance(entry, (EditableRequirement, UrlRequirement)) or entry.constraint:
