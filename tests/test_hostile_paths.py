@@ -673,3 +673,16 @@ def test_a_variable_include_is_never_expanded(
     assert r.versions() == {"six": "1.16.0"}
     assert any("a variable is not expanded" in w for w in r.warnings)
     assert SECRET not in json.dumps([r.warnings, r.command])
+
+
+def test_a_corrupt_history_is_an_environment_failure(tmp_path: Path) -> None:
+    repo, first = _git_repo(tmp_path / "repo")
+    for n in range(2):
+        (repo / "requirements.txt").write_text(f"flask==3.0.{n}\n")
+        commit_all(repo)
+    obj = _loose(repo, first)
+    obj.write_bytes(obj.read_bytes()[:10])
+    result = CliRunner().invoke(main, ["predict", str(repo)])
+    assert result.exit_code == 3, result.output
+    assert "is corrupt" in result.output
+    assert "no runs" not in result.output

@@ -128,6 +128,12 @@ class GitRepo:
             "true"
         )
 
+    def git(self, *args: str) -> str:
+        """Run a read-only git command; its stdout, or GitError (exit 3) with git's reason."""
+        out = self._run(*args)
+        assert out is not None
+        return out
+
     def run_git(self, *args: str) -> str | None:
         """Run a read-only git command; its stdout, or None when git fails."""
         return self._run(*args, check=False)
