@@ -686,3 +686,41 @@ def test_a_corrupt_history_is_an_environment_failure(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     assert "is corrupt" in result.output
     assert "no runs" not in result.output
+
+
+def test_a_directory_linked_out_is_not_listed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private-name.txt").write_text("x")
+    workflow = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+          cache: pip
+          cache-dependency-path: acts/**
+"""
+    # setup-python's hashFiles follows links: it would walk the caller's directory
+    repo = build(
+        tmp_path / "repo",
+        {".github/workflows/ci.yml": workflow, "acts/out": Link(str(outside))},
+    )
+    proc = _run_cli("explain", "--json", str(repo))
+    assert "private-name" not in proc.stdout + proc.stderr
+    assert "a symbolic link out of the repository" in proc.stdout
+
+
+def test_a_workflow_directory_linked_out_is_reported_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / f"{FILE_SECRET}.yml").write_text(EDITABLE.replace("JOB", "x"))
+    repo = build(tmp_path / "repo", {".github/workflows": Link(str(outside))})
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(repo)])
+    assert FILE_SECRET not in result.output
+    findings = json.loads(result.output)["findings"]
+    assert [f["file"] for f in findings] == [".github/workflows"]
+    assert "out of the repository" in findings[0]["message"]

@@ -186,8 +186,8 @@ class _Outside(Exception):
 def _outside_error(path: str) -> TreeError:
     return TreeError(
         "EUNKNOWABLE",
-        "a symbolic link out of the repository: the runner hashes its own file there, which "
-        "cachekit does not read",
+        "a symbolic link out of the repository: on the runner it leads to the runner's own "
+        "files, which cachekit does not read",
         path,
     )
 
@@ -251,6 +251,8 @@ class WorkTree:
 
     def listdir(self, rel: str) -> Listing:
         path = self._abs(rel)
+        if not self._dir_inside(path):
+            raise _outside_error(path)  # the names there are the caller's, not the runner's
         entries: Listing = []
         append = entries.append
         try:
@@ -291,6 +293,30 @@ class WorkTree:
     def _inside(self, real: str) -> bool:
         return real == self.workspace or real.startswith(self.workspace + "/")
 
+    def _dir_inside(self, path: str) -> bool:
+        """Whether the directory ``path`` is really inside the workspace: a directory that is
+        not a link is where its parent is, so only links (one lstat per directory, memoised)
+        are resolved."""
+        memo = self._dirs_inside
+        chain: list[str] = []
+        current = path
+        prefix = self.workspace + "/"
+        while current not in memo:
+            name = current.rpartition("/")[2]
+            if current == self.workspace:
+                memo[current] = True
+            elif not current.startswith(prefix) or name in ("", ".", ".."):
+                memo[current] = self._inside(os.path.realpath(current))
+            else:
+                chain.append(current)
+                current = current.rpartition("/")[0]
+        for directory in reversed(chain):
+            if os.path.islink(directory):
+                memo[directory] = self._inside(os.path.realpath(directory))
+            else:
+                memo[directory] = memo[directory.rpartition("/")[0]]
+        return memo[path]
+
     def _open_inside(self, path: str, flags: int) -> int:
         """Open a file to hash, unless its real path leaves the repository.
 
@@ -299,10 +325,7 @@ class WorkTree:
         Cheap: the final component is opened with O_NOFOLLOW (a link fails with ELOOP and only
         then is resolved) and each directory's real path is looked up once.
         """
-        directory = path.rsplit("/", 1)[0]
-        inside = self._dirs_inside.get(directory)
-        if inside is None:
-            inside = self._dirs_inside[directory] = self._inside(os.path.realpath(directory))
+        inside = self._dir_inside(path.rsplit("/", 1)[0])
         if inside and _NOFOLLOW:
             try:
                 return os.open(path, flags | _NOFOLLOW)

@@ -290,7 +290,9 @@ def load_workflows(
         if tree.stat(WORKFLOW_DIR) != DIR:
             return [], []
         names = [n for n, _ in tree.listdir(WORKFLOW_DIR) if n.endswith((".yml", ".yaml"))]
-    except TreeError:
+    except TreeError as exc:
+        if exc.code in ("EUNKNOWABLE", "EOUTSIDE"):  # a link out of the repository: say so
+            return [], [WorkflowProblem(Mark(WORKFLOW_DIR, 1, 1), str(exc))]
         return [], []
     workflows: list[Workflow] = []
     problems: list[WorkflowProblem] = []
