@@ -724,3 +724,30 @@ def test_a_workflow_directory_linked_out_is_reported_not_read(tmp_path: Path) ->
     findings = json.loads(result.output)["findings"]
     assert [f["file"] for f in findings] == [".github/workflows"]
     assert "out of the repository" in findings[0]["message"]
+
+
+def test_an_editable_local_project_is_not_built_without_allow_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Already held before #11 (read statically); kept here so the suite covers every option
+    # the issue lists.
+    monkeypatch.setenv(SECRET_VAR, SECRET)
+    canary = tmp_path / "CANARY"
+    wheels = tmp_path / "wheels"
+    write_wheels(wheels, [Dist("six", "1.16.0")])
+    repo = build(
+        tmp_path / "repo",
+        {
+            "requirements.txt": "-e ./proj\nsix\n",
+            "proj/pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "canary_backend"'
+            '\nbackend-path = ["."]\n\n[project]\nname = "canarypkg"\nversion = "1.0"\n'
+            'dynamic = ["dependencies"]\n',
+            "proj/canary_backend.py": _canary_backend(canary),
+        },
+    )
+    request = ResolveRequest(
+        requirements=("requirements.txt",), no_index=True, find_links=(str(wheels),)
+    )
+    with pytest.raises(ResolveError, match="allow-build"):
+        resolve(WorkTree(str(repo)), request)
+    assert not canary.exists()
