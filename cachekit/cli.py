@@ -24,6 +24,7 @@ from .errors import CachekitError, UsageError
 from .evaluate import evaluate_expression
 from .evidence import read_cache_list
 from .explain import Options, compare, explain
+from .fs.atomic import check_output_path, write_atomic
 from .fs.gitrepo import GitRepo
 from .fs.gittree import CommitTree
 from .fs.trees import Tree, WorkTree
@@ -41,7 +42,7 @@ from .report.findings import render_findings
 from .report.html import render_predict_html
 from .resolving import ResolveOptions, resolve_workflows
 from .suggest import suggest
-from .suggest.edit import apply_edit
+from .suggest.edit import EditRefused, apply_edit
 from .suggest.render import render_suggest_yaml
 from .suggest.simulate import render_simulation, require_repository_top, simulate_suggestion
 from .suppress import apply_policy, load_policy, read_baseline
@@ -351,6 +352,9 @@ def check_command(
     severities and ignores workflows, jobs or paths; `# cachekit: ignore[code]` on a step's
     first, `uses:` or `key:` line silences that step.
     """
+    for target in (output, write_baseline):
+        if target is not None:
+            check_output_path(target)  # before the work, not after it
     policy = load_policy(repo, rev)  # a malformed configuration fails before any work
     entries = read_baseline(baseline) if baseline and not no_ignores else []
     result = run_check(
@@ -377,11 +381,7 @@ def check_command(
     threshold = fail_on or policy.check.fail_on or "warning"
     text = render_findings(result, fmt)
     if output is not None:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text if text.endswith("\n") else text + "\n")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror}") from exc
+        write_atomic(output, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
     else:
         click.echo(text.rstrip("\n"))
     if any(severity_at_least(f.severity, threshold) for f in result.findings):
@@ -535,13 +535,21 @@ def suggest_command(
     if not result.edits:
         click.echo("nothing to write")
         return
+    refused: list[EditRefused] = []
     for edit in result.edits:
         click.echo(edit.diff().rstrip("\n"))
         if not yes and not click.confirm(f"apply to {edit.path}?", default=False):
             click.echo(f"{edit.path}: left unchanged")
             continue
-        apply_edit(repo, edit)
+        try:
+            apply_edit(repo, edit)
+        except EditRefused as exc:  # one refused file never stops the others
+            refused.append(exc)
+            click.echo(f"cachekit: error: {exc}; left unchanged", err=True)
+            continue
         click.echo(f"{edit.path}: written")
+    if refused:
+        sys.exit(max(exc.exit_code for exc in refused))
 
 
 def _size(text: str) -> int:
@@ -663,10 +671,12 @@ def predict_command(
         if show and (done == total or done % 25 == 0):
             click.echo(f"\r  {done}/{total} commits", err=True, nl=done == total)
 
+    if html_file is not None:
+        check_output_path(html_file)  # before the work, not after it
     result = predict(repo, options, progress=progress)
     if html_file is not None:
-        with open(html_file, "w", encoding="utf-8") as fh:
-            fh.write(render_predict_html(result, title=f"cachekit predict: {repo}"))
+        html = render_predict_html(result, title=f"cachekit predict: {repo}")
+        write_atomic(html_file, html.encode("utf-8"))
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_predict(result))
 
 
@@ -716,10 +726,12 @@ def audit_command(
     miss costs, and where the logs disagree with the prediction, and why.
     """
     options = PredictOptions(max_commits=max_commits, since=since, entry_size=_size(entry_size))
+    if html_file is not None:
+        check_output_path(html_file)  # before the work, not after it
     result = audit(repo, logs=logs, caches=caches, options=options, history=not no_history)
     if html_file is not None and result.prediction is not None:
-        with open(html_file, "w", encoding="utf-8") as fh:
-            fh.write(render_predict_html(result.prediction, title=f"cachekit audit: {repo}"))
+        html = render_predict_html(result.prediction, title=f"cachekit audit: {repo}")
+        write_atomic(html_file, html.encode("utf-8"))
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_audit(result))
 
 

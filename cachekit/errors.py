@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "CachekitError",
+    "EnvironmentFailure",
     "GitError",
     "HashFilesError",
     "TreeError",
@@ -26,6 +27,14 @@ class UsageError(CachekitError):
     """The caller asked for something malformed (a bad option, an unknown revision)."""
 
     exit_code = 2
+
+
+class EnvironmentFailure(CachekitError):
+    """The machine failed cachekit, not the input: a full disk, an unwritable directory, a git
+    that refuses to answer. Exit status 3, so scripts can tell it from a finding (1) or a
+    usage error (2)."""
+
+    exit_code = 3
 
 
 class HashFilesError(CachekitError):
@@ -56,5 +65,6 @@ class TreeError(CachekitError):
         self.path = path
 
 
-class GitError(CachekitError):
-    """git could not answer (not a repository, unknown revision, corrupt object)."""
+class GitError(EnvironmentFailure):
+    """git could not answer (a corrupt or truncated object, a refusal, git missing): exit 3.
+    A path that is not a repository or an unknown revision is a :class:`UsageError`."""

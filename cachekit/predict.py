@@ -17,7 +17,7 @@ import time as timer
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from .caches import CacheStepKind
 from .explain import Options
@@ -129,6 +129,12 @@ class PredictResult:
         }
 
 
+SHALLOW_NOTE: Final = (
+    "the history is shallow (a shallow clone): its first commit is not the first run of each "
+    "cache, so its first misses may not be real; git fetch --unshallow gives the whole history"
+)
+
+
 def _why_unknown(part: KeyPart) -> str:
     if part.hash is not None and part.hash.error:
         return f"{part.text} fails: {part.hash.error}"
@@ -187,6 +193,9 @@ def predict(
     started = timer.perf_counter()
     problems: list[str] = []
     with GitRepo(root) as repo:
+        if repo.is_shallow():
+            # Its oldest commit has parents the clone lacks: that is not each cache's first run.
+            problems.append(SHALLOW_NOTE)
         branch = default_branch(repo)
         default_ref = f"refs/heads/{branch}"
         commits = first_parent_commits(
@@ -255,6 +264,7 @@ def predict(
     summary["sizes_from_cache_list"] = bool(options.known_sizes)
     summary["limit_gib"] = round(options.limit_bytes / GIB, 1)
     summary["default_branch"] = default_ref
+    summary["shallow"] = SHALLOW_NOTE in problems
     return PredictResult(tuple(predicted), summary, tuple(problems))
 
 

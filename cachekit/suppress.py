@@ -30,6 +30,7 @@ from .checks.codes import CODES
 from .checks.model import CheckFinding, CheckResult
 from .config import CheckConfig, Config, ConfigError, load_config
 from .errors import CachekitError, UsageError
+from .fs.atomic import write_atomic
 from .fs.gittree import tree_at
 from .fs.trees import FILE, Tree
 from .report.findings import fingerprint
@@ -238,18 +239,7 @@ def write_baseline(result: CheckResult, path: str) -> int:
         for f in result.findings
     ]
     text = json.dumps({"schema": BASELINE_SCHEMA, "findings": entries}, indent=2) + "\n"
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise UsageError(f"cannot write the baseline {path}: no such directory")
-    tmp = f"{path}.cachekit-tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise UsageError(f"cannot write the baseline {path}: {exc.strerror}") from exc
+    write_atomic(path, text.encode("utf-8"))  # all or nothing; a full disk is exit 3
     return len(entries)
 
 

@@ -91,10 +91,11 @@ def snapshot(root: Path) -> dict[str, str]:
 
 @pytest.fixture
 def marker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A file that any build of the test projects would write (the variable reaches builds:
-    only PIP_*/UV_* and the like are removed from the resolver's environment)."""
+    """A file that any build of the test projects would write. The resolver's environment is
+    an allow-list, so the variable naming the file is added to it for these tests only."""
     path = tmp_path / "BUILD-RAN"
     monkeypatch.setenv(MARKER_VAR, str(path))
+    monkeypatch.setattr(resolve_module, "_KEPT_VARS", resolve_module._KEPT_VARS | {MARKER_VAR})
     yield path
 
 
@@ -591,7 +592,12 @@ def test_local_wheels_and_find_links_named_in_the_tree(tmp_path: Path, wheels: P
     (root / "r.txt").write_text(
         "./vendor/vendored-1.0-py3-none-any.whl\n--find-links ./wheelhouse\nhoused\n"
     )
-    r = resolve(WorkTree(str(root)), flat(wheels, "uv", requirements=("r.txt",)))
+    # The file's --find-links is the repository choosing where packages come from: ignored
+    # unless the caller names the same location.
+    with pytest.raises(ResolveError, match="housed"):
+        resolve(WorkTree(str(root)), flat(wheels, "uv", requirements=("r.txt",)))
+    mine = (str(wheels), "./wheelhouse")
+    r = resolve(WorkTree(str(root)), flat(wheels, "uv", requirements=("r.txt",), find_links=mine))
     assert r.versions() == {"housed": "2.0", "idna": "3.6"}  # the local wheel is the user's own
 
 
@@ -687,14 +693,25 @@ def test_drift() -> None:
 def test_subprocess_environment_is_hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PIP_INDEX_URL", "UV_INDEX_URL", "PIPTOOLS_X", "VIRTUAL_ENV", "PYTHONPATH"):
         monkeypatch.setenv(name, "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "k")
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
     monkeypatch.setenv("PIP_CERT", "/etc/ssl/cert.pem")
     plan = resolve_module._Plan("/tmp/x")
-    env = resolve_module._environment(plan, "/tmp/x/cache", ResolveRequest())
-    assert not {"PIP_INDEX_URL", "UV_INDEX_URL", "PIPTOOLS_X", "VIRTUAL_ENV", "PYTHONPATH"} & set(
-        env
-    )
-    assert env["PIP_CONFIG_FILE"] == os.devnull
-    assert env["UV_NO_CONFIG"] == "1"
-    assert env["PIP_DISABLE_PIP_VERSION_CHECK"] == "1"
-    assert env["PIP_CERT"] == "/etc/ssl/cert.pem"  # how to reach an index, not what resolves
-    assert env["PIP_CACHE_DIR"].startswith("/tmp/x/cache")
+    for allow_build in (False, True):
+        request = ResolveRequest(allow_build=allow_build)
+        env = resolve_module._environment(plan, "/tmp/x/cache", request)
+        assert not {
+            "PIP_INDEX_URL",
+            "UV_INDEX_URL",
+            "PIPTOOLS_X",
+            "VIRTUAL_ENV",
+            "PYTHONPATH",
+            "AWS_SECRET_ACCESS_KEY",
+            "GITHUB_TOKEN",
+        } & set(env)
+        assert env["HOME"].startswith("/tmp/x/") and env["TMPDIR"].startswith("/tmp/x/")
+        assert env["PIP_CONFIG_FILE"] == os.devnull
+        assert env["UV_NO_CONFIG"] == "1"
+        assert env["PIP_DISABLE_PIP_VERSION_CHECK"] == "1"
+        assert env["PIP_CERT"] == "/etc/ssl/cert.pem"  # how to reach an index, not a secret
+        assert env["PIP_CACHE_DIR"].startswith("/tmp/x/cache")

@@ -223,6 +223,17 @@ _ALL: Final = (
         "jobs.test.env.KEY: ${{ hashFiles('x') }}",
     ),
     CodeInfo(
+        "input-outside-repository",
+        "warning",
+        "The job installs from a file outside the repository",
+        "A path that leaves the repository (../.., an absolute path, or a committed symbolic "
+        "link to a file elsewhere) names a file on the runner's machine, not in the repository: "
+        "cachekit reports it by name and never reads it, and a key cannot hash it (hashFiles "
+        "rejects patterns outside the workspace).",
+        "Commit the file into the repository and install from that path.",
+        "run: pip install -r ../../shared/requirements.txt",
+    ),
+    CodeInfo(
         "workflow-problem",
         "warning",
         "A workflow or expression cachekit could not read",

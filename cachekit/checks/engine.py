@@ -164,6 +164,25 @@ def _hashed(report: CacheReport) -> tuple[frozenset[str], bool]:
     return frozenset(files), addressed
 
 
+def _hash_failed(report: CacheReport) -> bool:
+    """A hashFiles() of the key that fails or cannot be computed offline: what the key covers
+    is unknown (hashfiles-fails or hashfiles-unknowable says why)."""
+    return any(
+        part.kind == "hashFiles" and part.hash is not None and part.hash.error is not None
+        for part in report.parts
+    )
+
+
+def _accepted(pattern: str) -> bool:
+    """Whether GitHub's hashFiles accepts the pattern: @actions/glob rejects a '.' segment
+    (but a leading one) and any '..' segment ("Relative pathing '.' and '..' is not
+    allowed"); an absolute path leaves the workspace, whose files the runner skips."""
+    segments = pattern.lstrip("!").replace("\\", "/").split("/")
+    if pattern.lstrip("!").startswith("/"):
+        return False
+    return all(seg != ".." and (seg != "." or i == 0) for i, seg in enumerate(segments))
+
+
 class _Checker:
     def __init__(self, tree: Tree, explained: ExplainResult) -> None:
         self.tree = tree
@@ -305,11 +324,19 @@ class _Checker:
             self._populated(cache, after, at, job_info, ecosystem="node")
 
     def _inputs(self, cache: _Cache, after: tuple[Install, ...], at: Location, built: bool) -> None:
+        if _hash_failed(cache.report):
+            # What the key hashes is unknown (a blob missing from the object store, a pattern
+            # GitHub rejects): the hashFiles finding says why; "not in the key" would be a guess.
+            return
         missing: dict[str, Location] = {}
+        outside: dict[str, Location] = {}
         inline: list[Location] = []
         for install in after:
             hashed_lock = any(f.role == "lock" and f.path in cache.hashed for f in install.files)
             for f in install.files:
+                if f.outside:
+                    outside.setdefault(f.path, f.named_at)
+                    continue
                 if not f.exists or f.path in cache.hashed:
                     continue
                 if hashed_lock and f.role == "project":
@@ -336,6 +363,21 @@ class _Checker:
                 related=[
                     Location(loc.file, loc.line, loc.message if loc.message else path)
                     for path, loc in missing.items()
+                ],
+            )
+        if outside:
+            names = list(outside)
+            self._add(
+                "input-outside-repository",
+                f"the job installs from {_list(names)}, outside the repository: the runner reads "
+                "a file of its own machine there, which cachekit does not read and no key can "
+                "hash (hashFiles rejects patterns outside the workspace)",
+                at=at,
+                job=cache.job,
+                fix="Commit the file into the repository and install from that path",
+                related=[
+                    Location(loc.file, loc.line, loc.message if loc.message else path)
+                    for path, loc in outside.items()
                 ],
             )
         if inline and built:  # a download cache fetches what it lacks: nothing goes stale
@@ -409,7 +451,8 @@ class _Checker:
         template = cache.report.key_template
         if calls and calls[-1].hash is not None:
             call = calls[-1].hash
-            patterns = [*call.patterns, *names]
+            # never a pattern GitHub rejects, never one twice
+            patterns = [p for p in dict.fromkeys([*call.patterns, *names]) if _accepted(p)]
             new = "hashFiles(" + ", ".join(f"'{p}'" for p in patterns) + ")"
             return "key: " + template.replace(calls[-1].text, new, 1)
         new = "hashFiles(" + ", ".join(f"'{p}'" for p in names) + ")"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..ecosystems import registry
 from ..environments.commands import Command, parse_script
@@ -27,7 +27,7 @@ from ..environments.requirements import (
     read_requirements,
 )
 from ..explain.model import JobRecord, StepRecord
-from ..fs.trees import FILE, Tree
+from ..fs.trees import FILE, Tree, leaves_tree
 from .model import Location
 
 __all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]
@@ -50,6 +50,7 @@ class InputFile:
     role: str
     named_at: Location  # the run step, the -r line, the setup.py call that reads it
     exists: bool = True
+    outside: bool = False  # leaves the repository (never read; exists is False)
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,22 @@ def _join(*parts: str | None) -> str:
 
 
 def _is_file(tree: Tree, path: str) -> bool:
+    """A file of the repository (one outside it is never a file we read)."""
     try:
-        return tree.stat(path) == FILE
+        return tree.stat(path) == FILE and not leaves_tree(tree, path)
     except Exception:  # a TreeError on an odd path: not a file we can read
         return False
+
+
+def _bounded(tree: Tree, install: Install) -> Install:
+    """Mark the files that leave the repository: reported by name, never read or hashed."""
+    files = tuple(
+        replace(f, exists=False, outside=True)
+        if f.outside or (f.path and leaves_tree(tree, f.path))
+        else f
+        for f in install.files
+    )
+    return replace(install, files=files) if files != install.files else install
 
 
 def _project_dir(spec: str) -> str | None:
@@ -143,6 +156,10 @@ class _Reader:
     # --- one command --------------------------------------------------------------------
 
     def install(self, step: StepRecord, cmd: Command, where: Location) -> Install | None:
+        found = self._install(step, cmd, where)
+        return None if found is None else _bounded(self.tree, found)
+
+    def _install(self, step: StepRecord, cmd: Command, where: Location) -> Install | None:
         base = _join(step.working_directory, cmd.cwd)
         tool, action = cmd.tool, cmd.action
         if cmd.tooling:
@@ -246,6 +263,8 @@ class _Reader:
             for raw in paths:
                 path = _join(base, raw)
                 if not path:
+                    if raw.startswith(("/", "~")):  # the runner's own file, not the repository's
+                        files.append(InputFile(raw, role, where, False, outside=True))
                     continue
                 exists = _is_file(self.tree, path)
                 files.append(InputFile(path, role, where, exists))

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import TreeError
-from ..fs.trees import DIR, FILE, SYMLINK, Tree
+from ..fs.trees import DIR, FILE, SYMLINK, Tree, leaves_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -162,6 +162,8 @@ def dir_entries(tree: Tree, rel: str) -> list[tuple[str, int]]:
                     continue
                 if kind == DIR:
                     continue  # never follow directory links: no cycles, no escapes
+                if leaves_tree(tree, join(rel, name)):
+                    continue  # a link out of the repository: never a file to key on
             out.append((name, kind))
         return out
     except TreeError:
@@ -189,7 +191,7 @@ def scan(tree: Tree, max_depth: int) -> dict[str, Dir]:
 
 def is_file(tree: Tree, rel: str) -> bool:
     try:
-        return tree.stat(rel) == FILE
+        return tree.stat(rel) == FILE and not leaves_tree(tree, rel)
     except (TreeError, ValueError):
         return False
 

@@ -18,10 +18,19 @@ How, and what is guaranteed:
   read_project`) and written as requirement lines. Dependencies only a build could compute are
   an error that says so. Dependencies' sdists are not built either: the resolver sees wheels only
   (``--only-binary :all:``).
-- The subprocess sees none of the user's resolver configuration: ``PIP_*``, ``UV_*``,
-  ``PIPTOOLS_*``, ``VIRTUAL_ENV`` and ``PYTHONPATH`` are removed (except a few that only say how
-  to reach an index: certificates, timeouts), pip's and uv's configuration files are not read,
-  and caches live in the temporary directory unless the caller passes ``cache_dir``.
+- A repository's requirements file does not choose where packages come from or how they are
+  built: ``--index-url``, ``--extra-index-url``, ``--find-links``, ``--trusted-host`` lines are
+  removed from the copy (with a warning naming file:line) unless the caller passes the same
+  option and value; ``--no-binary``/``--only-binary``/``--prefer-binary`` lines are removed
+  unless ``allow_build``, so ``--only-binary :all:`` stays in force. A ``--find-links``
+  directory of the tree that is kept contributes its wheels only (sdists too with
+  ``allow_build``).
+- The subprocess gets an allow-list environment, also with ``allow_build`` (which only permits
+  building): ``PATH``, a temporary ``HOME`` and ``TMPDIR``, a UTF-8 locale, the few variables
+  that only say how to reach an index (certificate paths, timeouts) and the resolvers' own
+  settings — nothing else, so a build backend never sees the caller's tokens or cloud keys (nor
+  its proxies: an index behind a proxy is out of reach). pip's and uv's configuration files are
+  not read, and caches live in the temporary directory unless the caller passes ``cache_dir``.
 - pip-compile resolves for the interpreter that runs it; resolving for another Python version or
   platform needs uv (``--python-version``/``--python-platform``), and asking pip-tools for it is
   an error that says so.
@@ -63,6 +72,7 @@ from ..fs.trees import DIR, FILE, SYMLINK, Tree
 from .project import Dependency, DynamicInput, read_project
 from .requirements import (
     EditableRequirement,
+    Include,
     Option,
     RequirementsFile,
     UrlRequirement,
@@ -92,12 +102,32 @@ x86_64-unknown-linux-gnu, ``macos`` aarch64-apple-darwin, ``windows`` x86_64-pc-
 
 _WORK: Final = ".cachekit-resolve"  # our own files inside the temporary copy of the tree
 _INLINE: Final = "(inline)"  # the via of a requirement given in ResolveRequest.packages
-# Variables that only say how to reach an index (not what resolves): kept.
-_TRANSPORT_VARS: Final = frozenset(
-    ["PIP_CERT", "PIP_CLIENT_CERT", "PIP_DEFAULT_TIMEOUT", "UV_NATIVE_TLS", "UV_HTTP_TIMEOUT"]
+# The caller's variables a resolver subprocess may see (an allow-list: nothing else passes).
+# PATH to find compilers with --allow-build; certificate paths and timeouts only say how to
+# reach an index; the Windows ones are where the system is. None holds a credential.
+_KEPT_VARS: Final = frozenset(
+    [
+        "PATH",
+        "PIP_CERT",
+        "PIP_CLIENT_CERT",
+        "PIP_DEFAULT_TIMEOUT",
+        "UV_NATIVE_TLS",
+        "UV_HTTP_TIMEOUT",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "SYSTEMROOT",
+        "WINDIR",
+        "COMSPEC",
+        "PATHEXT",
+    ]
 )
-_DROP_PREFIXES: Final = ("PIP_", "UV_", "PIPTOOLS_")
-_DROP_VARS: Final = frozenset(["VIRTUAL_ENV", "PYTHONPATH"])
+# Requirement-file options that choose where packages come from: honoured only when the caller
+# passes the same option and value (the repository does not pick the index).
+_WHERE_FLAGS: Final = frozenset(
+    ["--index-url", "--extra-index-url", "--find-links", "--trusted-host", "--no-index"]
+)
+# Requirement-file options that choose how packages are built: honoured only with allow_build.
+_HOW_FLAGS: Final = frozenset(["--no-binary", "--only-binary", "--prefer-binary"])
 # Directories never copied for a build: VCS data, caches, dependencies of other tools.
 _SKIP_DIRS: Final = frozenset(
     [
@@ -329,7 +359,8 @@ class _Plan:
     labels: dict[str, str] = field(default_factory=dict)  # via written by the resolver -> ours
     warnings: list[str] = field(default_factory=list)
     copied: set[str] = field(default_factory=set)
-    blanked: dict[str, set[int]] = field(default_factory=dict)  # file -> first lines to drop
+    # file -> first line -> what replaces the logical line (a comment, and what is kept of it)
+    blanked: dict[str, dict[int, str]] = field(default_factory=dict)
     projects: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)  # + origin
     built: set[str] = field(default_factory=set)  # project dirs copied whole (allow_build)
 
@@ -352,9 +383,11 @@ def _copy_file(tree: Tree, plan: _Plan, rel: str) -> None:
     plan.copied.add(rel)
 
 
-def _copy_dir(tree: Tree, plan: _Plan, rel: str, *, recursive: bool) -> None:
-    """Copy a directory's files (and, if ``recursive``, its subdirectories but VCS data,
-    caches and virtual environments) from the tree."""
+def _copy_dir(
+    tree: Tree, plan: _Plan, rel: str, *, recursive: bool, only: str | None = None
+) -> None:
+    """Copy a directory's files (those whose name ends with ``only``, if given; and, if
+    ``recursive``, its subdirectories but VCS data, caches and virtual environments)."""
     seen: set[str] = set()
     stack = [rel]
     while stack:
@@ -375,7 +408,7 @@ def _copy_dir(tree: Tree, plan: _Plan, rel: str, *, recursive: bool) -> None:
                     kind = tree.stat(child) or 0
                 except (TreeError, OSError, ValueError):
                     continue
-            if kind == FILE:
+            if kind == FILE and (only is None or name.endswith(only)):
                 _copy_file(tree, plan, child)
             elif kind == DIR and recursive and name not in _SKIP_DIRS:
                 try:
@@ -443,8 +476,17 @@ def _requirements_file(tree: Tree, plan: _Plan, path: str, request: ResolveReque
     for rel in rf.files:
         _copy_file(tree, plan, rel)
     for entry in rf.entries:
-        if isinstance(entry, Option) and entry.flag == "--find-links" and entry.value:
-            _find_links(tree, plan, entry)
+        if isinstance(entry, Option):
+            _option(tree, plan, entry, request)
+            continue
+        if isinstance(entry, Include) and entry.resolved is None:
+            # A URL or ${VAR}: pip would fetch or expand it; what it holds is not the tree's.
+            if entry.env_vars:  # a URL is already a warning of the reader's ("not fetched")
+                plan.warnings.append(
+                    f"{entry.where}: {entry.kind} {entry.target} ignored: only the "
+                    "repository's own files are read (a variable is not expanded)"
+                )
+            _drop(plan, entry, f"{entry.kind} ignored")
             continue
         if not isinstance(entry, (EditableRequirement, UrlRequirement)) or entry.constraint:
             continue
@@ -473,14 +515,55 @@ def _requirements_file(tree: Tree, plan: _Plan, path: str, request: ResolveReque
             if request.allow_build:
                 _copy_project(tree, plan, local)
             else:
-                plan.blanked.setdefault(entry.file, set()).add(entry.line)
+                _drop(plan, entry, "a local project, its metadata read statically")
                 plan.projects.append((local, entry.extras, entry.where))
     return rf.path
 
 
-def _find_links(tree: Tree, plan: _Plan, entry: Option) -> None:
+def _drop(
+    plan: _Plan, entry: Option | Include | EditableRequirement | UrlRequirement, why: str
+) -> None:
+    """Replace ``entry``'s line in the copy by a comment (see :func:`_blank`)."""
+    plan.blanked.setdefault(entry.file, {})[entry.line] = f"# (cachekit: {why})"
+
+
+def _user_passed(request: ResolveRequest, flag: str, value: str | None) -> bool:
+    """Whether the caller's own options include ``flag value`` (then the file may say it)."""
+    given: dict[str, tuple[str, ...]] = {
+        "--index-url": (request.index_url,) if request.index_url else (),
+        "--extra-index-url": request.extra_index_urls,
+        "--find-links": request.find_links,
+    }
+    if flag == "--no-index":
+        return request.no_index
+    return value is not None and value.rstrip("/") in {v.rstrip("/") for v in given.get(flag, ())}
+
+
+def _option(tree: Tree, plan: _Plan, entry: Option, request: ResolveRequest) -> None:
+    """Keep, or strip with a warning, a global option of a repository's requirements file.
+
+    Why: the resolver reads the copy as pip would, so ``--no-binary :all:`` with
+    ``--find-links ./dists`` would build (run) the repository's own sdist, and ``--index-url``
+    would send the resolution to a server of the repository's choosing.
+    """
+    shown = f"{entry.flag} {entry.value}" if entry.value is not None else entry.flag
+    if entry.flag in _WHERE_FLAGS and not _user_passed(request, entry.flag, entry.value):
+        hint = "" if entry.flag == "--trusted-host" else f"; pass {entry.flag} to use it"
+        why = "the repository does not choose where packages come from"
+    elif entry.flag in _HOW_FLAGS and not request.allow_build:
+        hint, why = "; pass --allow-build to use it", "only wheels are resolved, nothing is built"
+    else:
+        if entry.flag == "--find-links" and entry.value:
+            _find_links(tree, plan, entry, request)
+        return
+    plan.warnings.append(f"{entry.where}: {shown} ignored: {why}{hint}")
+    _drop(plan, entry, f"{entry.flag} ignored")
+
+
+def _find_links(tree: Tree, plan: _Plan, entry: Option, request: ResolveRequest) -> None:
     """Copy a ``--find-links`` directory named in a requirements file when it is in the tree
-    (pip tries it relative to the file first, then to the working directory)."""
+    (pip tries it relative to the file first, then to the working directory): its wheels
+    only, unless ``allow_build`` (an sdist there is the repository's code, built to resolve)."""
     value = entry.value or ""
     if "${" in value or _URL_RE.match(value) or value.startswith("file:"):
         return
@@ -489,9 +572,10 @@ def _find_links(tree: Tree, plan: _Plan, entry: Option) -> None:
         try:
             local = _local_target(tree, joined, entry.where)
         except ResolveError:
-            return  # outside the tree (a machine path): the resolver reads it there
+            return  # outside the tree (a machine path the caller named): read there
         if local is not None and _stat(tree, local) == DIR:
-            _copy_dir(tree, plan, local, recursive=False)
+            wheels = None if request.allow_build else ".whl"
+            _copy_dir(tree, plan, local, recursive=False, only=wheels)
             return
 
 
@@ -502,14 +586,22 @@ def _copy_project(tree: Tree, plan: _Plan, directory: str) -> None:
 
 
 def _blank(plan: _Plan) -> None:
-    """Replace the lines naming local projects (read statically instead) by comments."""
+    """Replace the lines naming local projects (read statically instead) and the options a
+    repository may not set by comments; the includes on such a line are kept."""
     for rel, firsts in plan.blanked.items():
         path = _dest(plan, rel)
         with open(path, "rb") as f:
             lines = decode(f.read()).splitlines()
-        for first, last, _text in list(logical_lines("\n".join(lines))):
+        for first, last, text in list(logical_lines("\n".join(lines))):
             if first in firsts:
-                lines[first - 1] = "# (cachekit: a local project, its metadata read statically)"
+                kept = [
+                    k
+                    for k in re.findall(
+                        r"(?:^|\s)(-[rc]\s*\S+|--(?:requirement|constraint)[=\s]\S+)", text
+                    )
+                    if "://" not in k and "${" not in k  # never fetched nor expanded
+                ]
+                lines[first - 1] = firsts[first] + "".join(f"\n{k.strip()}" for k in kept)
                 for n in range(first, last):
                     lines[n] = ""
         with open(path, "w", encoding="utf-8", newline="\n") as f:
@@ -690,12 +782,17 @@ def _write(plan: _Plan, rel: str, lines: Iterable[str]) -> None:
 
 
 def _environment(plan: _Plan, cache: str, request: ResolveRequest) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k in _TRANSPORT_VARS or not (k.startswith(_DROP_PREFIXES) or k in _DROP_VARS)
-    }
+    """An allow-list environment: a build backend (with ``allow_build``) sees no secret."""
+    scratch = os.path.join(plan.root, _WORK)
+    env = {k: v for k, v in os.environ.items() if k in _KEPT_VARS}
+    env.setdefault("PATH", os.defpath)
     env.update(
+        HOME=os.path.join(scratch, "home"),
+        USERPROFILE=os.path.join(scratch, "home"),
+        TMPDIR=os.path.join(scratch, "tmp"),
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+        PYTHONNOUSERSITE="1",
         PIP_CONFIG_FILE=os.devnull,
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         PIP_NO_INPUT="1",
@@ -948,6 +1045,8 @@ def resolve(tree: Tree, request: ResolveRequest, *, cache_dir: str | None = None
         root = os.path.realpath(t)
         plan = _Plan(root)
         _materialise(tree, request, plan)
+        for scratch in ("home", "tmp"):
+            os.makedirs(os.path.join(root, _WORK, scratch), exist_ok=True)
         cache = os.path.abspath(cache_dir) if cache_dir else os.path.join(root, _WORK, "cache")
         out = os.path.join(root, _WORK, "resolved.txt")
         argv = _command(request, target, plan, cache, out, uv)

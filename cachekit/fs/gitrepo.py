@@ -7,6 +7,7 @@ question. Nothing is ever written to the repository or its work tree.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -59,11 +60,18 @@ class GitRepo:
         if not os.path.isdir(path):
             raise UsageError(f"{path}: not a directory")
         self.path = path
-        top = self._run("rev-parse", "--show-toplevel", check=False)
+        top, refusal = self._try("rev-parse", "--show-toplevel")
         self.bare = False
         if top is None or not top.strip():
-            git_dir = self._run("rev-parse", "--absolute-git-dir", check=False)
+            git_dir, refusal = self._try("rev-parse", "--absolute-git-dir")
             if git_dir is None:
+                if "dubious ownership" in refusal:
+                    # git refuses to read it; "not a repository" would send the user astray.
+                    raise GitError(
+                        f"{path}: git refuses to read this repository: dubious ownership (it "
+                        "belongs to another user); if you trust it: git config --global --add "
+                        f"safe.directory {os.path.abspath(path)}"
+                    )
                 raise UsageError(f"{path}: not a git repository")
             # A bare repository (a mirror) has no work tree; commits are hashed as if
             # checked out where a hosted runner checks out: /home/runner/work/<name>/<name>.
@@ -91,7 +99,8 @@ class GitRepo:
 
     # --- plain commands ---------------------------------------------------------------------
 
-    def _run(self, *args: str, check: bool = True) -> str | None:
+    def _try(self, *args: str) -> tuple[str | None, str]:
+        """``(stdout, "")`` of a git command, or ``(None, stderr)`` when it fails."""
         try:
             proc = subprocess.run(
                 ["git", "-C", self.path, *args],
@@ -103,11 +112,27 @@ class GitRepo:
         except FileNotFoundError:
             raise GitError("git is not installed (needed to read commits)") from None
         if proc.returncode != 0:
-            if check:
-                msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-                raise GitError(f"git {args[0]}: {msg[-1] if msg else 'failed'}")
-            return None
-        return proc.stdout.decode("utf-8", "surrogateescape")
+            return None, proc.stderr.decode("utf-8", "replace")
+        return proc.stdout.decode("utf-8", "surrogateescape"), ""
+
+    def _run(self, *args: str, check: bool = True) -> str | None:
+        out, err = self._try(*args)
+        if out is None and check:
+            msg = err.strip().splitlines()
+            raise GitError(f"git {args[0]}: {msg[-1] if msg else 'failed'}")
+        return out
+
+    def is_shallow(self) -> bool:
+        """Whether the clone is shallow: its oldest commits have parents it does not hold."""
+        return (self._run("rev-parse", "--is-shallow-repository", check=False) or "").strip() == (
+            "true"
+        )
+
+    def git(self, *args: str) -> str:
+        """Run a read-only git command; its stdout, or GitError (exit 3) with git's reason."""
+        out = self._run(*args)
+        assert out is not None
+        return out
 
     def run_git(self, *args: str) -> str | None:
         """Run a read-only git command; its stdout, or None when git fails."""
@@ -162,12 +187,28 @@ class GitRepo:
             raise GitError(f"unexpected git cat-file answer for {oid}: {header!r}")
         return parts[1], int(parts[2]), proc.stdout
 
+    def _short_read(self, oid: str, got: int, size: int) -> GitError:
+        """A corrupt or truncated object: git said ``size`` bytes and gave ``got`` (then
+        stopped). The stream is out of step: the next request starts a new process."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):
+                        pipe.close()
+        return GitError(
+            f"git object {oid} is corrupt or truncated: git read {got} of its {size} bytes"
+        )
+
     def read_object(self, oid: str) -> tuple[bytes, bytes]:
-        """``(type, content)`` of one object."""
+        """``(type, content)`` of one object; GitError, never fewer bytes, when git stops."""
         with self._lock:
             kind, size, out = self._request(oid)
             data = out.read(size)
-            out.read(1)  # the newline after the content
+            if len(data) != size or out.read(1) != b"\n":  # the newline after the content
+                raise self._short_read(oid, len(data), size)
         return kind, data
 
     def blob_sha256(self, oid: str) -> bytes:
@@ -182,10 +223,11 @@ class GitRepo:
             while remaining:
                 chunk = out.read(min(_CHUNK, remaining))
                 if not chunk:
-                    raise GitError(f"git cat-file stopped while reading {oid}")
+                    raise self._short_read(oid, size - remaining, size)
                 h.update(chunk)
                 remaining -= len(chunk)
-            out.read(1)
+            if out.read(1) != b"\n":
+                raise self._short_read(oid, size, size)
         if kind != b"blob":
             raise GitError(f"{oid} is a {kind.decode()}, not a blob")
         digest = h.digest()
@@ -205,13 +247,18 @@ class GitRepo:
         entries: list[TreeEntry] = []
         i = 0
         n = len(data)
-        while i < n:
-            sp = data.index(b" ", i)
-            nul = data.index(b"\0", sp)
-            mode = int(data[i:sp], 8)
-            name = data[sp + 1 : nul]
-            entries.append((name, mode, data[nul + 1 : nul + 21].hex()))
-            i = nul + 21
+        try:
+            while i < n:
+                sp = data.index(b" ", i)
+                nul = data.index(b"\0", sp)
+                mode = int(data[i:sp], 8)
+                name = data[sp + 1 : nul]
+                if nul + 21 > n or not name:
+                    raise ValueError("an entry is cut short")
+                entries.append((name, mode, data[nul + 1 : nul + 21].hex()))
+                i = nul + 21
+        except ValueError:
+            raise GitError(f"git tree {oid} is corrupt: an entry is cut short") from None
         self._trees[oid] = entries
         self.stats.trees_parsed += 1
         return entries

@@ -89,9 +89,7 @@ def first_parent_commits(
         args += [f"{repo.resolve_commit(a)}..{repo.resolve_commit(b)}"]
     else:
         args.append(repo.resolve_commit(rev or default_branch(repo)))
-    out = repo.run_git(*args)
-    if out is None:
-        raise UsageError(f"cannot read the history of {repo.path}")
+    out = repo.git(*args)  # a corrupt history is git's error (exit 3), never an empty one
     return list(reversed(_parse_log(out)))
 
 

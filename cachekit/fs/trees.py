@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import posixpath
 import stat as statmod
 import threading
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "Listing",
     "Tree",
     "WorkTree",
+    "leaves_tree",
     "sha256_of_path",
 ]
 
@@ -174,8 +176,51 @@ def sha256_of_path(path: str) -> bytes:
     return _sha256_fd(os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
 
 
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+
+
+class _Outside(Exception):
+    """A file to hash whose real path leaves the repository."""
+
+
+def _outside_error(path: str) -> TreeError:
+    return TreeError(
+        "EUNKNOWABLE",
+        "a symbolic link out of the repository: on the runner it leads to the runner's own "
+        "files, which cachekit does not read",
+        path,
+    )
+
+
+def leaves_tree(tree: Tree, rel: str) -> bool:
+    """Whether ``rel`` names something outside the repository: by ``..``, an absolute path,
+    or a symbolic link (at any level) whose target is elsewhere.
+
+    Why: the repository is the boundary. A workflow's ``pip install -r ../../proc/self/environ``
+    or a committed ``requirements-dev.txt -> /proc/self/environ`` names a file the runner reads
+    on *its* machine; reading it here would print the caller's own secrets. Such a path is
+    reported by name, never read.
+    """
+    norm = posixpath.normpath(rel.replace("\\", "/")) if rel else "."
+    if norm.startswith(("/", "../")) or norm == "..":
+        return True
+    try:
+        real = tree.realpath("" if norm == "." else norm)
+    except TreeError as exc:
+        return exc.code == "EOUTSIDE"
+    except (OSError, ValueError):
+        return False
+    workspace = tree.workspace.rstrip("/")
+    return not (real == workspace or real.startswith(workspace + "/"))
+
+
 class WorkTree:
-    """A directory on disk, read through the operating system like node would."""
+    """A directory on disk, read through the operating system like node would.
+
+    ``read`` never returns the bytes of a file outside the directory (see
+    :func:`leaves_tree`); the hashing loop follows links as the runner does, and gives digests
+    only.
+    """
 
     def __init__(self, root: str, *, threads: int | None = None) -> None:
         if not os.path.isdir(root):
@@ -183,6 +228,7 @@ class WorkTree:
         # node's process.cwd() is getcwd(): the resolved path.
         self.workspace = os.path.realpath(root)
         self._threads = threads if threads is not None else min(8, os.cpu_count() or 1)
+        self._dirs_inside: dict[str, bool] = {}  # directory path -> its real path is inside
 
     def _abs(self, rel: str) -> str:
         if "\x00" in rel:  # no file can have that name; the OS call would raise ValueError
@@ -207,6 +253,8 @@ class WorkTree:
 
     def listdir(self, rel: str) -> Listing:
         path = self._abs(rel)
+        if not self._dir_inside(path):
+            raise _outside_error(path)  # the names there are the caller's, not the runner's
         entries: Listing = []
         append = entries.append
         try:
@@ -236,11 +284,59 @@ class WorkTree:
 
     def read(self, rel: str) -> bytes:
         path = self._abs(rel)
+        if leaves_tree(self, rel):
+            raise TreeError("EOUTSIDE", "outside the repository, not read", path)
         try:
             with open(path, "rb") as fh:
                 return fh.read()
         except OSError as exc:
             raise _oserror(exc, "open", path) from None
+
+    def _inside(self, real: str) -> bool:
+        return real == self.workspace or real.startswith(self.workspace + "/")
+
+    def _dir_inside(self, path: str) -> bool:
+        """Whether the directory ``path`` is really inside the workspace: a directory that is
+        not a link is where its parent is, so only links (one lstat per directory, memoised)
+        are resolved."""
+        memo = self._dirs_inside
+        chain: list[str] = []
+        current = path
+        prefix = self.workspace + "/"
+        while current not in memo:
+            name = current.rpartition("/")[2]
+            if current == self.workspace:
+                memo[current] = True
+            elif not current.startswith(prefix) or name in ("", ".", ".."):
+                memo[current] = self._inside(os.path.realpath(current))
+            else:
+                chain.append(current)
+                current = current.rpartition("/")[0]
+        for directory in reversed(chain):
+            if os.path.islink(directory):
+                memo[directory] = self._inside(os.path.realpath(directory))
+            else:
+                memo[directory] = memo[directory.rpartition("/")[0]]
+        return memo[path]
+
+    def _open_inside(self, path: str, flags: int) -> int:
+        """Open a file to hash, unless its real path leaves the repository.
+
+        Why: the runner hashes *its* file behind a link out of the workspace; the bytes here
+        are the caller's own (a secret, /proc/self/environ) and their digest would be printed.
+        Cheap: the final component is opened with O_NOFOLLOW (a link fails with ELOOP and only
+        then is resolved) and each directory's real path is looked up once.
+        """
+        inside = self._dir_inside(path.rsplit("/", 1)[0])
+        if inside and _NOFOLLOW:
+            try:
+                return os.open(path, flags | _NOFOLLOW)
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise
+        if not inside or not self._inside(os.path.realpath(path)):
+            raise _Outside(path)
+        return os.open(path, flags)
 
     def _digest_rest(self, fd: int, h: Any, path: str) -> bytes | TreeError:
         try:
@@ -254,7 +350,9 @@ class WorkTree:
         for rel in rels:
             path = self.workspace + "/" + rel
             try:
-                out.append(_sha256_fd(os.open(path, flags)))
+                out.append(_sha256_fd(self._open_inside(path, flags)))
+            except _Outside:
+                out.append(_outside_error(path))
             except OSError as exc:
                 out.append(_oserror(exc, "open", path))
         return out
@@ -276,8 +374,11 @@ class WorkTree:
                 return out + self._digest_on_pool(rels[i:])
             path = self.workspace + "/" + rel
             try:
-                fd = os.open(path, flags)
+                fd = self._open_inside(path, flags)
                 started = _sha256_start(fd)
+            except _Outside:
+                out.append(_outside_error(path))
+                continue
             except OSError as exc:
                 out.append(_oserror(exc, "open", path))
                 continue

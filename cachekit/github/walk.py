@@ -28,6 +28,7 @@ from ..expressions import (
     Unknown,
     is_known,
 )
+from ..fs.trees import leaves_tree
 from ..hashing.hashfiles import TargetOS
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
 from .actionsteps import ActionSteps
@@ -218,6 +219,15 @@ class Walker(ActionSteps):
         if job.uses.kind != "local":
             return  # a remote reusable workflow: its caches live in another repository
         path = job.uses.path
+        folder, _, name = path.rpartition("/")
+        if folder != ".github/workflows" or not name or leaves_tree(self.tree, path):
+            # GitHub's own message: a local reusable workflow is a file of .github/workflows.
+            self._problem(
+                job.mark,
+                f"{job.uses.raw}: invalid value workflow reference: references to workflows "
+                "must be rooted in '.github/workflows' (and stay in the repository); not read",
+            )
+            return
         try:
             called = load_workflow(self.tree.read(path), path)
         except (WorkflowSyntaxError, CachekitError) as exc:

@@ -17,7 +17,7 @@ from typing import Any
 import xxhash
 
 from ..errors import TreeError
-from ..fs.trees import DIR, Tree
+from ..fs.trees import DIR, Tree, leaves_tree
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 
 __all__ = [
@@ -290,7 +290,9 @@ def load_workflows(
         if tree.stat(WORKFLOW_DIR) != DIR:
             return [], []
         names = [n for n, _ in tree.listdir(WORKFLOW_DIR) if n.endswith((".yml", ".yaml"))]
-    except TreeError:
+    except TreeError as exc:
+        if exc.code in ("EUNKNOWABLE", "EOUTSIDE"):  # a link out of the repository: say so
+            return [], [WorkflowProblem(Mark(WORKFLOW_DIR, 1, 1), str(exc))]
         return [], []
     workflows: list[Workflow] = []
     problems: list[WorkflowProblem] = []
@@ -375,8 +377,18 @@ class CompositeAction:
 
 
 def load_local_action(tree: Tree, directory: str) -> CompositeAction | WorkflowProblem:
-    """Read ``action.yml``/``action.yaml`` of a local action directory."""
+    """Read ``action.yml``/``action.yaml`` of a local action directory.
+
+    A directory outside the repository (``./../../x``, or a link out of it) is never read:
+    GitHub's local actions are paths in the workflow's repository.
+    """
     directory = directory.strip("/")
+    if leaves_tree(tree, directory):
+        return WorkflowProblem(
+            Mark(directory or ".", 1, 1),
+            "outside the repository: a local action is a directory of the workflow's "
+            "repository (GitHub refuses this path); not read",
+        )
     for name in ("action.yml", "action.yaml"):
         path = f"{directory}/{name}" if directory else name
         try:

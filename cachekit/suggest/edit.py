@@ -94,6 +94,13 @@ class EditRefused(CachekitError):
     """cachekit will not edit this file; the message names the file, the reason and the line."""
 
 
+class EditFailed(EditRefused):
+    """The machine refused the write (a full disk, an unwritable directory): exit status 3.
+    Nothing was changed: the file is intact and no temporary file is left."""
+
+    exit_code = 3
+
+
 @dataclass(frozen=True)
 class StepEdit:
     """Change one job's steps: replace the step at `replace_index` (0-based index in the job's
@@ -162,10 +169,17 @@ def apply_edit(root: str, result: EditResult) -> None:
     renamed over the original, so a crash leaves either the old file or the new one, never a
     mix. The file's permission bits (and, where allowed, owner) are kept. Refused when the
     file's content is no longer ``result.before`` (someone edited it meanwhile) or when it is
-    a symbolic link (replacing the link would turn it into a regular file).
+    a symbolic link (replacing the link would turn it into a regular file), when a directory on
+    the way leads out of ``root`` (``.github/workflows`` a link elsewhere: nothing is ever
+    written outside the repository), and when the file is read-only (its owner said so).
     """
     path = result.path
     full = os.path.join(root, path)
+    directory = os.path.dirname(full) or "."
+    real_root = os.path.realpath(root)
+    real_dir = os.path.realpath(directory)
+    if real_dir != real_root and not real_dir.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise _refused(path, "a directory on the way is a link out of the repository")
     try:
         st = os.lstat(full)
     except OSError as exc:
@@ -174,14 +188,23 @@ def apply_edit(root: str, result: EditResult) -> None:
         raise _refused(path, "it is a symbolic link; edit the file it points to")
     if not stat.S_ISREG(st.st_mode):
         raise _refused(path, "it is not a regular file")
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
+        full, os.W_OK
+    ):
+        mode = stat.S_IMODE(st.st_mode)
+        raise _refused(path, f"it is read-only (mode {mode:04o}); make it writable to edit it")
     if read_workflow(root, path) != result.before:
         raise _refused(path, "it changed on disk since it was read; run the command again")
     if result.after == result.before:
         return
-    directory = os.path.dirname(full) or "."
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{os.path.basename(full)}.", suffix=".cachekit-tmp", dir=directory
-    )
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(full)}.", suffix=".cachekit-tmp", dir=directory
+        )
+    except OSError as exc:
+        raise EditFailed(
+            f"{path}: cannot write: cannot create a file beside it: {exc.strerror or exc}"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(result.after.encode("utf-8"))
@@ -202,7 +225,7 @@ def apply_edit(root: str, result: EditResult) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise EditRefused(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise EditFailed(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
     _fsync_directory(directory)
 
