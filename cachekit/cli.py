@@ -28,6 +28,8 @@ from .fs.gitrepo import GitRepo
 from .fs.gittree import CommitTree
 from .fs.trees import Tree, WorkTree
 from .hashing.hashfiles import Flavor, TargetOS, hash_files
+from .platforms import PLATFORMS
+from .platforms.dispatch import RunOptions, check_platform, explain_platform, platform_of
 from .predict import PredictOptions, predict
 from .render import (
     render_audit,
@@ -104,6 +106,14 @@ def _run_options(fn: Callable[P, R]) -> Callable[P, R]:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+_platform_option = click.option(
+    "--platform",
+    type=click.Choice(list(PLATFORMS)),
+    default=None,
+    help="The CI platform (default: detected from the files present; GitHub when several).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -226,6 +236,7 @@ def hash_command(
     "(default: the bundled dated snapshot).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_platform_option
 @_reports_errors
 def explain_command(
     repo: str,
@@ -239,6 +250,7 @@ def explain_command(
     compare_revs: tuple[str, str] | None,
     python_manifest: str | None,
     as_json: bool,
+    platform: str | None,
 ) -> None:
     """Show every cache of REPO's workflows and every input of every key.
 
@@ -246,6 +258,11 @@ def explain_command(
     key, each component (literal, context value and where it came from, hashFiles with the
     files it hashed), restore keys, paths, the cache version and what feeds it, and warnings.
     """
+    chosen = platform_of(repo, rev, platform)
+    if chosen != "github":
+        result = explain_platform(repo, chosen, rev=rev, options=RunOptions(ref=ref, job=job))
+        click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_explain(result))
+        return
     if compare_revs is not None:
         before, after = compare_revs
         options = Options(
@@ -322,6 +339,7 @@ def explain_command(
     help="Record today's findings in FILE, so later runs with --baseline report only new ones.",
 )
 @_run_options
+@_platform_option
 @_reports_errors
 def check_command(
     repo: str,
@@ -338,6 +356,7 @@ def check_command(
     ref: str | None,
     os_name: str | None,
     arch: str | None,
+    platform: str | None,
 ) -> None:
     """Find cache keys that do not capture the environment they restore.
 
@@ -353,16 +372,20 @@ def check_command(
     """
     policy = load_policy(repo, rev)  # a malformed configuration fails before any work
     entries = read_baseline(baseline) if baseline and not no_ignores else []
-    result = run_check(
-        repo,
-        rev=rev,
-        workflow=workflow,
-        job=job,
-        event=event,
-        ref=ref,
-        os=os_name,
-        arch=arch,
-    )
+    chosen = platform_of(repo, rev, platform)
+    if chosen != "github":
+        result = check_platform(repo, chosen, rev=rev, options=RunOptions(ref=ref, job=job))
+    else:
+        result = run_check(
+            repo,
+            rev=rev,
+            workflow=workflow,
+            job=job,
+            event=event,
+            ref=ref,
+            os=os_name,
+            arch=arch,
+        )
     if write_baseline is not None:
         count = write_baseline_file(result, write_baseline)
         click.echo(f"cachekit: recorded {count} finding(s) in {write_baseline}", err=True)

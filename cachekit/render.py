@@ -70,6 +70,8 @@ def _cache(c: CacheReport) -> Iterable[str]:
         if vi["windows"] and not vi["enableCrossOsArchive"]:
             extra.append("windows-only")
         yield f"  version   {c.version}  (paths as written + {' + '.join(extra)})"
+    elif c.version_inputs is not None and "identity" in c.version_inputs:  # other platforms
+        yield f"  identity  {c.version_inputs['identity']}"
     else:
         yield "  version   unknown (a path is only known at run time)"
     for note in c.notes:

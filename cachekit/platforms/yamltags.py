@@ -1,0 +1,82 @@
+"""CI configuration YAML for the non-GitHub platforms: the project's safe loader, bounded.
+
+Every platform file is read with :mod:`cachekit.yamlsource`'s loader (YAML 1.2 core scalars,
+positions on every node, no object construction). Two additions, both for untrusted input:
+
+- GitLab's ``!reference [.job, key]`` tag becomes a :class:`Reference` value, to be resolved
+  by :mod:`cachekit.gitlab.config`; every other tag is ignored (the node is read as plain
+  YAML), never constructed.
+- The document is bounded: at most :data:`MAX_BYTES` of text and :data:`MAX_NODES`
+  constructed nodes, so aliases that fan out (the "billion laughs") fail with one line
+  instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import yaml
+
+from ..yamlsource import Mark, WorkflowSyntaxError, _Loader
+
+__all__ = ["MAX_BYTES", "MAX_NODES", "Reference", "load_ci_yaml"]
+
+MAX_BYTES: Final = 4 * 1024 * 1024
+MAX_NODES: Final = 500_000
+
+
+@dataclass(frozen=True)
+class Reference:
+    """GitLab's ``!reference [.job, key, …]``: the value at that path, resolved later."""
+
+    path: tuple[str, ...]
+    mark: Mark
+
+
+class _BoundedLoader(_Loader):
+    """The project's loader with a node budget and GitLab's one custom tag."""
+
+    nodes = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise WorkflowSyntaxError(
+                f"{self._mark(node)}: more than {MAX_NODES} YAML nodes (aliases that fan out?)"
+            )
+        if node.tag == "!reference":
+            if not isinstance(node, yaml.SequenceNode) or not all(
+                isinstance(c, yaml.ScalarNode) for c in node.value
+            ):
+                raise WorkflowSyntaxError(f"{self._mark(node)}: !reference takes a list of names")
+            return Reference(tuple(str(c.value) for c in node.value), self._mark(node))
+        return super().construct_object(node, deep=deep)
+
+
+def load_ci_yaml(text: str | bytes, path: str) -> Any:
+    """One YAML document with positions, bounded; WorkflowSyntaxError names file:line."""
+    if len(text) > MAX_BYTES:
+        raise WorkflowSyntaxError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise WorkflowSyntaxError(f"{path}: not UTF-8 ({exc.reason})") from None
+    loader = _BoundedLoader(text)
+    loader.path = path
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return loader.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}" if mark else path
+        raise WorkflowSyntaxError(f"{where}: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise WorkflowSyntaxError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise WorkflowSyntaxError(f"{path}: nested too deeply") from None
+    finally:
+        loader.dispose()
