@@ -27,6 +27,7 @@ from .explain import Options, compare, explain
 from .fs.gitrepo import GitRepo
 from .fs.gittree import CommitTree
 from .fs.trees import Tree, WorkTree
+from .gitlab.predict import predict_gitlab
 from .hashing.hashfiles import Flavor, TargetOS, hash_files
 from .platforms import PLATFORMS
 from .platforms.dispatch import RunOptions, check_platform, explain_platform, platform_of
@@ -637,6 +638,7 @@ def _size(text: str) -> int:
     default=None,
     help="Also write a self-contained HTML report here.",
 )
+@_platform_option
 @_reports_errors
 def predict_command(
     repo: str,
@@ -654,6 +656,7 @@ def predict_command(
     caches: str | None,
     as_json: bool,
     html_file: str | None,
+    platform: str | None,
 ) -> None:
     """Predict cache hits and misses over REPO's git history.
 
@@ -686,7 +689,13 @@ def predict_command(
         if show and (done == total or done % 25 == 0):
             click.echo(f"\r  {done}/{total} commits", err=True, nl=done == total)
 
-    result = predict(repo, options, progress=progress)
+    chosen = platform_of(repo, rev, platform)
+    if chosen == "gitlab":
+        result = predict_gitlab(repo, max_commits=max_commits, rev=rev, job=job)
+    elif chosen != "github":
+        raise UsageError(f"predict does not support --platform {chosen} yet")
+    else:
+        result = predict(repo, options, progress=progress)
     if html_file is not None:
         with open(html_file, "w", encoding="utf-8") as fh:
             fh.write(render_predict_html(result, title=f"cachekit predict: {repo}"))

@@ -22,6 +22,7 @@ from cachekit.fs.gittree import CommitTree
 from cachekit.fs.trees import WorkTree
 from cachekit.gitlab import GitLabOptions, RunModel, explain_gitlab, load_config
 from cachekit.gitlab.keys import sanitize_key, wildcard_regex
+from cachekit.gitlab.predict import predict_gitlab
 from cachekit.gitlab.variables import slugify
 from cachekit.platforms.dispatch import check_platform
 
@@ -331,3 +332,39 @@ def test_cli_detects_gitlab_and_explains(tmp_path: Path) -> None:
     assert "gitlab:cache" in out.output and "-non_protected" in out.output
     out = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "json"])
     assert out.exit_code in (0, 1) and '"findings"' in out.output
+
+
+PREDICT_CI = """
+stages: [build, test]
+build:
+  stage: build
+  script: [pip install -r requirements.txt]
+  cache: {key: {files: [requirements.txt], prefix: pip}, paths: [.cache/pip]}
+test:
+  stage: test
+  script: [pip install -r requirements.txt]
+  cache: {key: {files: [requirements.txt], prefix: pip}, paths: [.cache/pip], policy: pull}
+docs:
+  script: [echo]
+  rules:
+    - if: $CI_COMMIT_BRANCH != $CI_DEFAULT_BRANCH
+  cache: {key: docs, paths: [site]}
+"""
+
+
+def test_predict_replays_exact_keys_by_stage(tmp_path: Path) -> None:
+    repo = init(tmp_path)
+    build(repo, {".gitlab-ci.yml": PREDICT_CI, "requirements.txt": "a\n"})
+    commit_all(repo, "one")
+    build(repo, {"README": "x\n"})
+    commit_all(repo, "two")
+    build(repo, {"requirements.txt": "b\n"})
+    commit_all(repo, "three")
+    result = predict_gitlab(str(repo))
+    outcomes = [[(c.job, c.outcome) for c in run.caches] for run in result.runs]
+    # the build stage saves before the test stage pulls; docs never runs on main (rules)
+    assert outcomes == [
+        [("build", "miss"), ("test", "hit")],
+        [("build", "hit"), ("test", "hit")],
+        [("build", "miss"), ("test", "hit")],
+    ]
