@@ -30,7 +30,13 @@ from .fs.trees import Tree, WorkTree
 from .gitlab.predict import predict_gitlab
 from .hashing.hashfiles import Flavor, TargetOS, hash_files
 from .platforms import PLATFORMS
-from .platforms.dispatch import RunOptions, check_platform, explain_platform, platform_of
+from .platforms.dispatch import (
+    RunOptions,
+    check_platform,
+    explain_platform,
+    platform_of,
+    suggest_platform_text,
+)
 from .predict import PredictOptions, predict
 from .render import (
     render_audit,
@@ -519,6 +525,7 @@ def resolve_command(
     type=click.IntRange(min=1),
     help="With --simulate: how many commits to replay.",
 )
+@_platform_option
 @_reports_errors
 def suggest_command(
     repo: str,
@@ -529,6 +536,7 @@ def suggest_command(
     yes: bool,
     simulate: bool,
     max_commits: int,
+    platform: str | None,
 ) -> None:
     """Propose the right cache for every job: key, restore-keys, paths, as ready YAML.
 
@@ -538,6 +546,10 @@ def suggest_command(
     --write the workflow is edited in place (comments and formatting kept), after showing
     the diff; a file that cannot be edited safely is left untouched.
     """
+    chosen = platform_of(repo, None, platform)
+    if chosen != "github":
+        click.echo(suggest_platform_text(repo, chosen, job=job))
+        return
     if simulate:
         require_repository_top(repo)  # fail before any output, not after it
     result = suggest(repo, workflow=workflow, job=job)

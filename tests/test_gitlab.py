@@ -368,3 +368,16 @@ def test_predict_replays_exact_keys_by_stage(tmp_path: Path) -> None:
         [("build", "hit"), ("test", "hit")],
         [("build", "miss"), ("test", "hit")],
     ]
+
+
+def test_suggested_stanza_is_silent_under_check(tmp_path: Path) -> None:
+    ci = "test:\n  image: python:3.12\n  script:\n    - pip install -r requirements.txt\n"
+    build(tmp_path, {".gitlab-ci.yml": ci, "requirements.txt": "-r base.txt\n", "base.txt": "x\n"})
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    stanza = yaml.safe_load(out.output)["test"]
+    assert stanza["cache"]["key"]["files"] == ["requirements.txt", "base.txt"]
+    job = yaml.safe_load(ci)["test"] | stanza
+    build(tmp_path, {".gitlab-ci.yml": yaml.safe_dump({"test": job})})
+    findings = check_platform(str(tmp_path), "gitlab").findings
+    assert [f.code for f in findings] == []

@@ -17,11 +17,18 @@ from ..fs.gittree import tree_at
 from ..fs.trees import Tree
 from ..gitlab.explain import GitLabOptions, explain_gitlab
 from ..gitlab.rules import gitlab_findings
+from ..gitlab.suggest import suggest_gitlab
 from ..gitlab.variables import RunModel
 from .checks import check_platform_result
 from .detect import Platform, resolve_platform
 
-__all__ = ["RunOptions", "check_platform", "explain_platform", "platform_of"]
+__all__ = [
+    "RunOptions",
+    "check_platform",
+    "explain_platform",
+    "platform_of",
+    "suggest_platform_text",
+]
 
 
 @dataclass(frozen=True)
@@ -89,3 +96,15 @@ def check_platform(
     with tree_at(root, rev) as tree:
         explained, extra = _adapter(platform)(tree, options or RunOptions())
         return check_platform_result(tree, explained, extra)
+
+
+def suggest_platform_text(root: str, platform: Platform, *, job: str | None = None) -> str:
+    """The cache stanzas ``platform`` needs, as commented YAML to paste."""
+    if platform != "gitlab":
+        raise UsageError(f"suggest does not support --platform {platform} yet")
+    with tree_at(root, None) as tree:
+        explained, _ = _adapter(platform)(tree, RunOptions(job=job))
+        found = suggest_gitlab(tree, explained.jobs)
+    if not found:
+        return "# no job installs with a package manager cachekit knows: nothing to suggest"
+    return "\n".join(s.yaml for s in found).rstrip("\n")
