@@ -230,7 +230,12 @@ class _Resolver:
         value: Any = self.doc
         for name in ref.path:
             if not isinstance(value, dict) or name not in value:
-                raise GitLabConfigError(f"{ref.mark}: !reference {list(ref.path)} not found")
+                # Often defined by a remote/project include cachekit cannot read: the rest
+                # of the configuration is still read, and the gap is reported.
+                self.problems.append(
+                    Problem(f"!reference {list(ref.path)} not found (left empty)", ref.mark)
+                )
+                return None
             value = value[name]
         return self.resolve(value, depth + 1)
 
