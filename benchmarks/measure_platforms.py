@@ -110,7 +110,7 @@ def independent(git_dir: str) -> int:
         inherit = body.get("inherit", {}) if isinstance(body.get("inherit"), dict) else {}
         rule = inherit.get("default", True)
         use_default = rule is True or (isinstance(rule, list) and "cache" in rule)
-        cache = body["cache"] if "cache" in body else (default_cache if use_default else None)
+        cache = body.get("cache", default_cache if use_default else None)
         cache = _deref(doc, cache)
         entries = cache if isinstance(cache, list) else [cache]
         n = sum(1 for e in entries[:4] if isinstance(_deref(doc, e), dict) and _deref(doc, e))
