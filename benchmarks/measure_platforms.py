@@ -46,7 +46,10 @@ def _show(git_dir: str, path: str) -> Any:
     out = subprocess.run(
         ["git", "--git-dir", git_dir, "show", f"HEAD:{path}"], capture_output=True, check=False
     )
-    return yaml.load(out.stdout, Loader=_L) if out.returncode == 0 else None
+    if out.returncode != 0:
+        return None
+    docs = list(yaml.load_all(out.stdout, Loader=_L))  # a `spec:` header, then the config
+    return docs[-1] if docs else None
 
 
 def _merge(a: Any, b: Any) -> Any:

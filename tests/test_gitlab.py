@@ -381,3 +381,15 @@ def test_suggested_stanza_is_silent_under_check(tmp_path: Path) -> None:
     build(tmp_path, {".gitlab-ci.yml": yaml.safe_dump({"test": job})})
     findings = check_platform(str(tmp_path), "gitlab").findings
     assert [f.code for f in findings] == []
+
+
+def test_header_document_and_undefined_parents(tmp_path: Path) -> None:
+    ci = (
+        "spec:\n  inputs:\n    x: {default: 1}\n---\n"
+        "job:\n  extends: [.from-a-component, .local]\n  script: [x]\n"
+        ".local:\n  cache: {key: k, paths: [p]}\n"
+    )
+    build(tmp_path, {".gitlab-ci.yml": ci})
+    result = explain_gitlab(WorkTree(str(tmp_path)))
+    assert [c.key for c in result.caches] == ["k-protected"]
+    assert any(".from-a-component" in p.message for p in result.problems)

@@ -275,8 +275,14 @@ class _Resolver:
             parent = str(parent)
             if parent in seen or parent == name:
                 raise GitLabConfigError(f"{body.mark_of('extends')}: circular extends: {parent}")
-            if parent not in self.doc:
-                raise GitLabConfigError(f"{body.mark_of('extends')}: extends unknown '{parent}'")
+            if parent not in self.doc:  # from an include cachekit cannot read: a gap
+                self.problems.append(
+                    Problem(
+                        f"{name}: extends '{parent}', which is not defined (left out)",
+                        body.mark_of("extends"),
+                    )
+                )
+                continue
             pbody, pvia = self.extended(parent, (*seen, name))
             merged = deep_merge(merged, pbody)
             via.extend((self.doc.mark_of(parent), *pvia))

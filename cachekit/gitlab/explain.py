@@ -371,7 +371,8 @@ class _Builder:
                         "warning",
                         f"fallback key '{raw}' names the default branch's cache, but on a "
                         "branch that is not protected it gets -non_protected while the "
-                        f"protected {default} saves -protected: it never matches there",
+                        f"protected {default} saves -protected: it never matches there "
+                        "(with 'Use separate caches for protected branches' on, the default)",
                         mark,
                     )
                 )

@@ -66,9 +66,15 @@ def load_ci_yaml(text: str | bytes, path: str) -> Any:
     loader = _BoundedLoader(text)
     loader.path = path
     try:
-        node = loader.get_single_node()
+        node = loader.get_node() if loader.check_node() else None
         if node is None:
             return None
+        if loader.check_node():
+            # GitLab's header document (``spec: inputs``) then ``---`` and the configuration.
+            first = loader.construct_object(node, deep=True)
+            node = loader.get_node()
+            if not (isinstance(first, dict) and "spec" in first) or loader.check_node():
+                raise WorkflowSyntaxError(f"{path}: expected a single document")
         return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
