@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..checks.model import CheckFinding, CheckResult
+from ..circleci.explain import CircleOptions, explain_circleci
 from ..errors import UsageError
 from ..explain.model import ExplainResult
 from ..fs.gittree import tree_at
@@ -65,10 +66,21 @@ def _gitlab(tree: Tree, options: RunOptions) -> tuple[ExplainResult, list[CheckF
     return result, gitlab_findings(result)
 
 
+def _circleci(tree: Tree, options: RunOptions) -> tuple[ExplainResult, list[CheckFinding]]:
+    commit = getattr(tree, "commit", None)
+    opts = CircleOptions(
+        branch=_branch(options.ref, options.default_branch),
+        revision=commit if isinstance(commit, str) else None,
+        job=options.job,
+    )
+    return explain_circleci(tree, opts), []
+
+
 _ADAPTERS: Final[
     dict[str, Callable[[Tree, RunOptions], tuple[ExplainResult, list[CheckFinding]]]]
 ] = {
     "gitlab": _gitlab,
+    "circleci": _circleci,
 }
 
 
