@@ -20,6 +20,7 @@ from . import __version__
 from .audit import audit
 from .checks import check as run_check
 from .checks import severity_at_least
+from .circleci.predict import predict_circleci
 from .errors import CachekitError, UsageError
 from .evaluate import evaluate_expression
 from .evidence import read_cache_list
@@ -704,6 +705,8 @@ def predict_command(
     chosen = platform_of(repo, rev, platform)
     if chosen == "gitlab":
         result = predict_gitlab(repo, max_commits=max_commits, rev=rev, job=job)
+    elif chosen == "circleci":
+        result = predict_circleci(repo, max_commits=max_commits, rev=rev, job=job)
     elif chosen != "github":
         raise UsageError(f"predict does not support --platform {chosen} yet")
     else:

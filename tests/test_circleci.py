@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gitutil import commit_all, init
 from hypothesis import given
 from hypothesis import strategies as st
 from treebuild import build
 
 from cachekit.circleci import CircleOptions, explain_circleci
 from cachekit.circleci.explain import prefix_pattern
+from cachekit.circleci.predict import branch_runs, predict_circleci
 from cachekit.cli import main
 from cachekit.explain.model import KeyPart
 from cachekit.fs.trees import WorkTree
@@ -187,3 +189,57 @@ def test_cli_detects_circleci(tmp_path: Path) -> None:
     assert '"circleci:restore_cache"' in out.output
     digest = hashlib.sha256(b"requests==2\n").digest()
     assert base64.b64encode(digest).decode() in out.output
+
+
+def test_predict_prefix_newest_and_immutable(tmp_path: Path) -> None:
+    ci = """
+version: 2.1
+jobs:
+  build:
+    docker: [{image: cimg/python:3.12}]
+    steps:
+      - checkout
+      - restore_cache:
+          keys:
+            - 'pip-{{ checksum "requirements.txt" }}'
+            - 'pip-'
+      - run: pip install -r requirements.txt
+      - save_cache:
+          key: 'pip-{{ checksum "requirements.txt" }}'
+          paths: [~/.cache/pip]
+  docs:
+    docker: [{image: cimg/python:3.12}]
+    steps:
+      - restore_cache: {key: docs}
+workflows:
+  ci:
+    jobs:
+      - build
+      - docs:
+          filters: {branches: {ignore: main}}
+"""
+    repo = init(tmp_path)
+    build(repo, {".circleci/config.yml": ci, "requirements.txt": "a\n"})
+    commit_all(repo, "one")
+    build(repo, {"README": "x\n"})
+    commit_all(repo, "two")
+    build(repo, {"requirements.txt": "b\n"})
+    commit_all(repo, "three")
+    result = predict_circleci(str(repo))
+    outcomes = [[(c.job, c.step, c.outcome) for c in run.caches] for run in result.runs]
+    assert outcomes == [
+        [("build", "restore_cache", "miss"), ("build", "save_cache", "n/a")],
+        [("build", "restore_cache", "hit"), ("build", "save_cache", "n/a")],
+        [("build", "restore_cache", "restore"), ("build", "save_cache", "n/a")],
+    ]
+    assert (
+        result.runs[2].caches[0].restored_key
+        == "pip-" + base64.b64encode(hashlib.sha256(b"a\n").digest()).decode()
+    )
+
+
+def test_branch_filters() -> None:
+    assert branch_runs(None, "main")
+    assert not branch_runs({"branches": {"only": ["/release-.*/"]}}, "main")
+    assert branch_runs({"branches": {"only": "/release-.*/"}}, "release-1")
+    assert not branch_runs({"branches": {"ignore": "main"}}, "main")
