@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .audit import audit
+from .azure.predict import predict_azure
 from .checks import check as run_check
 from .checks import severity_at_least
 from .circleci.predict import predict_circleci
@@ -707,6 +708,8 @@ def predict_command(
         result = predict_gitlab(repo, max_commits=max_commits, rev=rev, job=job)
     elif chosen == "circleci":
         result = predict_circleci(repo, max_commits=max_commits, rev=rev, job=job)
+    elif chosen == "azure":
+        result = predict_azure(repo, max_commits=max_commits, rev=rev, job=job)
     elif chosen != "github":
         raise UsageError(f"predict does not support --platform {chosen} yet")
     else:

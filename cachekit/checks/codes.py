@@ -229,8 +229,9 @@ _ALL: Final = (
         "GitLab appends -protected or -non_protected to every key and fallback key of the "
         "running ref, so a fallback to the (protected) default branch's cache from another "
         "branch names a key nobody saves; CACHE_FALLBACK_KEY gets no suffix at all.",
-        "Set unprotect: true on the cache (both sides then use -non_protected), or turn off "
-        "separate caches for protected branches; end CACHE_FALLBACK_KEY in -non_protected.",
+        "Make it the leading part of a key some job saves. On GitLab: unprotect: true on the "
+        "cache (both sides then use -non_protected) and a CACHE_FALLBACK_KEY ending in "
+        "-non_protected.",
         "fallback_keys: [venv-$CI_DEFAULT_BRANCH]   # main is protected",
     ),
     CodeInfo(
@@ -239,7 +240,7 @@ _ALL: Final = (
         "A cache is restored under a key nothing saves, or saved once and never again",
         "A pull-only GitLab cache whose key no job pushes is never populated; on CircleCI and "
         "Azure entries are immutable, so a key that never changes keeps its first save forever.",
-        "Let one job save the key (policy: pull-push or push), or put the lock file in the key.",
+        "Put the lock file in the key; on GitLab, let one job save it (policy: pull-push).",
         "cache: {key: deps, policy: pull}   # and no job pushes 'deps'",
     ),
     CodeInfo(

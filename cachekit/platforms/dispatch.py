@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from ..azure.explain import AzureOptions, explain_azure
 from ..checks.model import CheckFinding, CheckResult
 from ..circleci.explain import CircleOptions, explain_circleci
 from ..errors import UsageError
@@ -76,11 +77,22 @@ def _circleci(tree: Tree, options: RunOptions) -> tuple[ExplainResult, list[Chec
     return explain_circleci(tree, opts), []
 
 
+def _azure(tree: Tree, options: RunOptions) -> tuple[ExplainResult, list[CheckFinding]]:
+    commit = getattr(tree, "commit", None)
+    opts = AzureOptions(
+        branch=_branch(options.ref, options.default_branch),
+        revision=commit if isinstance(commit, str) else None,
+        job=options.job,
+    )
+    return explain_azure(tree, opts), []
+
+
 _ADAPTERS: Final[
     dict[str, Callable[[Tree, RunOptions], tuple[ExplainResult, list[CheckFinding]]]]
 ] = {
     "gitlab": _gitlab,
     "circleci": _circleci,
+    "azure": _azure,
 }
 
 
