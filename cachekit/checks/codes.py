@@ -228,7 +228,8 @@ _ALL: Final = (
         "A fallback key can never find an entry",
         "GitLab appends -protected or -non_protected to every key and fallback key of the "
         "running ref, so a fallback to the (protected) default branch's cache from another "
-        "branch names a key nobody saves; CACHE_FALLBACK_KEY gets no suffix at all.",
+        "branch names a key nobody saves; CACHE_FALLBACK_KEY gets no suffix at all. On "
+        "CircleCI and Azure: a restore key that no saved key of the configuration starts with.",
         "Make it the leading part of a key some job saves. On GitLab: unprotect: true on the "
         "cache (both sides then use -non_protected) and a CACHE_FALLBACK_KEY ending in "
         "-non_protected.",
