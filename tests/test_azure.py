@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from gitutil import commit_all, init
 from treebuild import build
@@ -271,3 +272,24 @@ def test_options_branch(tmp_path: Path) -> None:
     )
     (cache,) = explain_azure(WorkTree(str(tmp_path)), AzureOptions(branch="feat/x")).caches
     assert cache.key == "b|x"
+
+
+def test_suggested_cache_step_is_silent_under_check(tmp_path: Path) -> None:
+    pipeline = (
+        "pool: {vmImage: ubuntu-24.04}\nsteps:\n  - script: pip install -r requirements.txt\n"
+    )
+    build(
+        tmp_path,
+        {"azure-pipelines.yml": pipeline, "requirements.txt": "-r base.txt\n", "base.txt": "x\n"},
+    )
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    stanza = yaml.safe_load(out.output)
+    assert "requirements.txt | base.txt" in stanza["steps"][0]["inputs"]["key"]
+    doc = {
+        "pool": {"vmImage": "ubuntu-24.04"},
+        "variables": stanza["variables"],
+        "steps": [*stanza["steps"], {"script": "pip install -r requirements.txt"}],
+    }
+    build(tmp_path, {"azure-pipelines.yml": yaml.safe_dump(doc)})
+    assert [f.code for f in check_platform(str(tmp_path), "azure").findings] == []

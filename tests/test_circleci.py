@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from gitutil import commit_all, init
 from hypothesis import given
@@ -243,3 +244,19 @@ def test_branch_filters() -> None:
     assert not branch_runs({"branches": {"only": ["/release-.*/"]}}, "main")
     assert branch_runs({"branches": {"only": "/release-.*/"}}, "release-1")
     assert not branch_runs({"branches": {"ignore": "main"}}, "main")
+
+
+def test_suggested_steps_are_silent_under_check(tmp_path: Path) -> None:
+    ci = (
+        "version: 2.1\njobs:\n  build:\n    docker: [{image: cimg/node:20.11}]\n"
+        "    steps:\n      - checkout\n      - run: npm ci\n"
+        "workflows: {ci: {jobs: [build]}}\n"
+    )
+    build(tmp_path, {".circleci/config.yml": ci, "package.json": "{}", "package-lock.json": "{}"})
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    restore, save = yaml.safe_load(out.output)
+    doc = yaml.safe_load(ci)
+    doc["jobs"]["build"]["steps"] = ["checkout", restore, {"run": "npm ci"}, save]
+    build(tmp_path, {".circleci/config.yml": yaml.safe_dump(doc)})
+    assert [f.code for f in check_platform(str(tmp_path), "circleci").findings] == []

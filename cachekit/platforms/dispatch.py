@@ -19,10 +19,10 @@ from ..fs.gittree import tree_at
 from ..fs.trees import Tree
 from ..gitlab.explain import GitLabOptions, explain_gitlab
 from ..gitlab.rules import gitlab_findings
-from ..gitlab.suggest import suggest_gitlab
 from ..gitlab.variables import RunModel
 from .checks import check_platform_result
 from .detect import Platform, resolve_platform
+from .suggest import suggest_stanzas
 
 __all__ = [
     "RunOptions",
@@ -124,11 +124,9 @@ def check_platform(
 
 def suggest_platform_text(root: str, platform: Platform, *, job: str | None = None) -> str:
     """The cache stanzas ``platform`` needs, as commented YAML to paste."""
-    if platform != "gitlab":
-        raise UsageError(f"suggest does not support --platform {platform} yet")
     with tree_at(root, None) as tree:
         explained, _ = _adapter(platform)(tree, RunOptions(job=job))
-        found = suggest_gitlab(tree, explained.jobs)
+        found = suggest_stanzas(tree, explained.jobs, platform)
     if not found:
         return "# no job installs with a package manager cachekit knows: nothing to suggest"
     return "\n".join(s.yaml for s in found).rstrip("\n")
