@@ -1,5 +1,7 @@
-"""Count GitLab caches in fetched repositories two ways: cachekit, and an independent PyYAML
-reading (its own include/extends/default/matrix handling), and report any difference.
+"""Count caches in fetched repositories two ways: cachekit, and an independent PyYAML reading
+(its own include/extends/default/matrix/commands/templates handling), per platform present
+(GitLab CI, CircleCI, Azure Pipelines); orb caches (CircleCI) are counted apart, since only
+cachekit recognises them.
 
     python benchmarks/measure_platforms.py /work/.mirror/owner+name/repo ...
 
@@ -15,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from cachekit.azure import explain_azure
+from cachekit.circleci import explain_circleci
 from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.gittree import CommitTree
 from cachekit.gitlab import explain_gitlab
@@ -36,7 +40,12 @@ RESERVED = {
 
 
 class _L(yaml.SafeLoader):
-    pass
+    """PyYAML, letting an anchor be defined again (hugo's CircleCI configuration does)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.check_event(yaml.AliasEvent):
+            self.anchors.pop(self.peek_event().anchor, None)
+        return super().compose_node(parent, index)
 
 
 _L.add_constructor("!reference", lambda loader, node: {"__ref__": loader.construct_sequence(node)})
@@ -130,16 +139,151 @@ def independent(git_dir: str) -> int:
     return total
 
 
-def main(argv: list[str]) -> int:
-    print(f"{'repository':<40} {'cachekit':>8} {'pyyaml':>8} {'jobs':>5} {'problems':>8}")
-    for git_dir in argv:
-        with GitRepo(git_dir) as repo:
-            result = explain_gitlab(CommitTree(repo, "HEAD"))
-        name = git_dir.rstrip("/").split("/")[-2]
-        print(
-            f"{name:<40} {len(result.caches):>8} {independent(git_dir):>8} "
-            f"{len(result.jobs):>5} {len(result.problems):>8}"
+def _circle_steps(doc: dict[str, Any], steps: Any, depth: int = 0) -> int:
+    commands = doc.get("commands") or {}
+    n = 0
+    for step in steps if isinstance(steps, list) else []:
+        name = (
+            step
+            if isinstance(step, str)
+            else next(iter(step), "")
+            if isinstance(step, dict)
+            else ""
         )
+        if name in ("save_cache", "restore_cache"):
+            n += 1
+        elif name in commands and depth < 10 and isinstance(commands[name], dict):
+            n += _circle_steps(doc, commands[name].get("steps"), depth + 1)
+    return n
+
+
+def independent_circleci(git_dir: str) -> int:
+    doc = _show(git_dir, ".circleci/config.yml")
+    if not isinstance(doc, dict):
+        return 0
+    jobs = doc.get("jobs") or {}
+    entries: list[tuple[str, Any]] = []
+    workflows = doc.get("workflows")
+    if isinstance(workflows, dict):
+        for wf in workflows.values():
+            for e in (wf.get("jobs") or []) if isinstance(wf, dict) else []:
+                if isinstance(e, str):
+                    entries.append((e, {}))
+                elif isinstance(e, dict):
+                    name, settings = next(iter(e.items()))
+                    entries.append((name, settings or {}))
+    else:
+        entries = [(n, {}) for n in jobs]
+    total = 0
+    for name, settings in entries:
+        body = jobs.get(name)
+        if not isinstance(body, dict):
+            continue
+        combos = 1
+        params = (
+            ((settings.get("matrix") or {}).get("parameters") or {})
+            if isinstance(settings, dict)
+            else {}
+        )
+        for v in params.values():
+            combos *= len(v) if isinstance(v, list) else 1
+        total += _circle_steps(doc, body.get("steps")) * combos
+    return total
+
+
+def _azure_steps(git_dir: str, steps: Any, base: str, depth: int = 0) -> int:
+    n = 0
+    for step in steps if isinstance(steps, list) else []:
+        if not isinstance(step, dict):
+            continue
+        task = str(step.get("task", ""))
+        if task.split("@", maxsplit=1)[0] in ("Cache", "CacheBeta"):
+            n += 1
+        elif "template" in step and "@" not in str(step["template"]) and depth < 10:
+            path = str(step["template"]).lstrip("/")
+            path = (
+                path
+                if str(step["template"]).startswith("/")
+                else (f"{base.rsplit('/', 1)[0]}/{path}" if "/" in base else path)
+            )
+            doc = _show(git_dir, path)
+            if isinstance(doc, dict):
+                n += _azure_steps(git_dir, doc.get("steps"), path, depth + 1)
+    return n
+
+
+def independent_azure(git_dir: str, path: str) -> int:
+    doc = _show(git_dir, path)
+    if not isinstance(doc, dict):
+        return 0
+    stages = doc.get("stages") or [{"jobs": doc.get("jobs") or [{"steps": doc.get("steps")}]}]
+    total = 0
+    for stage in stages:
+        for job in (stage.get("jobs") or []) if isinstance(stage, dict) else []:
+            if not isinstance(job, dict) or "template" in job:
+                continue
+            matrix = (
+                (job.get("strategy") or {}).get("matrix")
+                if isinstance(job.get("strategy"), dict)
+                else None
+            )
+            legs = len(matrix) if isinstance(matrix, dict) and matrix else 1
+            total += _azure_steps(git_dir, job.get("steps"), path) * legs
+    return total
+
+
+def _files(git_dir: str) -> set[str]:
+    out = subprocess.run(
+        ["git", "--git-dir", git_dir, "ls-tree", "--name-only", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    sub = subprocess.run(
+        ["git", "--git-dir", git_dir, "ls-tree", "--name-only", "HEAD:.circleci"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return set(out) | {f".circleci/{f}" for f in sub}
+
+
+def main(argv: list[str]) -> int:
+    print(
+        f"{'repository':<36} {'platform':<9} {'cachekit':>8} {'pyyaml':>7} {'orb':>4} "
+        f"{'jobs':>5} {'problems':>8}"
+    )
+    for git_dir in argv:
+        name = git_dir.rstrip("/").split("/")[-2]
+        files = _files(git_dir)
+        with GitRepo(git_dir) as repo:
+            tree = CommitTree(repo, "HEAD")
+            rows = []
+            if ".gitlab-ci.yml" in files:
+                r = explain_gitlab(tree)
+                rows.append(("gitlab", r, len(r.caches), independent(git_dir), 0))
+            if ".circleci/config.yml" in files:
+                r = explain_circleci(tree)
+                orb = sum(1 for c in r.caches if c.uses.startswith("orb:"))
+                rows.append(
+                    ("circleci", r, len(r.caches) - orb, independent_circleci(git_dir), orb)
+                )
+            if "azure-pipelines.yml" in files:
+                r = explain_azure(tree)
+                rows.append(
+                    (
+                        "azure",
+                        r,
+                        len(r.caches),
+                        independent_azure(git_dir, "azure-pipelines.yml"),
+                        0,
+                    )
+                )
+        for platform, r, mine, theirs, orb in rows:
+            print(
+                f"{name:<36} {platform:<9} {mine:>8} {theirs:>7} {orb:>4} {len(r.jobs):>5} "
+                f"{len(r.problems):>8}"
+            )
     return 0
 
 

@@ -260,3 +260,19 @@ def test_suggested_steps_are_silent_under_check(tmp_path: Path) -> None:
     doc["jobs"]["build"]["steps"] = ["checkout", restore, {"run": "npm ci"}, save]
     build(tmp_path, {".circleci/config.yml": yaml.safe_dump(doc)})
     assert [f.code for f in check_platform(str(tmp_path), "circleci").findings] == []
+
+
+def test_anchor_defined_again(tmp_path: Path) -> None:
+    """YAML 1.2 lets an anchor be redefined (hugo's configuration does); PyYAML alone refuses."""
+    ci = (
+        "version: 2.1\njobs:\n"
+        "  a:\n    docker: [{image: x}]\n    environment: &env {K: one}\n"
+        "    steps: [{save_cache: {key: 'a-{{ .Environment.K }}', paths: [p]}}]\n"
+        "  b:\n    docker: [{image: x}]\n    environment: &env {K: two}\n"
+        "    steps: [{save_cache: {key: 'b-{{ .Environment.K }}', paths: [p]}}]\n"
+        "  c:\n    docker: [{image: x}]\n    environment: *env\n"
+        "    steps: [{save_cache: {key: 'c-{{ .Environment.K }}', paths: [p]}}]\n"
+    )
+    build(tmp_path, {".circleci/config.yml": ci})
+    keys = [c.key for c in explain_circleci(WorkTree(str(tmp_path))).caches]
+    assert keys == ["a-one", "b-two", "c-two"]

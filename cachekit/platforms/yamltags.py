@@ -6,6 +6,8 @@ positions on every node, no object construction). Two additions, both for untrus
 - GitLab's ``!reference [.job, key]`` tag becomes a :class:`Reference` value, to be resolved
   by :mod:`cachekit.gitlab.config`; every other tag is ignored (the node is read as plain
   YAML), never constructed.
+- An anchor may be defined again (the newest definition wins), as the platforms' parsers
+  allow; the document is composed by PyYAML's Python composer for that reason.
 - The document is bounded: at most :data:`MAX_BYTES` of text and :data:`MAX_NODES`
   constructed nodes, so aliases that fan out (the "billion laughs") fail with one line
   instead of exhausting memory.
@@ -54,6 +56,25 @@ class _BoundedLoader(_Loader):
         return super().construct_object(node, deep=deep)
 
 
+class _Composer(yaml.SafeLoader):
+    """PyYAML's composer, except that an anchor may be defined again (YAML 1.2: an alias
+    names the most recent node with that anchor), as GitLab, CircleCI and Azure accept."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()  # type: ignore[no-untyped-call]
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+                )
+            return self.anchors[event.anchor]
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor = event.anchor
+        if anchor is not None:
+            self.anchors.pop(anchor, None)  # redefinition: the newest wins
+        return super().compose_node(parent, index)
+
+
 def load_ci_yaml(text: str | bytes, path: str) -> Any:
     """One YAML document with positions, bounded; WorkflowSyntaxError names file:line."""
     if len(text) > MAX_BYTES:
@@ -63,17 +84,22 @@ def load_ci_yaml(text: str | bytes, path: str) -> Any:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise WorkflowSyntaxError(f"{path}: not UTF-8 ({exc.reason})") from None
-    loader = _BoundedLoader(text)
+    composer = _Composer(text)
+    loader = _BoundedLoader("")
     loader.path = path
     try:
-        node = loader.get_node() if loader.check_node() else None
+        node = composer.get_node() if composer.check_node() else None
         if node is None:
             return None
-        if loader.check_node():
+        if composer.check_node():
             # GitLab's header document (``spec: inputs``) then ``---`` and the configuration.
             first = loader.construct_object(node, deep=True)
-            node = loader.get_node()
-            if not (isinstance(first, dict) and "spec" in first) or loader.check_node():
+            node = composer.get_node()
+            if (
+                node is None
+                or not (isinstance(first, dict) and "spec" in first)
+                or composer.check_node()
+            ):
                 raise WorkflowSyntaxError(f"{path}: expected a single document")
         return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
@@ -85,4 +111,5 @@ def load_ci_yaml(text: str | bytes, path: str) -> Any:
     except RecursionError:
         raise WorkflowSyntaxError(f"{path}: nested too deeply") from None
     finally:
+        composer.dispose()
         loader.dispose()
