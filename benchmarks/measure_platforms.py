@@ -21,6 +21,7 @@ from cachekit.azure import explain_azure
 from cachekit.circleci import explain_circleci
 from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.gittree import CommitTree
+from cachekit.fs.overlay import OverlayTree
 from cachekit.gitlab import explain_gitlab
 
 RESERVED = {
@@ -253,7 +254,24 @@ def main(argv: list[str]) -> int:
         f"{'repository':<36} {'platform':<9} {'cachekit':>8} {'pyyaml':>7} {'orb':>4} "
         f"{'jobs':>5} {'problems':>8}"
     )
-    for git_dir in argv:
+    for arg in argv:
+        if "::" in arg:  # a pipeline kept elsewhere in the repository, read as the root one
+            git_dir, path = arg.split("::", 1)
+            with GitRepo(git_dir) as repo:
+                text = subprocess.run(
+                    ["git", "--git-dir", git_dir, "show", f"HEAD:{path}"],
+                    capture_output=True,
+                    check=True,
+                ).stdout
+                tree = OverlayTree(CommitTree(repo, "HEAD"), {"azure-pipelines.yml": text})
+                r = explain_azure(tree)
+            theirs = independent_azure(git_dir, path)
+            print(
+                f"{path[-36:]:<36} {'azure':<9} {len(r.caches):>8} {theirs:>7} {0:>4} "
+                f"{len(r.jobs):>5} {len(r.problems):>8}"
+            )
+            continue
+        git_dir = arg
         name = git_dir.rstrip("/").split("/")[-2]
         files = _files(git_dir)
         with GitRepo(git_dir) as repo:

@@ -186,24 +186,57 @@ class _Reader:
         doc = self.load(rel, mark)
         if not isinstance(doc, dict):
             return []
-        params: dict[str, str] = {}
-        declared = doc.get("parameters")
-        if isinstance(declared, list):
-            for p in declared:
-                if isinstance(p, dict) and "name" in p and "default" in p:
-                    params[str(p["name"])] = _text(p["default"])
-        elif isinstance(declared, dict):
-            params.update({str(k): _text(v) for k, v in declared.items()})
-        given = step.get("parameters")
-        if isinstance(given, dict):
-            params.update({str(k): _text(v) for k, v in given.items()})
+        params = _template_params(doc, step.get("parameters"))
         return self.steps(_substitute(doc.get("steps"), params), rel, via, depth + 1)
+
+    def jobs(self, raw: Any, base: str, depth: int = 0) -> list[tuple[dict[str, Any], str]]:
+        """The jobs of a ``jobs:`` list, local ``- template:`` job files expanded."""
+        out: list[tuple[dict[str, Any], str]] = []
+        for job in raw if isinstance(raw, list) else []:
+            if not isinstance(job, dict):
+                continue
+            if "template" not in job:
+                out.append((job, base))
+                continue
+            ref = str(job["template"])
+            mark = getattr(job, "mark", None)
+            if "@" in ref or depth >= MAX_DEPTH or self.templates >= MAX_TEMPLATES:
+                self.problems.append((f"job template {ref} is not read offline", mark))
+                continue
+            self.templates += 1
+            rel = posixpath.normpath(
+                ref.lstrip("/")
+                if ref.startswith("/")
+                else posixpath.join(posixpath.dirname(base), ref)
+            )
+            if rel.startswith("../") or self.tree.stat(rel) != FILE:
+                self.problems.append((f"job template {ref}: no such file", mark))
+                continue
+            doc = self.load(rel, mark)
+            if isinstance(doc, dict):
+                params = _template_params(doc, job.get("parameters"))
+                out.extend(self.jobs(_substitute(doc.get("jobs"), params), rel, depth + 1))
+        return out
 
 
 def _macros(text: str, variables: dict[str, tuple[str, str]]) -> str:
     return re.sub(
         r"\$\(([^)]+)\)", lambda m: variables.get(m.group(1).lower(), (m.group(0), ""))[0], text
     )
+
+
+def _template_params(doc: dict[str, Any], given: Any) -> dict[str, str]:
+    params: dict[str, str] = {}
+    declared = doc.get("parameters")
+    if isinstance(declared, list):
+        for p in declared:
+            if isinstance(p, dict) and "name" in p and "default" in p:
+                params[str(p["name"])] = _text(p["default"])
+    elif isinstance(declared, dict):
+        params.update({str(k): _text(v) for k, v in declared.items()})
+    if isinstance(given, dict):
+        params.update({str(k): _text(v) for k, v in given.items()})
+    return params
 
 
 def _matrix(job: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
@@ -261,17 +294,7 @@ def load_config(tree: Tree) -> AzureConfig | None:
             **top_vars,
             **_vars(stage.get("variables"), f"stage {stage.get('stage')}", problems),
         }
-        for job in stage.get("jobs") or []:
-            if not isinstance(job, dict):
-                continue
-            if "template" in job:
-                problems.append(
-                    (
-                        f"job template {job['template']} is not read offline",
-                        getattr(job, "mark", None),
-                    )
-                )
-                continue
+        for job, base in reader.jobs(stage.get("jobs"), path):
             name = str(job.get("job") or job.get("deployment") or "Job")
             image = _pool_image(job.get("pool") or stage.get("pool") or doc.get("pool"))
             mark: Mark = getattr(job, "mark", doc.mark)
@@ -281,7 +304,7 @@ def load_config(tree: Tree) -> AzureConfig | None:
                     deploy = job["strategy"].get(phase)
                     if isinstance(deploy, dict) and isinstance(deploy.get("deploy"), dict):
                         steps_raw = deploy["deploy"].get("steps")
-            steps = reader.steps(steps_raw, path, (), 0)
+            steps = reader.steps(steps_raw, base, (), 0)
             job_vars = {**stage_vars, **_vars(job.get("variables"), f"job {name}", problems)}
             depends = job.get("dependsOn")
             for leg, values in _matrix(job):

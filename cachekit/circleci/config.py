@@ -179,8 +179,8 @@ def _executor(job: dict[str, Any], doc: YamlMap) -> tuple[str, str | None, dict[
         return f"docker: {docker[0].get('image')}", "Linux", env
     if "machine" in body:
         machine = body["machine"]
-        image = machine.get("image") if isinstance(machine, dict) else machine
-        return f"machine: {image}", "Linux", env
+        image = machine.get("image") if isinstance(machine, dict) else None
+        return f"machine: {image or 'the default image'}", "Linux", env
     if "macos" in body:
         macos = body["macos"]
         return f"macos: xcode {macos.get('xcode') if isinstance(macos, dict) else ''}", "macOS", env

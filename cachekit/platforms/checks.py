@@ -30,6 +30,8 @@ from ..fs.trees import Tree
 __all__ = ["check_platform_result"]
 
 _PY_NAMES = re.compile(r"python|py_?ver|\bpy\b|image|interpreter|CI_JOB_IMAGE", re.I)
+# A key that says py/python, or carries a Python version (3.11, 311, cp312), names it.
+_PY_VALUE = re.compile(r"py|python|(?<![\d.])3\.?1?\d(?![\d.])", re.I)
 _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
 
 
@@ -131,7 +133,7 @@ class _Checker:
             )
         if built and "python" in ecosystems:
             named = " ".join(p.text for p in report.parts if p.kind != "literal")
-            if not _PY_NAMES.search(named) and not re.search(r"py|python", report.key, re.I):
+            if not _PY_NAMES.search(named) and not _PY_VALUE.search(report.key):
                 self.add(
                     "interpreter-not-in-key",
                     f"the cache holds an installed environment ({', '.join(report.paths)}) but "
