@@ -299,12 +299,16 @@ def test_local_job_template(tmp_path: Path) -> None:
     build(
         tmp_path,
         {
-            "azure-pipelines.yml": "jobs:\n  - template: ci/jobs.yml\n    parameters: {os: ubuntu-24.04}\n",
+            "azure-pipelines.yml": (
+                "jobs:\n  - template: ci/jobs.yml\n    parameters: {os: ubuntu-24.04}\n"
+            ),
             "ci/jobs.yml": (
                 "parameters:\n  - name: os\n    default: windows-2022\njobs:\n  - job: t\n"
                 "    pool: {vmImage: '${{ parameters.os }}'}\n    steps:\n      - template: s.yml\n"
             ),
-            "ci/s.yml": "steps:\n  - task: Cache@2\n    inputs: {key: 'k | \"$(Agent.OS)\"', path: p}\n",
+            "ci/s.yml": (
+                "steps:\n  - task: Cache@2\n    inputs: {key: 'k | \"$(Agent.OS)\"', path: p}\n"
+            ),
         },
     )
     result = explain_azure(WorkTree(str(tmp_path)))
