@@ -393,3 +393,32 @@ def test_header_document_and_undefined_parents(tmp_path: Path) -> None:
     result = explain_gitlab(WorkTree(str(tmp_path)))
     assert [c.key for c in result.caches] == ["k-protected"]
     assert any(".from-a-component" in p.message for p in result.problems)
+
+
+def test_workflow_rules_variables_and_unknowns(tmp_path: Path) -> None:
+    ci = """
+variables: {POLICY: pull-push, FLAVOUR: plain}
+workflow:
+  rules:
+    - if: $CI_PROJECT_PATH == "group/project"
+      variables: {FLAVOUR: canonical}
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+      variables: {POLICY: push, FLAVOUR: main}
+build:
+  script: [x]
+  variables: {FLAVOUR: own}
+  cache: {key: "$FLAVOUR-$POLICY", paths: [p], policy: $POLICY}
+lint:
+  script: [x]
+  cache: {key: "$FLAVOUR", paths: [p]}
+"""
+    repo = init(tmp_path)
+    build(repo, {".gitlab-ci.yml": ci})
+    commit_all(repo, "one")
+    caches = {c.job: c for c in explain_gitlab(WorkTree(str(repo))).caches}
+    # the second rule matches (CI_PROJECT_PATH is unknown offline, so the first does not);
+    # its variables override the global ones, not a job's own
+    assert caches["build"].key == "own-push-protected" and caches["build"].kind == "save-only"
+    assert caches["lint"].key == "main-protected"
+    result = predict_gitlab(str(repo))
+    assert any("CI_PROJECT_PATH" in p for p in result.problems)

@@ -20,7 +20,7 @@ from typing import Any
 from ..fs.trees import FILE, Tree
 from ..platforms.variables import Var
 
-__all__ = ["job_runs"]
+__all__ = ["job_runs", "workflow_outcome"]
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<op>==|!=|=~|!~|&&|\|\||\(|\))|(?P<var>\$\{?[A-Za-z0-9_]+\}?)"
@@ -42,10 +42,13 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 class _Expr:
-    def __init__(self, text: str, lookup: Callable[[str], Var | None]) -> None:
+    def __init__(
+        self, text: str, lookup: Callable[[str], Var | None], unknown: set[str] | None = None
+    ) -> None:
         self.toks = _tokens(text)
         self.i = 0
         self.lookup = lookup
+        self.unknown = unknown if unknown is not None else set()
 
     def peek(self) -> str | None:
         return self.toks[self.i][1] if self.i < len(self.toks) else None
@@ -76,8 +79,12 @@ class _Expr:
         kind, text = self.toks[self.i]
         self.i += 1
         if kind == "var":
-            var = self.lookup(text.strip("${}"))
-            return None if var is None or var.value is None else var.value
+            name = text.strip("${}")
+            var = self.lookup(name)
+            if var is None or var.value is None:
+                self.unknown.add(name)  # a project/runtime value offline: taken as unset
+                return None
+            return var.value
         if kind == "str":
             return text[1:-1]
         if kind == "re":
@@ -102,14 +109,20 @@ class _Expr:
         return bool(left)
 
 
-def _rules(rules: list[Any], lookup: Callable[[str], Var | None], tree: Tree) -> bool:
+def _first_rule(
+    rules: list[Any],
+    lookup: Callable[[str], Var | None],
+    tree: Tree,
+    unknown: set[str] | None = None,
+) -> dict[str, Any] | None:
+    """The first rule that matches (GitLab stops there), or None."""
     for rule in rules:
         if not isinstance(rule, dict):
             continue
         ok = True
         if "if" in rule:
             try:
-                ok = _Expr(str(rule["if"]), lookup).parse()
+                ok = _Expr(str(rule["if"]), lookup, unknown).parse()
             except (ValueError, IndexError):
                 ok = True  # unreadable: the job is kept, not guessed away
         if ok and "exists" in rule:
@@ -117,8 +130,35 @@ def _rules(rules: list[Any], lookup: Callable[[str], Var | None], tree: Tree) ->
             ok = any(tree.stat(str(p).lstrip("/")) == FILE for p in paths if "*" not in str(p))
             ok = ok or any("*" in str(p) for p in paths)
         if ok:
-            return rule.get("when") != "never"
-    return False
+            return rule
+    return None
+
+
+def _rules(
+    rules: list[Any], lookup: Callable[[str], Var | None], tree: Tree, unknown: set[str] | None
+) -> bool:
+    rule = _first_rule(rules, lookup, tree, unknown)
+    return rule is not None and rule.get("when") != "never"
+
+
+def workflow_outcome(
+    workflow: Any,
+    lookup: Callable[[str], Var | None],
+    tree: Tree,
+    unknown: set[str] | None = None,
+) -> tuple[bool, dict[str, str]]:
+    """``workflow: rules``: whether the pipeline is created, and the matching rule's
+    ``variables`` (they override the global ones for every job)."""
+    rules = workflow.get("rules") if isinstance(workflow, dict) else None
+    if not isinstance(rules, list):
+        return True, {}
+    rule = _first_rule(rules, lookup, tree, unknown)
+    if rule is None or rule.get("when") == "never":
+        return False, {}
+    values = rule.get("variables")
+    if not isinstance(values, dict):
+        return True, {}
+    return True, {str(k): "" if v is None else str(v) for k, v in values.items()}
 
 
 def _refs(spec: Any, ref: str, source: str, tag: bool) -> bool | None:
@@ -156,10 +196,12 @@ def job_runs(
     ref: str,
     source: str,
     tag: bool,
+    unknown: set[str] | None = None,
 ) -> bool:
-    """Whether GitLab creates the job in a pipeline for ``ref`` from ``source``."""
+    """Whether GitLab creates the job in a pipeline for ``ref`` from ``source``; names of
+    variables the rules test but that are unknown offline are added to ``unknown``."""
     if isinstance(body.get("rules"), list):
-        return _rules(body["rules"], lookup, tree)
+        return _rules(body["rules"], lookup, tree, unknown)
     if body.get("when") == "never":
         return False
     only = _refs(body.get("only"), ref, source, tag) if "only" in body else None

@@ -44,6 +44,7 @@ __all__ = [
     "GitLabConfigError",
     "Job",
     "Problem",
+    "apply_workflow_variables",
     "load_config",
 ]
 
@@ -436,3 +437,12 @@ def load_config(tree: Tree) -> GitLabConfig | None:
     return GitLabConfig(
         path, jobs, stage_list, global_vars, doc.get("workflow"), problems, tuple(loader.files)
     )
+
+
+def apply_workflow_variables(config: GitLabConfig, values: dict[str, str]) -> None:
+    """``workflow:rules:variables`` override the global variables (not a job's own)."""
+    for job in config.jobs:
+        for name, value in values.items():
+            current = job.variables.get(name)
+            if current is None or current[1].startswith("variables:"):
+                job.variables[name] = (value, "workflow:rules:variables")

@@ -25,7 +25,8 @@ from ..explain.model import (
 from ..fs.trees import Tree
 from ..platforms.variables import Var, expand_shell
 from ..yamlsource import Mark
-from .config import GitLabConfig, Job, load_config
+from .conditions import workflow_outcome
+from .config import GitLabConfig, Job, apply_workflow_variables, load_config
 from .keys import (
     CONTENTS_SINCE,
     FILES_SINCE,
@@ -422,6 +423,9 @@ def explain_gitlab(tree: Tree, options: GitLabOptions | None = None) -> ExplainR
     revision = commit if isinstance(commit, str) else None
     if config is None:
         return ExplainResult(tree.workspace, revision, ())
+    lookup = job_lookup(options.run, "", "", config.variables)
+    _, workflow_vars = workflow_outcome(config.workflow, lookup, tree)
+    apply_workflow_variables(config, workflow_vars)
     builder = _Builder(tree, config, options)
     for job in config.jobs:
         if options.job is None or options.job in (job.name, job.base_name):

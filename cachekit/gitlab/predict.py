@@ -4,12 +4,14 @@ no expiry), with ``rules``/``only``/``except`` deciding which jobs run."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..explain.model import ExplainResult, JobRecord
 from ..fs.gittree import CommitTree
 from ..platforms.replay import GITLAB, replay
 from ..predict import PredictResult
-from .conditions import job_runs
-from .config import load_config
+from .conditions import job_runs, workflow_outcome
+from .config import apply_workflow_variables, load_config
 from .explain import GitLabOptions, explain_gitlab
 from .variables import RunModel, job_lookup
 
@@ -26,15 +28,28 @@ def predict_gitlab(
 ) -> PredictResult:
     """Predict each job's cache outcome over the newest ``max_commits`` of the history."""
     running: dict[str, set[str]] = {}
+    unknown: set[str] = set()
 
     def explain_at(tree: CommitTree, branch: str) -> ExplainResult:
         run = RunModel(ref=branch, default_branch=branch, commit=tree.commit)
         config = load_config(tree)
         names: set[str] = set()
-        for j in config.jobs if config else []:
-            lookup = job_lookup(run, j.name, j.stage, j.variables)
-            if job_runs(j.body, lookup, tree, ref=run.ref, source=run.source, tag=run.tag):
-                names.add(j.name)
+        if config is not None:
+            lookup = job_lookup(run, "", "", config.variables)
+            runs, values = workflow_outcome(config.workflow, lookup, tree, unknown)
+            apply_workflow_variables(config, values)
+            for j in config.jobs if runs else []:
+                lookup = job_lookup(run, j.name, j.stage, j.variables)
+                if job_runs(
+                    j.body,
+                    lookup,
+                    tree,
+                    ref=run.ref,
+                    source=run.source,
+                    tag=run.tag,
+                    unknown=unknown,
+                ):
+                    names.add(j.name)
         running[tree.commit] = names
         return explain_gitlab(tree, GitLabOptions(run=run, version=version, job=job))
 
@@ -42,4 +57,12 @@ def predict_gitlab(
         del branch
         return record.job in running.get(tree.commit, set())
 
-    return replay(root, GITLAB, explain_at, runs_job, max_commits=max_commits, rev=rev)
+    result = replay(root, GITLAB, explain_at, runs_job, max_commits=max_commits, rev=rev)
+    if unknown:
+        names = ", ".join(sorted(unknown)[:8]) + (", …" if len(unknown) > 8 else "")
+        note = (
+            f"rules test values unknown offline ({names}): taken as unset, so jobs that need "
+            "them are not replayed"
+        )
+        result = replace(result, problems=(*result.problems, note))
+    return result
