@@ -14,6 +14,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from gitutil import commit_all, init
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from treebuild import build
 
 from cachekit.azure import AzureOptions, explain_azure
@@ -314,3 +316,40 @@ def test_local_job_template(tmp_path: Path) -> None:
     result = explain_azure(WorkTree(str(tmp_path)))
     assert [c.key for c in result.caches] == ['k|"Linux"']
     assert result.jobs[0].runner == "ubuntu-24.04"
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.recursive(
+        st.none() | st.text(max_size=6) | st.integers(),
+        lambda c: (
+            st.lists(c, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "stages",
+                        "jobs",
+                        "steps",
+                        "task",
+                        "inputs",
+                        "key",
+                        "path",
+                        "restoreKeys",
+                        "strategy",
+                        "matrix",
+                        "variables",
+                        "pool",
+                        "template",
+                        "script",
+                    ]
+                ),
+                c,
+                max_size=3,
+            )
+        ),
+        max_leaves=14,
+    )
+)
+def test_any_yaml_shape_never_crashes(tmp_path: Path, doc: object) -> None:
+    build(tmp_path, {"azure-pipelines.yml": yaml.safe_dump(doc)})
+    assert explain_azure(WorkTree(str(tmp_path))).root

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from gitutil import commit_all, init
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from treebuild import build
 
@@ -276,3 +276,40 @@ def test_anchor_defined_again(tmp_path: Path) -> None:
     build(tmp_path, {".circleci/config.yml": ci})
     keys = [c.key for c in explain_circleci(WorkTree(str(tmp_path))).caches]
     assert keys == ["a-one", "b-two", "c-two"]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.recursive(
+        st.none() | st.text(max_size=6) | st.integers(),
+        lambda c: (
+            st.lists(c, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "jobs",
+                        "steps",
+                        "commands",
+                        "workflows",
+                        "save_cache",
+                        "restore_cache",
+                        "key",
+                        "keys",
+                        "paths",
+                        "matrix",
+                        "parameters",
+                        "docker",
+                        "executor",
+                        "run",
+                    ]
+                ),
+                c,
+                max_size=3,
+            )
+        ),
+        max_leaves=14,
+    )
+)
+def test_any_yaml_shape_never_crashes(tmp_path: Path, doc: object) -> None:
+    build(tmp_path, {".circleci/config.yml": yaml.safe_dump(doc)})
+    assert explain_circleci(WorkTree(str(tmp_path))).root
