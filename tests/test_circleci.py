@@ -313,3 +313,31 @@ def test_anchor_defined_again(tmp_path: Path) -> None:
 def test_any_yaml_shape_never_crashes(tmp_path: Path, doc: object) -> None:
     build(tmp_path, {".circleci/config.yml": yaml.safe_dump(doc)})
     assert explain_circleci(WorkTree(str(tmp_path))).root
+
+
+def test_requires_of_a_filtered_job_and_cross_job_caches(tmp_path: Path) -> None:
+    ci = """
+version: 2.1
+jobs:
+  prepare:
+    docker: [{image: x}]
+    steps:
+      - save_cache: {key: 'sha-{{ .Revision }}', paths: [src]}
+  build:
+    docker: [{image: x}]
+    steps:
+      - restore_cache: {key: 'sha-{{ .Revision }}'}
+workflows:
+  release:
+    jobs:
+      - prepare: {filters: {branches: {only: /release-.*/}}}
+      - build: {requires: [prepare]}
+"""
+    repo = init(tmp_path)
+    build(repo, {".circleci/config.yml": ci})
+    commit_all(repo, "one")
+    result = explain_circleci(WorkTree(str(repo)))
+    # the revision key is restored by the next job of the workflow: not a volatile key
+    assert not [f for c in result.caches for f in c.findings if f.code == "volatile-key"]
+    # on main, prepare is filtered out, so build (which requires it) does not run either
+    assert [r.caches for r in predict_circleci(str(repo)).runs] == [()]

@@ -86,7 +86,7 @@ class _Builder:
         self.caches: list[CacheReport] = []
         self.jobs: list[JobRecord] = []
         self.problems = [Finding("workflow-problem", "warning", m, mk) for m, mk in config.problems]
-        self.saves: list[tuple[KeyEval, CacheReport]] = []
+        self.saves: list[tuple[KeyEval, int]] = []  # (evaluated key, index of its report)
 
     def environment(self, job: CircleJob) -> Any:
         builtins = {
@@ -296,10 +296,11 @@ class _Builder:
         )
 
     def pair(self, mine: list[tuple[int, CircleStep, KeyEval]]) -> None:
-        """Restores get the paths of the save they pair with; saves get their findings."""
+        """Restores get the paths of the save of their job they pair with."""
         saves = [(i, ev) for i, s, ev in mine if s.kind == "save_cache"]
-        restores = [(i, ev) for i, s, ev in mine if s.kind == "restore_cache"]
-        for i, _ in restores:
+        for i, s, _ in mine:
+            if s.kind != "restore_cache":
+                continue
             report = self.caches[i]
             keys = (report.key, *report.restore_keys)
             for j, sev in saves:
@@ -308,43 +309,48 @@ class _Builder:
                 ):
                     self.caches[i] = _with(report, paths=self.caches[j].paths)
                     break
-        for j, sev in saves:
+        self.saves.extend((sev, j) for j, sev in saves)
+
+    def save_findings(self) -> None:
+        """Volatile and never-refreshed keys, once every job's restores are known: a
+        workflow passes caches from job to job, so any restore of the configuration counts."""
+        restores = [r for r in self.caches if r.uses == "circleci:restore_cache"]
+        for sev, j in self.saves:
             save = self.caches[j]
             extra: list[Finding] = []
             stable = save.key.split("‹", 1)[0]
             covered = any(
-                any(
-                    stable.startswith(k) and k
-                    for k in (self.caches[i].key, *self.caches[i].restore_keys)
-                )
-                for i, _ in restores
+                r.key_template == save.key_template
+                or any(k and stable.startswith(k) for k in (r.key, *r.restore_keys))
+                for r in restores
             )
             if sev.volatile and not covered:
                 extra.append(
                     Finding(
                         "volatile-key",
                         "warning",
-                        f"the key depends on {', '.join(sev.volatile)}, which changes "
-                        "every run, and no restore_cache of the job names a prefix of "
-                        "it: every run saves a new cache that is never restored",
+                        f"the key depends on {', '.join(sev.volatile)}, which changes every run, "
+                        "and no restore_cache names it or a prefix of it: every run saves a new "
+                        "cache that is never restored",
                         save.mark,
                     )
                 )
-            if not sev.volatile and all(
+            constant = all(
                 p.kind == "literal" or p.text.strip("{} ") == ".Branch" for p in sev.parts
-            ):
+            )
+            if not sev.volatile and constant:
                 extra.append(
                     Finding(
                         "key-never-refreshed",
                         "warning",
-                        f"the key '{save.key_template}' never changes (per branch): "
-                        "caches are immutable, so the first save is kept until it "
-                        "expires, whatever the job installs later",
+                        f"the key '{save.key_template}' never changes (per branch): caches are "
+                        "immutable, so the first save is kept until it expires, whatever the job "
+                        "installs later",
                         save.mark,
                     )
                 )
-            self.caches[j] = _with(save, findings=save.findings + tuple(extra))
-            self.saves.append((sev, self.caches[j]))
+            if extra:
+                self.caches[j] = _with(save, findings=save.findings + tuple(extra))
 
     def unmatched_restores(self) -> None:
         patterns = [prefix_pattern(ev.parts) for ev, _ in self.saves]
@@ -388,6 +394,7 @@ def explain_circleci(tree: Tree, options: CircleOptions | None = None) -> Explai
     for job in config.jobs:
         if options.job is None or options.job in (job.name, job.base_name):
             builder.job(job)
+    builder.save_findings()
     builder.unmatched_restores()
     return ExplainResult(
         tree.workspace,

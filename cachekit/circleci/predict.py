@@ -1,8 +1,9 @@
 """``predict`` for CircleCI: the default branch's history through CircleCI's lookup rules
 (:data:`cachekit.platforms.replay.CIRCLECI`: prefix keys, newest wins, immutable saves,
-15-day retention), with workflow ``filters: branches: only/ignore`` deciding which jobs run.
-A job with no branch filter runs on every branch push (CircleCI's default); tag filters
-only concern tag pushes, which are not replayed."""
+15-day retention), with workflow ``filters: branches: only/ignore`` deciding which jobs run;
+a job whose ``requires`` do not run does not run either. A job with no branch filter runs on
+every branch push (CircleCI's default); tag filters only concern tag pushes, which are not
+replayed."""
 
 from __future__ import annotations
 
@@ -49,9 +50,15 @@ def predict_circleci(
 
     def explain_at(tree: CommitTree, branch: str) -> ExplainResult:
         config = load_config(tree, branch=branch)
-        running[tree.commit] = {
-            j.name for j in (config.jobs if config else []) if branch_runs(j.filters, branch)
-        }
+        jobs = config.jobs if config else []
+        names = {j.name for j in jobs if branch_runs(j.filters, branch)}
+        while True:  # a job whose required job does not run does not run either
+            known = {n for j in jobs if j.name in names for n in (j.name, j.base_name)}
+            kept = {j.name for j in jobs if j.name in names and set(j.requires) <= known}
+            if kept == names:
+                break
+            names = kept
+        running[tree.commit] = names
         return explain_circleci(tree, CircleOptions(branch=branch, revision=tree.commit, job=job))
 
     def runs_job(tree: CommitTree, branch: str, record: JobRecord) -> bool:
