@@ -99,7 +99,9 @@ class _Builder:
 
     def job(self, job: Job) -> None:
         run = self.options.run
-        lookup = job_lookup(run, job.name, job.stage, job.variables)
+        image = job.body.get("image")
+        image = image.get("name") if isinstance(image, dict) else image
+        lookup = job_lookup(run, job.name, job.stage, job.variables, str(image) if image else None)
         runner, os_name = _runner(job.body, lookup)
         raw = job.body.get("cache")
         entries = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []

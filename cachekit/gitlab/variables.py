@@ -109,10 +109,17 @@ def _predefined(run: RunModel, job: str, stage: str) -> dict[str, Var]:
 
 
 def job_lookup(
-    run: RunModel, job: str, stage: str, variables: dict[str, tuple[str, str]]
+    run: RunModel,
+    job: str,
+    stage: str,
+    variables: dict[str, tuple[str, str]],
+    image: str | None = None,
 ) -> Callable[[str], Var | None]:
-    """Look a name up as the job sees it: its YAML variables (expanded), then predefined."""
+    """Look a name up as the job sees it: its YAML variables (expanded), then predefined
+    (``CI_JOB_IMAGE`` is the job's ``image:``, its variables expanded)."""
     predefined = _predefined(run, job, stage)
+    if image:
+        variables = {**variables, "CI_JOB_IMAGE": (image, "the job's image")}
     resolved: dict[str, Var | None] = {}
 
     def lookup(name: str, depth: int = 0) -> Var | None:
