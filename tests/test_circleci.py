@@ -341,3 +341,20 @@ workflows:
     assert not [f for c in result.caches for f in c.findings if f.code == "volatile-key"]
     # on main, prepare is filtered out, so build (which requires it) does not run either
     assert [r.caches for r in predict_circleci(str(repo)).runs] == [()]
+
+
+def test_checkout_path(tmp_path: Path) -> None:
+    ci = """
+version: 2.1
+jobs:
+  j:
+    docker: [{image: x}]
+    steps:
+      - checkout: {path: src}
+      - restore_cache: {key: 'a-{{ checksum "src/go.sum" }}'}
+      - restore_cache: {key: 'b-{{ checksum "go.sum" }}'}
+"""
+    build(tmp_path, {".circleci/config.yml": ci, "go.sum": "x\n"})
+    first, second = explain_circleci(WorkTree(str(tmp_path))).caches
+    assert first.key == "a-" + base64.b64encode(hashlib.sha256(b"x\n").digest()).decode()
+    assert not second.key_known  # go.sum beside the checkout, not in it

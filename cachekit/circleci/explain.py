@@ -86,7 +86,8 @@ class _Builder:
         self.caches: list[CacheReport] = []
         self.jobs: list[JobRecord] = []
         self.problems = [Finding("workflow-problem", "warning", m, mk) for m, mk in config.problems]
-        self.saves: list[tuple[KeyEval, int]] = []  # (evaluated key, index of its report)
+        self.saves: list[tuple[KeyEval, int]] = []
+        self.checkout = ""  # (evaluated key, index of its report)
 
     def environment(self, job: CircleJob) -> Any:
         builtins = {
@@ -112,12 +113,16 @@ class _Builder:
 
     def job(self, job: CircleJob) -> None:
         env = self.environment(job)
+        self.checkout = ""  # where this job's checkout step put the repository
         steps: list[StepRecord] = []
         runs: list[tuple[str, Mark]] = []
         mine: list[tuple[int, CircleStep, KeyEval]] = []
         for index, step in enumerate(job.steps):
             text = _run_text(step)
             caches: tuple[int, ...] = ()
+            if step.kind == "checkout":
+                path = step.args.get("path") if isinstance(step.args, dict) else None
+                self.checkout = str(path).removeprefix("./") if path else ""
             if text is not None:
                 runs.append((text, step.mark))
             elif step.kind in ("restore_cache", "save_cache"):
@@ -187,6 +192,7 @@ class _Builder:
             environment=env,
             working_directory=job.working_directory,
             generated=generated,
+            checkout=self.checkout,
         )
 
     def report(self, job: CircleJob, step: CircleStep, index: int, ev: KeyEval) -> CacheReport:
@@ -224,6 +230,7 @@ class _Builder:
                 environment=env,
                 working_directory=job.working_directory,
                 generated=lambda _p: None,
+                checkout=self.checkout,
             )
             fallbacks.append(more.text)
         args = step.args if isinstance(step.args, dict) else {}

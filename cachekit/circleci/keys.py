@@ -54,8 +54,9 @@ class KeyEval:
     failing: tuple[str, ...]  # checksum of a file the checkout does not have
 
 
-def _relative(path: str, working_directory: str) -> str | None:
-    """A checksum path as a repository path (the checkout is the working directory)."""
+def _relative(path: str, working_directory: str, checkout: str = "") -> str | None:
+    """A checksum path as a repository path: relative to the working directory, in which
+    ``checkout`` put the repository (at ``checkout: path:``, else the directory itself)."""
     if path.startswith(("/", "~", "$")):
         wd = working_directory.rstrip("/")
         if wd and path.startswith(wd + "/"):
@@ -63,6 +64,11 @@ def _relative(path: str, working_directory: str) -> str | None:
         else:
             return None
     rel = posixpath.normpath(path)
+    if checkout:
+        prefix = posixpath.normpath(checkout)
+        if rel == prefix or not rel.startswith(prefix + "/"):
+            return None
+        rel = rel[len(prefix) + 1 :]
     return None if rel.startswith("..") or rel == "." else rel
 
 
@@ -75,6 +81,7 @@ def evaluate_template(
     environment: Callable[[str], Var | None],
     working_directory: str,
     generated: Callable[[str], str | None],
+    checkout: str = "",
 ) -> KeyEval:
     """Evaluate one key template; unknowns are ``‹name›`` parts, never guesses."""
     parts: list[KeyPart] = []
@@ -119,7 +126,9 @@ def evaluate_template(
                 volatile.append(name)
         elif (cm := _CHECKSUM.match(action)) is not None:
             raw = cm.group(1) if cm.group(1) is not None else cm.group(2)
-            part = _checksum_part(text, raw, tree, working_directory, generated, files, failing)
+            part = _checksum_part(
+                text, raw, tree, (working_directory, checkout), generated, files, failing
+            )
         else:
             part = KeyPart(
                 "unknown", text, f"‹{action}›", source="not a template CircleCI documents"
@@ -138,12 +147,12 @@ def _checksum_part(
     text: str,
     raw: str,
     tree: Tree,
-    working_directory: str,
+    where: tuple[str, str],
     generated: Callable[[str], str | None],
     files: list[str],
     failing: list[str],
 ) -> KeyPart:
-    rel = _relative(raw, working_directory)
+    rel = _relative(raw, *where)
     made_by = generated(raw)
     if made_by is not None:
         call = HashCall((raw,), False, "circleci-checksum", None, (), f"written by {made_by}")
