@@ -18,8 +18,10 @@ import click
 
 from . import __version__
 from .audit import audit
+from .azure.predict import predict_azure
 from .checks import check as run_check
 from .checks import severity_at_least
+from .circleci.predict import predict_circleci
 from .errors import CachekitError, UsageError
 from .evaluate import evaluate_expression
 from .evidence import read_cache_list
@@ -28,7 +30,16 @@ from .fs.atomic import check_output_path, write_atomic
 from .fs.gitrepo import GitRepo
 from .fs.gittree import CommitTree
 from .fs.trees import Tree, WorkTree
+from .gitlab.predict import predict_gitlab
 from .hashing.hashfiles import Flavor, TargetOS, hash_files
+from .platforms import PLATFORMS
+from .platforms.dispatch import (
+    RunOptions,
+    check_platform,
+    explain_platform,
+    platform_of,
+    suggest_platform_text,
+)
 from .predict import PredictOptions, predict
 from .render import (
     render_audit,
@@ -105,6 +116,14 @@ def _run_options(fn: Callable[P, R]) -> Callable[P, R]:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+_platform_option = click.option(
+    "--platform",
+    type=click.Choice(list(PLATFORMS)),
+    default=None,
+    help="The CI platform (default: detected from the files present; GitHub when several).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -227,6 +246,7 @@ def hash_command(
     "(default: the bundled dated snapshot).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_platform_option
 @_reports_errors
 def explain_command(
     repo: str,
@@ -240,6 +260,7 @@ def explain_command(
     compare_revs: tuple[str, str] | None,
     python_manifest: str | None,
     as_json: bool,
+    platform: str | None,
 ) -> None:
     """Show every cache of REPO's workflows and every input of every key.
 
@@ -247,6 +268,11 @@ def explain_command(
     key, each component (literal, context value and where it came from, hashFiles with the
     files it hashed), restore keys, paths, the cache version and what feeds it, and warnings.
     """
+    chosen = platform_of(repo, rev, platform)
+    if chosen != "github":
+        result = explain_platform(repo, chosen, rev=rev, options=RunOptions(ref=ref, job=job))
+        click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_explain(result))
+        return
     if compare_revs is not None:
         before, after = compare_revs
         options = Options(
@@ -323,6 +349,7 @@ def explain_command(
     help="Record today's findings in FILE, so later runs with --baseline report only new ones.",
 )
 @_run_options
+@_platform_option
 @_reports_errors
 def check_command(
     repo: str,
@@ -339,6 +366,7 @@ def check_command(
     ref: str | None,
     os_name: str | None,
     arch: str | None,
+    platform: str | None,
 ) -> None:
     """Find cache keys that do not capture the environment they restore.
 
@@ -357,16 +385,20 @@ def check_command(
             check_output_path(target)  # before the work, not after it
     policy = load_policy(repo, rev)  # a malformed configuration fails before any work
     entries = read_baseline(baseline) if baseline and not no_ignores else []
-    result = run_check(
-        repo,
-        rev=rev,
-        workflow=workflow,
-        job=job,
-        event=event,
-        ref=ref,
-        os=os_name,
-        arch=arch,
-    )
+    chosen = platform_of(repo, rev, platform)
+    if chosen != "github":
+        result = check_platform(repo, chosen, rev=rev, options=RunOptions(ref=ref, job=job))
+    else:
+        result = run_check(
+            repo,
+            rev=rev,
+            workflow=workflow,
+            job=job,
+            event=event,
+            ref=ref,
+            os=os_name,
+            arch=arch,
+        )
     if write_baseline is not None:
         count = write_baseline_file(result, write_baseline)
         click.echo(f"cachekit: recorded {count} finding(s) in {write_baseline}", err=True)
@@ -495,6 +527,7 @@ def resolve_command(
     type=click.IntRange(min=1),
     help="With --simulate: how many commits to replay.",
 )
+@_platform_option
 @_reports_errors
 def suggest_command(
     repo: str,
@@ -505,6 +538,7 @@ def suggest_command(
     yes: bool,
     simulate: bool,
     max_commits: int,
+    platform: str | None,
 ) -> None:
     """Propose the right cache for every job: key, restore-keys, paths, as ready YAML.
 
@@ -514,6 +548,10 @@ def suggest_command(
     --write the workflow is edited in place (comments and formatting kept), after showing
     the diff; a file that cannot be edited safely is left untouched.
     """
+    chosen = platform_of(repo, None, platform)
+    if chosen != "github":
+        click.echo(suggest_platform_text(repo, chosen, job=job))
+        return
     if simulate:
         require_repository_top(repo)  # fail before any output, not after it
     result = suggest(repo, workflow=workflow, job=job)
@@ -622,6 +660,7 @@ def _size(text: str) -> int:
     default=None,
     help="Also write a self-contained HTML report here.",
 )
+@_platform_option
 @_reports_errors
 def predict_command(
     repo: str,
@@ -639,6 +678,7 @@ def predict_command(
     caches: str | None,
     as_json: bool,
     html_file: str | None,
+    platform: str | None,
 ) -> None:
     """Predict cache hits and misses over REPO's git history.
 
@@ -673,7 +713,17 @@ def predict_command(
 
     if html_file is not None:
         check_output_path(html_file)  # before the work, not after it
-    result = predict(repo, options, progress=progress)
+    chosen = platform_of(repo, rev, platform)
+    if chosen == "gitlab":
+        result = predict_gitlab(repo, max_commits=max_commits, rev=rev, job=job)
+    elif chosen == "circleci":
+        result = predict_circleci(repo, max_commits=max_commits, rev=rev, job=job)
+    elif chosen == "azure":
+        result = predict_azure(repo, max_commits=max_commits, rev=rev, job=job)
+    elif chosen != "github":
+        raise UsageError(f"predict does not support --platform {chosen} yet")
+    else:
+        result = predict(repo, options, progress=progress)
     if html_file is not None:
         html = render_predict_html(result, title=f"cachekit predict: {repo}")
         write_atomic(html_file, html.encode("utf-8"))

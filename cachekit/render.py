@@ -70,6 +70,8 @@ def _cache(c: CacheReport) -> Iterable[str]:
         if vi["windows"] and not vi["enableCrossOsArchive"]:
             extra.append("windows-only")
         yield f"  version   {c.version}  (paths as written + {' + '.join(extra)})"
+    elif c.version_inputs is not None and "identity" in c.version_inputs:  # other platforms
+        yield f"  identity  {c.version_inputs['identity']}"
     else:
         yield "  version   unknown (a path is only known at run time)"
     for note in c.notes:
@@ -149,10 +151,13 @@ def render_predict(result: PredictResult, *, misses: int = 25) -> str:
         f"unknown {s['unknown']}; evictions {s['evictions']}, expirations {s['expirations']}"
     )
     known = "taken from the cache list where known, else " if s.get("sizes_from_cache_list") else ""
-    lines.append(
-        f"  entry sizes {known}estimated at {s['entry_size_mib']} MiB, limit "
-        f"{s['limit_gib']} GiB (--entry-size, --caches, --limit)"
-    )
+    if "platform" in s:  # another CI platform's lookup rules: no size model
+        lines.append(f"  {s['platform']}'s lookup rules; entry sizes and limits not modelled")
+    else:
+        lines.append(
+            f"  entry sizes {known}estimated at {s['entry_size_mib']} MiB, limit "
+            f"{s['limit_gib']} GiB (--entry-size, --caches, --limit)"
+        )
     lines.append("")
     lines.append("per cache:")
     for name, c in sorted(s["per_cache"].items()):

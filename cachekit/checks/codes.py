@@ -234,6 +234,38 @@ _ALL: Final = (
         "run: pip install -r ../../shared/requirements.txt",
     ),
     CodeInfo(
+        "fallback-never-matches",
+        "warning",
+        "A fallback key can never find an entry",
+        "GitLab appends -protected or -non_protected to every key and fallback key of the "
+        "running ref, so a fallback to the (protected) default branch's cache from another "
+        "branch names a key nobody saves; CACHE_FALLBACK_KEY gets no suffix at all. On "
+        "CircleCI and Azure: a restore key that no saved key of the configuration starts with.",
+        "Make it the leading part of a key some job saves. On GitLab: unprotect: true on the "
+        "cache (both sides then use -non_protected) and a CACHE_FALLBACK_KEY ending in "
+        "-non_protected.",
+        "fallback_keys: [venv-$CI_DEFAULT_BRANCH]   # main is protected",
+    ),
+    CodeInfo(
+        "key-never-refreshed",
+        "warning",
+        "A cache is restored under a key nothing saves, or saved once and never again",
+        "A pull-only GitLab cache whose key no job pushes is never populated; on CircleCI and "
+        "Azure entries are immutable, so a key that never changes keeps its first save forever.",
+        "Put the lock file in the key; on GitLab, let one job save it (policy: pull-push).",
+        "cache: {key: deps, policy: pull}   # and no job pushes 'deps'",
+    ),
+    CodeInfo(
+        "cache-not-shared",
+        "note",
+        "Jobs meant to share one cache compute different keys",
+        "GitLab 15.7+ prefixes a key:files key without prefix: by the cache's position in the "
+        "job's cache: list, so the same files at another position is another cache.",
+        "Give the shared cache the same key:prefix in every job.",
+        "job a: cache: [{key: {files: [Gemfile.lock]}}]  job b: cache: [{...}, {key: {files: "
+        "[Gemfile.lock]}}]",
+    ),
+    CodeInfo(
         "workflow-problem",
         "warning",
         "A workflow or expression cachekit could not read",
