@@ -17,7 +17,7 @@ from typing import IO, Final
 
 from ..errors import GitError, UsageError
 
-__all__ = ["GitRepo", "GitStats", "MissingObject", "TreeEntry"]
+__all__ = ["GitRepo", "GitStats", "MissingObject", "ObjectTooLarge", "TreeEntry"]
 
 _CHUNK: Final = 1 << 20
 
@@ -31,6 +31,15 @@ class MissingObject(GitError):
     def __init__(self, oid: str) -> None:
         super().__init__(f"git object {oid} is missing from the object store")
         self.oid = oid
+
+
+class ObjectTooLarge(GitError):
+    """An object larger than the caller will hold in memory (it was skipped, not read)."""
+
+    def __init__(self, oid: str, size: int) -> None:
+        super().__init__(f"git object {oid} is {size:,} bytes, too large to read")
+        self.oid = oid
+        self.size = size
 
 
 @dataclass
@@ -162,10 +171,19 @@ class GitRepo:
             raise GitError(f"unexpected git cat-file answer for {oid}: {header!r}")
         return parts[1], int(parts[2]), proc.stdout
 
-    def read_object(self, oid: str) -> tuple[bytes, bytes]:
-        """``(type, content)`` of one object."""
+    def read_object(self, oid: str, limit: int | None = None) -> tuple[bytes, bytes]:
+        """``(type, content)`` of one object; ``(type, b"")`` without reading it (the
+        content is skipped, not buffered) when it is larger than ``limit``."""
         with self._lock:
             kind, size, out = self._request(oid)
+            if limit is not None and size > limit:
+                remaining = size + 1  # the content and its newline
+                while remaining:
+                    chunk = out.read(min(_CHUNK, remaining))
+                    if not chunk:
+                        raise GitError(f"git cat-file stopped while reading {oid}")
+                    remaining -= len(chunk)
+                raise ObjectTooLarge(oid, size)
             data = out.read(size)
             out.read(1)  # the newline after the content
         return kind, data

@@ -233,7 +233,8 @@ def load_workflow(text: str | bytes, path: str) -> Workflow:
     """Read one workflow file. Raises WorkflowSyntaxError when it is not a workflow at all."""
     doc = load_yaml(text, path)
     if not isinstance(doc, YamlMap):
-        raise WorkflowSyntaxError(f"{path}:1: a workflow must be a mapping")
+        mark = getattr(doc, "mark", Mark(path, 1, 1))
+        raise WorkflowSyntaxError(f"{mark}: a workflow must be a mapping", mark)
     problems: list[WorkflowProblem] = []
     jobs_raw = doc.get("jobs")
     jobs: dict[str, Job] = {}
@@ -301,7 +302,7 @@ def load_workflows(
         try:
             workflows.append(_parse_cached(tree.read(path), path))
         except WorkflowSyntaxError as exc:
-            problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1]))
+            problems.append(WorkflowProblem(exc.mark or Mark(path, 1, 1), exc.reason))
         except TreeError as exc:
             problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc)))
     return workflows, problems
@@ -384,7 +385,7 @@ def load_local_action(tree: Tree, directory: str) -> CompositeAction | WorkflowP
                 continue
             doc = load_yaml(tree.read(path), path)
         except WorkflowSyntaxError as exc:
-            return WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1])
+            return WorkflowProblem(exc.mark or Mark(path, 1, 1), exc.reason)
         except TreeError as exc:
             return WorkflowProblem(Mark(path, 1, 1), str(exc))
         if not isinstance(doc, YamlMap):

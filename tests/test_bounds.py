@@ -1,0 +1,144 @@
+"""Bounds on what a hostile repository can make cachekit build (issue #11, items 3 and 9).
+
+Each bound is an error or a problem that names file:line, never a crash, a hang or memory
+exhausted. The inputs are the ones the issue reported (see ``hostile_cases``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from gitutil import ENV, commit_all, init
+from hostile_cases import alias_bomb, deep_flow, yaml_error
+
+from cachekit.errors import TreeError
+from cachekit.fs.gitrepo import GitRepo
+from cachekit.fs.gittree import CommitTree
+from cachekit.fs.trees import MAX_READ_BYTES, WorkTree
+from cachekit.workflows import load_workflows
+from cachekit.yamlsource import MAX_YAML_DEPTH, WorkflowSyntaxError, load_yaml
+
+
+def _text(spec: dict[str, object]) -> tuple[str, str]:
+    ((path, text),) = ((p, t) for p, t in spec.items() if p.startswith(".github/workflows/"))
+    assert isinstance(text, str)
+    return path, text
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+
+def test_an_alias_bomb_is_an_error_at_its_anchor() -> None:
+    path, text = _text(alias_bomb())
+    assert len(text.encode()) < 700
+    with pytest.raises(WorkflowSyntaxError, match=r"bomb\.yml:\d+: YAML aliases expand to more"):
+        load_yaml(text, path)
+
+
+def test_aliases_within_the_budget_still_expand() -> None:
+    doc = load_yaml("a: &x [1, 2]\nb: *x\nc: {<<: {k: v}}\n", "ok.yml")
+    assert doc["b"] == [1, 2]
+
+
+@pytest.mark.parametrize("depth", [MAX_YAML_DEPTH + 1, 340, 5000])
+def test_deep_nesting_is_an_error_naming_the_line(depth: int) -> None:
+    path, text = _text(deep_flow(depth))
+    with pytest.raises(WorkflowSyntaxError, match=r"deep\.yml:3: .*nest"):
+        load_yaml(text, path)
+
+
+def test_nesting_at_the_limit_is_read() -> None:
+    depth = MAX_YAML_DEPTH - 1  # plus the document's own mapping
+    doc = load_yaml("x: " + "[" * depth + "]" * depth + "\n", "ok.yml")
+    for _ in range(depth - 1):
+        doc = doc[0] if isinstance(doc, list) else doc["x"]
+    assert doc in ([[]], [])
+
+
+@pytest.mark.parametrize("line", [1, 4, 7])
+def test_a_syntax_error_is_reported_at_its_real_line(tmp_path: Path, line: int) -> None:
+    path, text = _text(yaml_error(line))
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / path).write_text(text)
+    workflows, problems = load_workflows(WorkTree(str(tmp_path)))
+    assert workflows == []
+    assert [p.mark.line for p in problems] == [line]
+    assert str(problems[0]).startswith(f"{path}:{line}: ")
+
+
+def test_invalid_utf8_names_its_line() -> None:
+    with pytest.raises(WorkflowSyntaxError, match=r"^w\.yml:3: not UTF-8"):
+        load_yaml(b"a: 1\nb: 2\nc: \xff\n", "w.yml")
+
+
+# --- files read into memory ------------------------------------------------------------------
+
+
+def _workflow_dir(tmp_path: Path) -> Path:
+    d = tmp_path / ".github/workflows"
+    d.mkdir(parents=True)
+    (d / "ok.yml").write_text("on: push\njobs:\n  a:\n    runs-on: x\n    steps: []\n")
+    return d
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom", "/dev/stdin"])
+def test_a_workflow_that_is_a_device_is_refused(tmp_path: Path, target: str) -> None:
+    d = _workflow_dir(tmp_path)
+    os.symlink(target, d / "dev.yml")
+    r, w = os.pipe()  # a stdin nobody writes: reading it would hang
+    saved = os.dup(0)
+    os.dup2(r, 0)
+    try:
+        workflows, problems = load_workflows(WorkTree(str(tmp_path)))
+    finally:
+        os.dup2(saved, 0)
+        for fd in (r, w, saved):
+            os.close(fd)
+    assert [w.path for w in workflows] == [".github/workflows/ok.yml"]
+    assert [p.message for p in problems] == [
+        f"EFTYPE: not a regular file, cachekit does not read it, '{tmp_path.resolve()}/"
+        ".github/workflows/dev.yml'"
+    ]
+
+
+def test_a_fifo_workflow_does_not_hang(tmp_path: Path) -> None:
+    d = _workflow_dir(tmp_path)
+    os.mkfifo(d / "pipe.yml")
+    workflows, problems = load_workflows(WorkTree(str(tmp_path)))
+    assert len(workflows) == 1
+    assert [p.message.split(":")[0] for p in problems] == ["EFTYPE"]
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    with open(tmp_path / "requirements.txt", "wb") as fh:
+        fh.write(b"numpy\n")
+        fh.truncate(2 << 30)  # sparse: 2 GB that take no disk
+    with pytest.raises(TreeError, match=r"^EFBIG: 2,147,483,648 bytes, more than the 32 MiB"):
+        WorkTree(str(tmp_path)).read("requirements.txt")
+    (tmp_path / "small.txt").write_bytes(b"x" * MAX_READ_BYTES)
+    assert len(WorkTree(str(tmp_path)).read("small.txt")) == MAX_READ_BYTES
+
+
+def test_a_huge_blob_is_skipped_not_buffered(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    with open(repo / "big.txt", "wb") as fh:
+        fh.truncate(MAX_READ_BYTES + 1)
+    (repo / "after.txt").write_text("still readable\n")
+    commit_all(repo)
+    with GitRepo(str(repo)) as git:
+        tree = CommitTree(git, "HEAD")
+        with pytest.raises(TreeError, match=r"^EFBIG: 33,554,433 bytes"):
+            tree.read("big.txt")
+        # The batch process is still in step: the next object reads right.
+        assert tree.read("after.txt") == b"still readable\n"
+    size = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "-s", "HEAD:big.txt"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
+    ).stdout
+    assert int(size) == MAX_READ_BYTES + 1
