@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 from gitutil import ENV, commit_all, init
-from hostile_cases import alias_bomb, deep_flow, yaml_error
+from hostile_cases import alias_bomb, big_matrix, deep_flow, materialize, yaml_error
 
 from cachekit.errors import TreeError
+from cachekit.evaluate import evaluate_expression
+from cachekit.explain import explain
+from cachekit.expressions.errors import ExpressionEvaluationError
 from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.gittree import CommitTree
 from cachekit.fs.trees import MAX_READ_BYTES, WorkTree
-from cachekit.workflows import load_workflows
+from cachekit.github.workflows import MAX_MATRIX_JOBS, MatrixTooLarge, expand_matrix, load_workflows
 from cachekit.yamlsource import MAX_YAML_DEPTH, WorkflowSyntaxError, load_yaml
 
 
@@ -142,3 +145,48 @@ def test_a_huge_blob_is_skipped_not_buffered(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert int(size) == MAX_READ_BYTES + 1
+
+
+# --- matrices and expressions ----------------------------------------------------------------
+
+
+def test_a_matrix_past_githubs_256_jobs_is_refused_before_it_is_built() -> None:
+    matrix = {f"a{i}": list(range(10)) for i in range(8)}
+    with pytest.raises(MatrixTooLarge, match=r"100,000,000 jobs \(10 x 10 x 10"):
+        expand_matrix(matrix)
+    with pytest.raises(MatrixTooLarge, match="257 jobs"):
+        expand_matrix({"a": list(range(257))})
+    assert len(expand_matrix({"a": list(range(256))})) == MAX_MATRIX_JOBS
+    # Excludes count: 300 combinations less 44 is GitHub's 256.
+    excluded = {"a": list(range(3)), "b": list(range(100)), "exclude": []}
+    excluded["exclude"] = [{"a": 0, "b": b} for b in range(44)]
+    assert len(expand_matrix(excluded)) == 256
+    with pytest.raises(MatrixTooLarge, match="257 jobs"):
+        expand_matrix({"a": list(range(256)), "include": [{"a": 999}]})
+
+
+def test_a_huge_matrix_is_a_problem_at_its_line_and_the_rest_is_explained(
+    tmp_path: Path,
+) -> None:
+    repo = materialize(tmp_path, big_matrix())
+    result = explain(str(repo))
+    assert [(str(p.mark), p.message.split(";")[0]) for p in result.problems] == [
+        (
+            ".github/workflows/matrix.yml:7",
+            "the matrix has 100,000,000 jobs (10 x 10 x 10 x 10 x 10 x 10 x 10 x 10)",
+        ),
+    ]
+
+
+def test_format_nested_20_deep_stops_at_githubs_memory_limit() -> None:
+    expr = "'x'"
+    for _ in range(20):
+        expr = f"format('{{0}}{{0}}{{0}}{{0}}', {expr})"
+    with pytest.raises(ExpressionEvaluationError, match=r"maximum allowed memory size"):
+        evaluate_expression(expr)
+    # Just under the limit still evaluates: 4^9 = 262,144 characters.
+    for _ in range(11):
+        expr = expr.split(", ", 1)[1].rsplit(")", 1)[0]
+    assert len(evaluate_expression(expr).value) == 4**9
+    with pytest.raises(ExpressionEvaluationError, match=r"maximum allowed memory size"):
+        evaluate_expression("join(matrix.l)", context={"matrix": {"l": ["y" * 1000] * 600}})

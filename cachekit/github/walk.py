@@ -36,6 +36,7 @@ from .runsteps import published_values
 from .scope import JobScope
 from .workflows import (
     Job,
+    MatrixTooLarge,
     Step,
     Workflow,
     WorkflowProblem,
@@ -125,7 +126,11 @@ class Walker(ActionSteps):
             return [{}]
         value = self._value(matrix, contexts, mark)
         if isinstance(value, Mapping) and is_known(value):
-            combos: list[dict[str, Any] | Unknown] = list(expand_matrix(value))
+            try:
+                combos: list[dict[str, Any] | Unknown] = list(expand_matrix(value))
+            except MatrixTooLarge as exc:
+                self._problem(job.strategy.mark_of("matrix"), str(exc))
+                return [Unknown("matrix", "the matrix is larger than GitHub allows")]
             return combos or [{}]
         return [Unknown("matrix", "the matrix is computed at run time")]
 

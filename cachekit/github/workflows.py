@@ -9,6 +9,7 @@ and the other files are still read: one broken workflow must not hide the rest.
 from __future__ import annotations
 
 import itertools
+import math
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,12 +17,14 @@ from typing import Any
 
 import xxhash
 
-from ..errors import TreeError
+from ..errors import CachekitError, TreeError
 from ..fs.trees import DIR, Tree
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 
 __all__ = [
+    "MAX_MATRIX_JOBS",
     "Job",
+    "MatrixTooLarge",
     "Step",
     "Workflow",
     "WorkflowProblem",
@@ -319,8 +322,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+MAX_MATRIX_JOBS = 256
+"""GitHub: "A matrix will generate a maximum of 256 jobs per workflow run" (Using a matrix
+for your jobs, docs.github.com/actions/how-tos/write-workflows/choose-what-workflows-do/
+run-job-variations). GitHub refuses the workflow past it."""
+
+_MAX_PRODUCT = MAX_MATRIX_JOBS * 64
+"""The product is not built past this size even if ``exclude`` would shrink it back under
+256 (8 axes x 10 values would be 10^8 combinations)."""
+
+
+class MatrixTooLarge(CachekitError):
+    """The matrix expands past :data:`MAX_MATRIX_JOBS`; GitHub refuses such a workflow."""
+
+
 def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
     """GitHub's ``strategy.matrix`` expansion: product, then exclude, then include.
+
+    Raises :class:`MatrixTooLarge` when the result has more than :data:`MAX_MATRIX_JOBS`
+    combinations (or the product before ``exclude`` more than 64 times that).
 
     - Excludes drop every combination whose values equal all of an entry's values.
     - Each include entry is merged into every original combination it does not contradict
@@ -334,6 +354,9 @@ def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
     for key in base_keys:
         values = matrix[key]
         axes.append([_plain(v) for v in values] if isinstance(values, list) else [_plain(values)])
+    product = math.prod(len(axis) for axis in axes)
+    if product > _MAX_PRODUCT:
+        raise MatrixTooLarge(_too_many(product, axes))
     combos: list[dict[str, Any]] = []
     if base_keys:
         combos = [dict(zip(base_keys, values, strict=True)) for values in itertools.product(*axes)]
@@ -358,7 +381,17 @@ def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
                     merged = True
             if not merged:
                 extra.append(dict(inc))
+    if len(combos) + len(extra) > MAX_MATRIX_JOBS:
+        raise MatrixTooLarge(_too_many(len(combos) + len(extra), axes))
     return combos + extra
+
+
+def _too_many(count: int, axes: list[list[Any]]) -> str:
+    sizes = " x ".join(str(len(a)) for a in axes) or "includes"
+    return (
+        f"the matrix has {count:,} jobs ({sizes}); GitHub allows at most "
+        f"{MAX_MATRIX_JOBS} jobs per matrix and refuses the workflow"
+    )
 
 
 # --- local composite actions -------------------------------------------------------------
