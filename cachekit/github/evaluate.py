@@ -76,6 +76,7 @@ class Evaluator:
         self._secrets: dict[str, Secret] = {}
         self._vars: dict[str, Unknown] = {}
         self._actions: dict[str, CompositeAction | WorkflowProblem] = {}
+        self._stages: dict[int, tuple[Workflow, dict[str, int]]] = {}  # by id(workflow)
 
     def _note_names(self, wf: Workflow) -> None:
         """Secrets and variables the workflow names: secrets render ***, vars are unknown."""

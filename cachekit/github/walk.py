@@ -43,6 +43,7 @@ from .workflows import (
     expand_matrix,
     load_local_action,
     load_workflow,
+    needs_order,
 )
 
 __all__ = ["Walker"]
@@ -84,27 +85,14 @@ class Walker(ActionSteps):
     @staticmethod
     def _ordered(wf: Workflow) -> list[Job]:
         """Jobs in ``needs`` order, so a job's outputs are known before its dependants."""
-        done: list[Job] = []
-        seen: set[str] = set()
+        return needs_order(wf.jobs)[0]
 
-        def visit(job: Job, stack: tuple[str, ...]) -> None:
-            if job.id in seen or job.id in stack:
-                return
-            for dep in job.needs:
-                if dep in wf.jobs:
-                    visit(wf.jobs[dep], (*stack, job.id))
-            seen.add(job.id)
-            done.append(job)
-
-        for job in wf.jobs.values():
-            visit(job, ())
-        return done
-
-    @staticmethod
-    def _stage(wf: Workflow, job: Job, seen: tuple[str, ...] = ()) -> int:
+    def _stage(self, wf: Workflow, job: Job) -> int:
         """The longest chain of ``needs`` before a job (a cycle counts as none)."""
-        deps = [wf.jobs[d] for d in job.needs if d in wf.jobs and d not in seen]
-        return 1 + max((Walker._stage(wf, d, (*seen, job.id)) for d in deps), default=-1)
+        memo = self._stages.get(id(wf))
+        if memo is None or memo[0] is not wf:
+            memo = self._stages[id(wf)] = (wf, needs_order(wf.jobs)[1])
+        return memo[1].get(job.id, 0)
 
     def _needs(self, wf: Workflow, job: Job) -> dict[str, Any]:
         out: dict[str, Any] = {}

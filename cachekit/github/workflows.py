@@ -31,6 +31,7 @@ __all__ = [
     "expand_matrix",
     "load_workflow",
     "load_workflows",
+    "needs_order",
     "parse_uses",
 ]
 
@@ -309,6 +310,42 @@ def load_workflows(
         except TreeError as exc:
             problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc)))
     return workflows, problems
+
+
+# --- needs ----------------------------------------------------------------------------------
+
+
+def needs_order(jobs: Mapping[str, Job]) -> tuple[list[Job], dict[str, int]]:
+    """Jobs in ``needs`` order (each after what it needs) and each job's stage.
+
+    The stage is the longest chain of ``needs`` before a job (0 for none). One depth-first
+    pass, iterative and memoised: a ``needs`` chain of 400 jobs used to exhaust Python's
+    recursion and a diamond of 35 jobs took 84 s walking every path. An edge back into the
+    chain being visited (a cycle, which GitHub refuses) is ignored; unknown ids are skipped.
+    """
+    order: list[Job] = []
+    stage: dict[str, int] = {}
+    active: set[str] = set()
+    for root in jobs.values():
+        if root.id in stage:
+            continue
+        active.add(root.id)
+        stack: list[tuple[Job, int]] = [(root, 0)]
+        while stack:
+            job, i = stack[-1]
+            deps = job.needs
+            while i < len(deps) and (deps[i] not in jobs or deps[i] in stage or deps[i] in active):
+                i += 1
+            if i < len(deps):
+                stack[-1] = (job, i + 1)
+                active.add(deps[i])
+                stack.append((jobs[deps[i]], 0))
+                continue
+            stack.pop()
+            active.discard(job.id)
+            stage[job.id] = 1 + max((stage[d] for d in deps if d in stage), default=-1)
+            order.append(job)
+    return order, stage
 
 
 # --- matrices ------------------------------------------------------------------------------
