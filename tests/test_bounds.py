@@ -12,8 +12,21 @@ from pathlib import Path
 
 import pytest
 from gitutil import ENV, commit_all, init
-from hostile_cases import alias_bomb, big_matrix, deep_flow, materialize, yaml_error
+from hostile_cases import (
+    alias_bomb,
+    big_matrix,
+    deep_flow,
+    huge_requirements,
+    materialize,
+    missing_include,
+    setup_appends,
+    setup_plus,
+    yaml_error,
+)
+from treebuild import build
 
+from cachekit.checks import check
+from cachekit.environments.project import read_project
 from cachekit.errors import TreeError
 from cachekit.evaluate import evaluate_expression
 from cachekit.explain import explain
@@ -190,3 +203,50 @@ def test_format_nested_20_deep_stops_at_githubs_memory_limit() -> None:
     assert len(evaluate_expression(expr).value) == 4**9
     with pytest.raises(ExpressionEvaluationError, match=r"maximum allowed memory size"):
         evaluate_expression("join(matrix.l)", context={"matrix": {"l": ["y" * 1000] * 600}})
+
+
+# --- setup.py and requirement files ----------------------------------------------------------
+
+
+def test_a_setup_py_nested_1000_deep_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    build(tmp_path, {"setup.py": str(setup_plus(1000)["setup.py"])})
+    project = read_project(WorkTree(str(tmp_path)), ".")
+    assert project is not None
+    assert [str(p) for p in project.problems] == [
+        "setup.py:2: nested more than 100 levels deep: not read"
+    ]
+    assert [d.what for d in project.dynamic] == ["setup.py is nested too deeply to read"]
+
+
+def test_setup_py_appends_are_each_recorded_once(tmp_path: Path) -> None:
+    text = str(setup_appends(3)["setup.py"]) + "reqs.append('pkg0')\n"
+    build(tmp_path, {"setup.py": text})
+    project = read_project(WorkTree(str(tmp_path)), ".")
+    assert project is not None
+    assert len(project.dynamic) == len(set(project.dynamic))
+
+
+def test_missing_and_looping_requirement_files_are_findings(tmp_path: Path) -> None:
+    repo = materialize(tmp_path, missing_include())
+    found = [
+        (f.severity, f.file, f.line, f.message)
+        for f in check(str(repo)).findings
+        if f.code == "install-input-problem"
+    ]
+    assert sorted(found) == [
+        (
+            "note",
+            ".github/workflows/missing.yml",
+            10,
+            "missing.txt is not in the repository: pip fails here unless an earlier step "
+            "creates it",
+        ),
+        ("warning", "b.txt", 1, "b.txt: include cycle: a.txt -> b.txt -> a.txt"),
+    ]
+
+
+def test_a_requirements_file_over_the_read_limit_is_a_finding(tmp_path: Path) -> None:
+    repo = materialize(tmp_path, huge_requirements(2 << 30))
+    found = [f for f in check(str(repo)).findings if f.code == "install-input-problem"]
+    assert [(f.file, f.line) for f in found] == [("requirements.txt", 0)]
+    assert "EFBIG: 2,147,483,648 bytes, more than the 32 MiB" in found[0].message
