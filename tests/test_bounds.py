@@ -15,10 +15,12 @@ from gitutil import ENV, commit_all, init
 from hostile_cases import (
     alias_bomb,
     big_matrix,
+    composite_cycle,
     deep_flow,
     huge_requirements,
     materialize,
     missing_include,
+    reusable_self,
     setup_appends,
     setup_plus,
     yaml_error,
@@ -26,6 +28,7 @@ from hostile_cases import (
 from treebuild import build
 
 from cachekit.checks import check
+from cachekit.environments.commands import parse_script
 from cachekit.environments.project import read_project
 from cachekit.errors import TreeError
 from cachekit.evaluate import evaluate_expression
@@ -250,3 +253,91 @@ def test_a_requirements_file_over_the_read_limit_is_a_finding(tmp_path: Path) ->
     found = [f for f in check(str(repo)).findings if f.code == "install-input-problem"]
     assert [(f.file, f.line) for f in found] == [("requirements.txt", 0)]
     assert "EFBIG: 2,147,483,648 bytes, more than the 32 MiB" in found[0].message
+
+
+# --- recursion: substitutions, composite actions, reusable workflows ------------------------
+
+
+def test_command_substitution_500_deep_is_a_problem_not_a_crash() -> None:
+    script = "pip install -r a.txt\necho " + "$(" * 500 + "x" + ")" * 500 + "\n"
+    parsed = parse_script(script)
+    assert [c.requirements for c in parsed.commands if c.tool == "pip"] == [("a.txt",)]
+    assert parsed.problems == ("line 2: substitutions nested more than 64 deep: not read",)
+    shallow = parse_script("echo " + "$(" * 60 + "pip install b" + ")" * 60)
+    assert shallow.problems == ()
+    assert parse_script("cat <(" * 300 + ")" * 300).problems[0].endswith("64 deep: not read")
+
+
+def _composite_chain(levels: int) -> dict[str, object]:
+    """A job using c1, c1 using c2, …: ``levels`` nested composite actions."""
+    spec: dict[str, object] = {}
+    for n in range(1, levels + 1):
+        inner = f"    - uses: ./c{n + 1}\n" if n < levels else ""
+        spec[f"c{n}/action.yml"] = (
+            "runs:\n  using: composite\n  steps:\n" + inner + "    - uses: actions/cache@v4\n"
+            f"      with:\n        path: ~/.npm\n        key: level-{n}\n"
+        )
+    spec[".github/workflows/ci.yml"] = (
+        "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./c1\n"
+    )
+    return spec
+
+
+def test_composite_actions_nest_nine_deep_as_the_runner_allows(tmp_path: Path) -> None:
+    build(tmp_path / "nine", _composite_chain(9))
+    result = explain(str(tmp_path / "nine"))
+    assert sorted(c.key for c in result.caches) == [f"level-{n}" for n in range(1, 10)]
+    assert result.problems == ()
+    build(tmp_path / "ten", _composite_chain(10))
+    result = explain(str(tmp_path / "ten"))
+    assert len(result.caches) == 9
+    assert [(str(p.mark), p.message) for p in result.problems] == [
+        (
+            "c9/action.yml:4",
+            "./c10: composite actions nested more than 9 deep (GitHub's runner fails the job: "
+            "composite action depth exceeded)",
+        )
+    ]
+
+
+def test_composite_actions_that_use_each_other_stop_at_the_limit(tmp_path: Path) -> None:
+    repo = materialize(tmp_path, composite_cycle())
+    result = explain(str(repo))
+    assert [p.message.split(":")[1].strip() for p in result.problems] == [
+        "composite actions nested more than 9 deep (GitHub's runner fails the job"
+    ]
+
+
+def test_a_reusable_workflow_that_calls_itself_is_a_loop(tmp_path: Path) -> None:
+    repo = materialize(tmp_path, reusable_self())
+    messages = [p.message for p in explain(str(repo)).problems]
+    assert messages == [
+        "reusable workflow loop .github/workflows/self.yml -> .github/workflows/self.yml: "
+        "GitHub refuses loops"
+    ]
+
+
+def test_reusable_workflows_connect_ten_levels(tmp_path: Path) -> None:
+    def chain(levels: int) -> dict[str, object]:
+        spec: dict[str, object] = {}
+        for n in range(levels):
+            call = f"  next:\n    uses: ./.github/workflows/w{n + 1}.yml\n"
+            spec[f".github/workflows/w{n}.yml"] = (
+                f"on: {'push' if n == 0 else 'workflow_call'}\njobs:\n"
+                + (call if n < levels - 1 else "")
+                + f"  c:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@v4\n"
+                f"        with:\n          path: ~/.npm\n          key: w{n}\n"
+            )
+        return spec
+
+    build(tmp_path / "ten", chain(10))
+    result = explain(str(tmp_path / "ten"))
+    assert sorted(c.key for c in result.caches) == sorted(f"w{n}" for n in range(10))
+    assert result.problems == ()
+    build(tmp_path / "eleven", chain(11))
+    result = explain(str(tmp_path / "eleven"))
+    assert len(result.caches) == 10
+    assert [p.message for p in result.problems] == [
+        ".github/workflows/w10.yml is the 11th level of workflows: GitHub allows 10 (the caller "
+        "and nine reusable levels)"
+    ]

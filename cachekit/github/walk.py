@@ -35,6 +35,8 @@ from .checkout import WORKSPACE_ACTIONS
 from .runsteps import published_values
 from .scope import JobScope
 from .workflows import (
+    MAX_COMPOSITE_DEPTH,
+    MAX_WORKFLOW_LEVELS,
     Job,
     MatrixTooLarge,
     Step,
@@ -211,6 +213,18 @@ class Walker(ActionSteps):
         if job.uses.kind != "local":
             return  # a remote reusable workflow: its caches live in another repository
         path = job.uses.path
+        chain = [*(m.path for m in via), wf.path, path]
+        if path in chain[:-1]:
+            loop = " -> ".join(chain[chain.index(path) :])
+            self._problem(job.mark, f"reusable workflow loop {loop}: GitHub refuses loops")
+            return
+        if len(chain) > MAX_WORKFLOW_LEVELS:
+            self._problem(
+                job.mark,
+                f"{path} is the {len(chain)}th level of workflows: GitHub allows "
+                f"{MAX_WORKFLOW_LEVELS} (the caller and nine reusable levels)",
+            )
+            return
         try:
             called = load_workflow(self.tree.read(path), path)
         except (WorkflowSyntaxError, CachekitError) as exc:
@@ -349,8 +363,19 @@ class Walker(ActionSteps):
                 if name in given
                 else f"default in {action.path}"
             )
-        for inner_step in action.steps:
-            self._step(inner_step, inner)
+        if self._composite_depth >= MAX_COMPOSITE_DEPTH:
+            self._problem(
+                step.mark,
+                f"{step.uses.raw}: composite actions nested more than {MAX_COMPOSITE_DEPTH} "
+                "deep (GitHub's runner fails the job: composite action depth exceeded)",
+            )
+            return
+        self._composite_depth += 1
+        try:
+            for inner_step in action.steps:
+                self._step(inner_step, inner)
+        finally:
+            self._composite_depth -= 1
         scope.env.update(inner.env)
         if step.id:
             scope.steps[step.id] = {

@@ -22,7 +22,9 @@ from ..fs.trees import DIR, Tree
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 
 __all__ = [
+    "MAX_COMPOSITE_DEPTH",
     "MAX_MATRIX_JOBS",
+    "MAX_WORKFLOW_LEVELS",
     "Job",
     "MatrixTooLarge",
     "Step",
@@ -36,6 +38,18 @@ __all__ = [
 ]
 
 WORKFLOW_DIR = ".github/workflows"
+
+MAX_WORKFLOW_LEVELS = 10
+"""GitHub: "You can connect a maximum of ten levels of workflows - that is, the top-level
+caller workflow and up to nine levels of reusable workflows", and "Loops are not permitted
+in the reusable workflow tree" (Reuse workflows, docs.github.com/actions/how-tos/
+reuse-automations/reuse-workflows#nesting-reusable-workflows; GitHub Enterprise Server
+allows four)."""
+
+MAX_COMPOSITE_DEPTH = 9
+"""actions/runner ``Constants.CompositeActionsMaxDepth``: the steps of nested composite
+actions may be at most nine levels below the job's (``ActionManager`` fails the job with
+"Composite action depth exceeded max depth 9"; the docs round it to ten)."""
 
 
 @dataclass(frozen=True)
