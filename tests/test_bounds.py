@@ -7,7 +7,9 @@ exhausted. The inputs are the ones the issue reported (see ``hostile_cases``).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,10 @@ from cachekit.environments.commands import parse_script
 from cachekit.environments.project import read_project
 from cachekit.errors import TreeError
 from cachekit.evaluate import evaluate_expression
+from cachekit.evidence import logs as logs_module
+from cachekit.evidence.ghcache import CacheListError, parse_cache_list
+from cachekit.evidence.logs import read_logs
+from cachekit.evidence.model import EvidenceError
 from cachekit.explain import explain
 from cachekit.expressions.errors import ExpressionEvaluationError
 from cachekit.fs.gitrepo import GitRepo
@@ -341,3 +347,66 @@ def test_reusable_workflows_connect_ten_levels(tmp_path: Path) -> None:
         ".github/workflows/w10.yml is the 11th level of workflows: GitHub allows 10 (the caller "
         "and nine reusable levels)"
     ]
+
+
+# --- audit: logs and cache lists ---------------------------------------------------------------
+
+LOG = "2026-03-02T10:00:00.0000000Z ##[group]Run actions/cache@v4\n"
+
+
+def test_a_log_folder_with_a_device_a_fifo_and_a_symlink_reads_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "0_build.txt").write_text(LOG)
+    os.symlink("/dev/zero", folder / "1_zero.txt")
+    os.symlink(str(tmp_path / "outside.txt"), folder / "2_outside.txt")
+    (tmp_path / "outside.txt").write_text(LOG)
+    os.mkfifo(folder / "3_fifo.txt")
+    bundle = read_logs(folder)
+    assert [j.name for j in bundle.jobs] == ["build"]
+    assert sorted(p.split(": ", 1)[1] for p in bundle.problems) == [
+        "unreadable (a symbolic link: not followed); skipped",
+        "unreadable (a symbolic link: not followed); skipped",
+        "unreadable (not a regular file); skipped",
+    ]
+
+
+def test_a_device_given_as_the_log_is_an_error(tmp_path: Path) -> None:
+    os.symlink("/dev/zero", tmp_path / "run.txt")
+    with pytest.raises(EvidenceError, match=r"run\.txt: not a regular file"):
+        read_logs(tmp_path / "run.txt")
+
+
+def test_a_zip_bomb_member_stops_at_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logs_module, "MAX_LOG_BYTES", 1 << 20)
+    archive = tmp_path / "run.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("0_build.txt", LOG)
+        z.writestr("1_bomb.txt", LOG + "x" * (2 << 20))
+    assert archive.stat().st_size < 20_000
+    bundle = read_logs(archive)
+    assert [j.name for j in bundle.jobs] == ["build"]
+    assert [p.split(": ", 1)[1] for p in bundle.problems] == [
+        "unreadable (more than 1 MiB); skipped"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('"createdAt": "9999-12-31T23:59:59-23:59"', "'createdAt' is not a valid time"),
+        ('"createdAt": "2026-01-01T00:00:00+99:00"', "'createdAt' is not a valid time"),
+        ('"sizeInBytes": 1' + "0" * 30, "'sizeInBytes' must be a whole number"),
+        ('"sizeInBytes": ' + "9" * 5000, "not valid JSON after line 1"),
+        ('"id": -1', "'id' must be a whole number"),
+    ],
+)
+def test_malformed_cache_list_numbers_and_dates_are_one_line_errors(
+    entry: str, message: str
+) -> None:
+    with pytest.raises(CacheListError, match=re.escape(message)) as info:
+        parse_cache_list('[{"key": "k1"}, {"key": "k2", ' + entry + "}]", source="c.json")
+    assert "\n" not in str(info.value)
+    assert str(info.value).startswith("c.json: ")
