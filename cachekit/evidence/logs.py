@@ -143,7 +143,7 @@ def read_logs(path: str | os.PathLike[str]) -> LogBundle:
             if _is_job_folder(entries):
                 entries = [_Entry((p.name, *e.parts), e.display, e.open) for e in entries]
             return _read_entries(entries, str(p), [])
-        if not p.is_file():  # follows a symlink the user named; a device or FIFO is refused
+        if p.exists() and not p.is_file():  # a device or FIFO (a named symlink is followed)
             raise EvidenceError(f"{p}: not a regular file, a folder or a zip archive")
         with open(p, "rb") as f:
             magic = f.read(4)
