@@ -261,7 +261,8 @@ def missing_include() -> Spec:
 
 def repository_code() -> Spec:
     """A setup.py and an in-tree build backend that would plant a marker if run."""
-    plant = f"open({RAN_MARKER!r}, 'w').write('x')\n"
+    # @ROOT@ becomes the absolute folder around the repository (see materialize).
+    plant = f"open('@ROOT@/{RAN_MARKER}', 'w').write('x')\n"
     return {
         "setup.py": "import os\n" + plant + "from setuptools import setup\nsetup(name='x')\n",
         "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "backend"\n'
@@ -396,7 +397,7 @@ def materialize(root: Path, spec: Spec) -> Path:
         elif isinstance(value, bytes):
             path.write_bytes(value)
         else:
-            path.write_text(str(value))
+            path.write_text(str(value).replace("@ROOT@", str(root.resolve())))
     big = [rel for rel, v in spec.items() if isinstance(v, Sparse) and v.size > 64 << 20]
     _git(repo, "add", "-A", *(f":(exclude){rel}" for rel in big))
     _git(repo, "commit", "-q", "--allow-empty", "-m", "hostile")

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hostile_cases import RAN_MARKER, SECRET
+from hostile_cases import RAN_MARKER, SECRET, materialize
 
 DOCUMENTED_EXIT_CODES = frozenset({0, 1, 2, 3})
 TIME_CAP = 30.0
@@ -73,10 +73,16 @@ def _limits() -> None:
 
 
 def run(argv: list[str], *, cwd: Path, home: Path, time_cap: float = TIME_CAP) -> Outcome:
-    """``python -m cachekit *argv`` in ``cwd`` under the caps, with the canary environment."""
+    """``python -m cachekit *argv`` in ``cwd`` under the caps, with the canary environment.
+
+    ``home`` is HOME and holds TMPDIR, so whatever a command writes stays under ``cwd``.
+    """
+    tmp = home / "tmp"
+    tmp.mkdir(exist_ok=True)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
+        "TMPDIR": str(tmp),
         "LANG": "C.UTF-8",
         "PYTHONPATH": str(REPO_ROOT),
         "CANARY_TOKEN": SECRET,
@@ -153,3 +159,66 @@ def snapshot(root: Path, repo: Path) -> dict[str, float]:
 
 def ran_repository_code(root: Path) -> bool:
     return any(RAN_MARKER in names for _, _, names in os.walk(root))
+
+
+@dataclass
+class Figures:
+    """What a sweep did: the figures docs/security.md quotes."""
+
+    cases: int = 0
+    commands: int = 0
+    worst_seconds: float = 0.0
+    worst_seconds_at: str = ""
+    worst_rss: int = 0
+    worst_rss_at: str = ""
+
+    def add(self, outcome: Outcome, case: str) -> None:
+        self.commands += 1
+        label = f"{case}: {outcome.argv[0]}"
+        if outcome.seconds > self.worst_seconds:
+            self.worst_seconds, self.worst_seconds_at = outcome.seconds, label
+        if outcome.max_rss > self.worst_rss:
+            self.worst_rss, self.worst_rss_at = outcome.max_rss, label
+
+    def __str__(self) -> str:
+        return (
+            f"{self.cases} repositories, {self.commands} commands; worst time "
+            f"{self.worst_seconds:.1f} s ({self.worst_seconds_at}), worst memory "
+            f"{self.worst_rss / (1 << 20):.0f} MiB ({self.worst_rss_at})"
+        )
+
+
+def check_repository(
+    root: Path,
+    spec: dict[str, object],
+    figures: Figures,
+    case: str,
+    pick: slice | list[int] | None = None,
+) -> list[str]:
+    """Build ``spec`` under ``root``, run the commands (``pick`` of them), return every
+    guarantee that broke: exit code, traceback, canary printed, writes outside, code run."""
+    repo = materialize(root, spec)
+    home = root / "home"
+    home.mkdir()
+    figures.cases += 1
+    every = commands(repo)
+    if isinstance(pick, slice):
+        chosen = every[pick]
+    elif pick is not None:
+        chosen = [every[i % len(every)] for i in pick]
+    else:
+        chosen = every
+    broken: list[str] = []
+    for argv in chosen:
+        before = snapshot(root, repo)
+        outcome = run(argv, cwd=root, home=home)
+        figures.add(outcome, case)
+        after = snapshot(root, repo)
+        where = f"{case}: {outcome.brief()}"
+        broken.extend(f"{where}: {p}" for p in outcome.problems())
+        if after != before:
+            changed = sorted(set(after.items()) ^ set(before.items()))
+            broken.append(f"{where}: wrote outside the repository: {changed[:3]}")
+        if ran_repository_code(root):
+            broken.append(f"{where}: ran repository code")
+    return broken
