@@ -273,6 +273,24 @@ def repository_code() -> Spec:
     }
 
 
+def outside_reads() -> Spec:
+    """Paths that leave the repository: ``-r ../outside-secret``, a symlinked requirements
+    file, a local action and a reusable workflow at ``./../``. (Issue #11 item 2: the
+    repository boundary, engineer ``sec-paths``.)"""
+    return {
+        "requirements-dev.txt": Link("../outside-secret"),
+        **workflow(
+            "outside",
+            cache_job(
+                key="k-${{ hashFiles('requirements-dev.txt') }}",
+                run="pip install -r ../outside-secret -r requirements-dev.txt",
+            )
+            + "      - uses: ./../outside-action\n"
+            + "  call:\n    uses: ./../outside.yml\n",
+        ),
+    }
+
+
 INGREDIENTS: dict[str, Callable[..., Spec]] = {
     "alias_bomb": alias_bomb,
     "deep_flow": deep_flow,
@@ -320,6 +338,10 @@ CASES: dict[str, Spec] = {
     "missing-and-looping-includes": missing_include(),
     "repository-code": repository_code(),
 }
+
+PENDING: dict[str, Spec] = {"outside-reads": outside_reads()}
+"""Cases another part of issue #11 fixes (the repository boundary): expected to fail here
+until that work is merged."""
 
 
 # --- the strategy ----------------------------------------------------------------------------
@@ -377,7 +399,7 @@ def materialize(root: Path, spec: Spec) -> Path:
     ``root/outside-secret`` holds the canary secret beside the repository.
     """
     root.mkdir(parents=True, exist_ok=True)
-    (root / "outside-secret").write_text(SECRET + "\n")
+    (root / "outside-secret").write_text(f"AWS_SECRET_ACCESS_KEY={SECRET}\n")
     repo = root / "repo"
     repo.mkdir()
     _git(repo, "init", "-q", "-b", "main")

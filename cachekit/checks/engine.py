@@ -60,6 +60,9 @@ _MARKER_DIMENSION = (
 )
 
 
+_INSTALL_PROBLEMS = ("cannot read:", "include cycle:", "nested more than")
+
+
 @dataclass
 class _Cache:
     """One cache report with the facts the checks need."""
@@ -208,6 +211,12 @@ class _Checker:
                 problems = [p for r in install.requirements for p in r.problems]
                 problems += [p for project in install.projects for p in project.problems]
                 for problem in problems:
+                    # Only what makes the install fail or unknowable, never a message that
+                    # quotes a line of the file (it may be a file outside the repository).
+                    if not problem.message.startswith(_INSTALL_PROBLEMS) and not (
+                        problem.message.endswith(" not found")
+                    ):
+                        continue
                     at = Location(problem.file, problem.line)
                     add(at, f"{problem.file}: {problem.message}", info.job, None)
 
