@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from test_pattern_oracle import check
 
 from cachekit.checks.installs import _OPAQUE_RE
-from cachekit.hashing.segments import compile_segment
 from cachekit.github.workflows import Job, needs_order
+from cachekit.hashing.segments import compile_segment
 from cachekit.yamlsource import Mark, YamlMap
 
 # --- the glob matcher ------------------------------------------------------------------------
