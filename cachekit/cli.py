@@ -58,6 +58,7 @@ from .suggest.render import render_suggest_yaml
 from .suggest.simulate import render_simulation, require_repository_top, simulate_suggestion
 from .suppress import apply_policy, load_policy, read_baseline
 from .suppress import write_baseline as write_baseline_file
+from .textsafe import safe_field, safe_text
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,7 +72,7 @@ def _reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except CachekitError as exc:
-            click.echo(f"cachekit: error: {exc}", err=True)
+            click.echo(f"cachekit: error: {safe_field(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("cachekit: interrupted", err=True)
@@ -80,7 +81,7 @@ def _reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if os.environ.get("CACHEKIT_DEBUG"):
                 raise
             click.echo(
-                f"cachekit: internal error: {type(exc).__name__}: {exc} "
+                f"cachekit: internal error: {type(exc).__name__}: {safe_field(str(exc))} "
                 "(a bug: please report it; CACHEKIT_DEBUG=1 shows the traceback)",
                 err=True,
             )
@@ -215,10 +216,10 @@ def hash_command(
         click.echo(json.dumps(result.to_json(), indent=2))
         return
     for caveat in result.caveats:
-        click.echo(f"cachekit: note: {caveat}", err=True)
+        click.echo(f"cachekit: note: {safe_field(caveat)}", err=True)
     if show_files:
         for f in result.files:
-            click.echo(f"{f.sha256}  {f.path}")
+            click.echo(f"{f.sha256}  {safe_field(f.path)}")
         click.echo(f"digest: {result.digest}" if result.digest else "digest: '' (no file hashed)")
         return
     click.echo(result.digest)
@@ -575,17 +576,17 @@ def suggest_command(
         return
     refused: list[EditRefused] = []
     for edit in result.edits:
-        click.echo(edit.diff().rstrip("\n"))
-        if not yes and not click.confirm(f"apply to {edit.path}?", default=False):
-            click.echo(f"{edit.path}: left unchanged")
+        click.echo(safe_text(edit.diff().rstrip("\n")))
+        if not yes and not click.confirm(f"apply to {safe_field(edit.path)}?", default=False):
+            click.echo(f"{safe_field(edit.path)}: left unchanged")
             continue
         try:
             apply_edit(repo, edit)
         except EditRefused as exc:  # one refused file never stops the others
             refused.append(exc)
-            click.echo(f"cachekit: error: {exc}; left unchanged", err=True)
+            click.echo(f"cachekit: error: {safe_field(str(exc))}; left unchanged", err=True)
             continue
-        click.echo(f"{edit.path}: written")
+        click.echo(f"{safe_field(edit.path)}: written")
     if refused:
         sys.exit(max(exc.exit_code for exc in refused))
 

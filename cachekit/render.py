@@ -9,6 +9,7 @@ from .evaluate import EvalResult
 from .explain import CacheReport, Comparison, ExplainResult, Finding
 from .predict import PredictResult
 from .resolving import ResolveResult
+from .textsafe import text_output
 
 __all__ = [
     "render_audit",
@@ -80,6 +81,7 @@ def _cache(c: CacheReport) -> Iterable[str]:
         yield render_finding(f, "  ")
 
 
+@text_output
 def render_explain(result: ExplainResult) -> str:
     lines: list[str] = []
     where = result.revision or "working tree"
@@ -93,6 +95,7 @@ def render_explain(result: ExplainResult) -> str:
     return "\n".join(lines)
 
 
+@text_output
 def render_comparison(cmp: Comparison) -> str:
     lines = [f"comparing {cmp.before} -> {cmp.after}"]
     for d in cmp.diffs:
@@ -122,6 +125,7 @@ def render_comparison(cmp: Comparison) -> str:
     return "\n".join(lines)
 
 
+@text_output
 def render_eval(result: EvalResult) -> str:
     out = [result.text]
     if not result.is_known:
@@ -135,6 +139,7 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f}%"
 
 
+@text_output
 def render_predict(result: PredictResult, *, misses: int = 25) -> str:
     s = result.summary
     lines = []
@@ -183,6 +188,7 @@ def render_predict(result: PredictResult, *, misses: int = 25) -> str:
     return "\n".join(lines)
 
 
+@text_output
 def render_audit(result: AuditResult) -> str:
     lines: list[str] = []
     p = result.prediction
@@ -238,6 +244,7 @@ def render_audit(result: AuditResult) -> str:
     return "\n".join(lines) if lines else "nothing to audit"
 
 
+@text_output
 def render_resolve(result: ResolveResult) -> str:
     """Each install set: where it runs, what it resolves to, and its drift."""
     if not result.installs:

@@ -266,6 +266,17 @@ _ALL: Final = (
         "[Gemfile.lock]}}]",
     ),
     CodeInfo(
+        "install-input-problem",
+        "warning",
+        "A file an install reads is missing, loops or cannot be read",
+        "pip fails on a requirements file that is not there (a note: an earlier step may "
+        "create it), on -r includes that include each other, and cachekit does not read a "
+        "file it cannot trust (a device, one over its size limit, a setup.py nested too "
+        "deeply): what the install reads is then not known.",
+        "Fix the path or the include; commit the file the install reads.",
+        "run: pip install -r requirements/missing.txt",
+    ),
+    CodeInfo(
         "workflow-problem",
         "warning",
         "A workflow or expression cachekit could not read",

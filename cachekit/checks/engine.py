@@ -60,6 +60,9 @@ _MARKER_DIMENSION = (
 )
 
 
+_INSTALL_PROBLEMS = ("cannot read:", "include cycle:", "nested more than")
+
+
 @dataclass
 class _Cache:
     """One cache report with the facts the checks need."""
@@ -203,7 +206,38 @@ class _Checker:
             self._environment(cache)
         self._collisions(caches)
         self._poisoning(caches)
+        self._install_inputs()
         return self.findings
+
+    def _install_inputs(self) -> None:
+        """``pip install -r missing.txt``, include loops, files too odd or big to read."""
+        seen: set[tuple[str, int, str]] = set()
+
+        def add(at: Location, message: str, job: JobRecord, severity: str | None) -> None:
+            if (at.file, at.line, message) not in seen:
+                seen.add((at.file, at.line, message))
+                self._add("install-input-problem", message, at=at, job=job, severity=severity)
+
+        for info in self.installs.values():
+            for install in info.installs:
+                for f in install.files:
+                    if not f.exists and f.role in ("requirements", "constraints"):
+                        message = (
+                            f"{f.path} is not in the repository: pip fails here unless an "
+                            "earlier step creates it"
+                        )
+                        add(f.named_at, message, info.job, "note")
+                problems = [p for r in install.requirements for p in r.problems]
+                problems += [p for project in install.projects for p in project.problems]
+                for problem in problems:
+                    # Only what makes the install fail or unknowable, never a message that
+                    # quotes a line of the file (it may be a file outside the repository).
+                    if not problem.message.startswith(_INSTALL_PROBLEMS) and not (
+                        problem.message.endswith(" not found")
+                    ):
+                        continue
+                    at = Location(problem.file, problem.line)
+                    add(at, f"{problem.file}: {problem.message}", info.job, None)
 
     def _caches(self) -> list[_Cache]:
         out: list[_Cache] = []

@@ -36,7 +36,7 @@ __all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]
 _OPAQUE_PROGRAMS = frozenset({"make", "just", "task", "invoke", "nox", "tox", "hatch", "pdm"})
 _OPAQUE_RE = re.compile(
     r"(^|[;&|(]\s*|\n\s*)(" + "|".join(sorted(_OPAQUE_PROGRAMS)) + r")\b"
-    r"|\S+\.sh\b|\bsetup\.py\s+(install|develop)\b|\bpre-commit\b",
+    r"|(?<!\S)\S+?\.sh\b|\bsetup\.py\s+(install|develop)\b|\bpre-commit\b",
     re.MULTILINE,
 )
 

@@ -430,6 +430,7 @@ class _Builder:
     backend: str | None = None
     tool: str | None = None
     dynamic: list[DynamicInput] = field(default_factory=list)
+    _dynamic_seen: set[DynamicInput] = field(default_factory=set)  # `in` on the list: O(n^2)
     problems: list[Problem] = field(default_factory=list)
     pending: list[tuple[str, int, str]] = field(default_factory=list)  # unexplained `dynamic`
 
@@ -468,7 +469,8 @@ class _Builder:
 
     def dynamic_input(self, file: str, line: int, what: str, reads: str | None) -> None:
         item = DynamicInput(file, line, what, self.resolve(reads) if reads else None)
-        if item not in self.dynamic:
+        if item not in self._dynamic_seen:
+            self._dynamic_seen.add(item)
             self.dynamic.append(item)
 
     def finish(self) -> Project:
@@ -1363,6 +1365,23 @@ def _calls(node: ast.AST, chain: list[_Function]) -> Iterator[tuple[ast.Call, li
         yield from _calls(child, chain)
 
 
+_MAX_AST_DEPTH = 100
+"""setup.py syntax trees deeper than this are not read: the readers recurse (a 1,000-term
+``+`` expression is a tree 1,000 deep). Real setup.py files are a few dozen deep."""
+
+
+def _too_deep(module: ast.Module) -> int | None:
+    """The line where the tree first gets deeper than :data:`_MAX_AST_DEPTH` (iteratively)."""
+    stack: list[tuple[ast.AST, int, int]] = [(module, 0, 1)]
+    while stack:
+        node, depth, line = stack.pop()
+        line = getattr(node, "lineno", line)  # operators (ast.Add) have no position
+        if depth > _MAX_AST_DEPTH:
+            return line
+        stack.extend((child, depth + 1, line) for child in ast.iter_child_nodes(node))
+    return None
+
+
 def _read_setup_py(tree: Tree, path: str, builder: _Builder) -> None:
     try:
         data = tree.read(path)
@@ -1378,6 +1397,13 @@ def _read_setup_py(tree: Tree, path: str, builder: _Builder) -> None:
         return
     except (ValueError, RecursionError, MemoryError) as exc:
         builder.problems.append(Problem(path, 0, f"invalid Python: {exc}"))
+        return
+    deep = _too_deep(module)
+    if deep is not None:
+        builder.problems.append(
+            Problem(path, deep, f"nested more than {_MAX_AST_DEPTH} levels deep: not read")
+        )
+        builder.dynamic_input(path, deep, "setup.py is nested too deeply to read", None)
         return
     reader = _SetupPy(module, path, builder)
     try:

@@ -18,7 +18,7 @@ from typing import IO, Final
 
 from ..errors import GitError, UsageError
 
-__all__ = ["GitRepo", "GitStats", "MissingObject", "TreeEntry"]
+__all__ = ["GitRepo", "GitStats", "MissingObject", "ObjectTooLarge", "TreeEntry"]
 
 _CHUNK: Final = 1 << 20
 
@@ -32,6 +32,15 @@ class MissingObject(GitError):
     def __init__(self, oid: str) -> None:
         super().__init__(f"git object {oid} is missing from the object store")
         self.oid = oid
+
+
+class ObjectTooLarge(GitError):
+    """An object larger than the caller will hold in memory (it was skipped, not read)."""
+
+    def __init__(self, oid: str, size: int) -> None:
+        super().__init__(f"git object {oid} is {size:,} bytes, too large to read")
+        self.oid = oid
+        self.size = size
 
 
 @dataclass
@@ -202,10 +211,21 @@ class GitRepo:
             f"git object {oid} is corrupt or truncated: git read {got} of its {size} bytes"
         )
 
-    def read_object(self, oid: str) -> tuple[bytes, bytes]:
-        """``(type, content)`` of one object; GitError, never fewer bytes, when git stops."""
+    def read_object(self, oid: str, limit: int | None = None) -> tuple[bytes, bytes]:
+        """``(type, content)`` of one object; GitError, never fewer bytes, when git stops.
+
+        An object larger than ``limit`` is skipped in the stream (not buffered) and raises
+        :class:`ObjectTooLarge`."""
         with self._lock:
             kind, size, out = self._request(oid)
+            if limit is not None and size > limit:
+                remaining = size + 1  # the content and its newline
+                while remaining:
+                    chunk = out.read(min(_CHUNK, remaining))
+                    if not chunk:
+                        raise self._short_read(oid, size + 1 - remaining, size)
+                    remaining -= len(chunk)
+                raise ObjectTooLarge(oid, size)
             data = out.read(size)
             if len(data) != size or out.read(1) != b"\n":  # the newline after the content
                 raise self._short_read(oid, len(data), size)

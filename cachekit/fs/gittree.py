@@ -22,8 +22,19 @@ from contextlib import contextmanager
 from typing import Final
 
 from ..errors import GitError, TreeError
-from .gitrepo import GitRepo, MissingObject
-from .trees import DIR, FILE, SYMLINK, UNREACHABLE, Listing, Tree, WorkTree, libuv_order
+from .gitrepo import GitRepo, MissingObject, ObjectTooLarge
+from .trees import (
+    DIR,
+    FILE,
+    MAX_READ_BYTES,
+    SYMLINK,
+    UNREACHABLE,
+    Listing,
+    Tree,
+    WorkTree,
+    libuv_order,
+    too_large,
+)
 
 __all__ = ["CommitTree", "tree_at"]
 
@@ -298,11 +309,13 @@ class CommitTree:
         if oid.startswith(_SYNTHETIC):
             raise TreeError("EUNKNOWABLE", "made by actions/checkout at run time", self._abs(rel))
         try:
-            _, data = self.repo.read_object(oid)
+            _, data = self.repo.read_object(oid, limit=MAX_READ_BYTES)
         except MissingObject as exc:
             raise TreeError(
                 "EMISSING", f"blob {exc.oid} is not in the object store", self._abs(rel)
             ) from None
+        except ObjectTooLarge as exc:
+            raise too_large(exc.size, self._abs(rel)) from None
         return data
 
     def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:

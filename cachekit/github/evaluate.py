@@ -76,6 +76,8 @@ class Evaluator:
         self._secrets: dict[str, Secret] = {}
         self._vars: dict[str, Unknown] = {}
         self._actions: dict[str, CompositeAction | WorkflowProblem] = {}
+        self._stages: dict[int, tuple[Workflow, dict[str, int]]] = {}  # by id(workflow)
+        self._composite_depth = 0  # nested composite actions around the step being walked
 
     def _note_names(self, wf: Workflow) -> None:
         """Secrets and variables the workflow names: secrets render ***, vars are unknown."""

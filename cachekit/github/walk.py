@@ -36,13 +36,17 @@ from .checkout import WORKSPACE_ACTIONS
 from .runsteps import published_values
 from .scope import JobScope
 from .workflows import (
+    MAX_COMPOSITE_DEPTH,
+    MAX_WORKFLOW_LEVELS,
     Job,
+    MatrixTooLarge,
     Step,
     Workflow,
     WorkflowProblem,
     expand_matrix,
     load_local_action,
     load_workflow,
+    needs_order,
 )
 
 __all__ = ["Walker"]
@@ -84,27 +88,14 @@ class Walker(ActionSteps):
     @staticmethod
     def _ordered(wf: Workflow) -> list[Job]:
         """Jobs in ``needs`` order, so a job's outputs are known before its dependants."""
-        done: list[Job] = []
-        seen: set[str] = set()
+        return needs_order(wf.jobs)[0]
 
-        def visit(job: Job, stack: tuple[str, ...]) -> None:
-            if job.id in seen or job.id in stack:
-                return
-            for dep in job.needs:
-                if dep in wf.jobs:
-                    visit(wf.jobs[dep], (*stack, job.id))
-            seen.add(job.id)
-            done.append(job)
-
-        for job in wf.jobs.values():
-            visit(job, ())
-        return done
-
-    @staticmethod
-    def _stage(wf: Workflow, job: Job, seen: tuple[str, ...] = ()) -> int:
+    def _stage(self, wf: Workflow, job: Job) -> int:
         """The longest chain of ``needs`` before a job (a cycle counts as none)."""
-        deps = [wf.jobs[d] for d in job.needs if d in wf.jobs and d not in seen]
-        return 1 + max((Walker._stage(wf, d, (*seen, job.id)) for d in deps), default=-1)
+        memo = self._stages.get(id(wf))
+        if memo is None or memo[0] is not wf:
+            memo = self._stages[id(wf)] = (wf, needs_order(wf.jobs)[1])
+        return memo[1].get(job.id, 0)
 
     def _needs(self, wf: Workflow, job: Job) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -126,7 +117,11 @@ class Walker(ActionSteps):
             return [{}]
         value = self._value(matrix, contexts, mark)
         if isinstance(value, Mapping) and is_known(value):
-            combos: list[dict[str, Any] | Unknown] = list(expand_matrix(value))
+            try:
+                combos: list[dict[str, Any] | Unknown] = list(expand_matrix(value))
+            except MatrixTooLarge as exc:
+                self._problem(job.strategy.mark_of("matrix"), str(exc))
+                return [Unknown("matrix", "the matrix is larger than GitHub allows")]
             return combos or [{}]
         return [Unknown("matrix", "the matrix is computed at run time")]
 
@@ -226,6 +221,18 @@ class Walker(ActionSteps):
                 job.mark,
                 f"{job.uses.raw}: invalid value workflow reference: references to workflows "
                 "must be rooted in '.github/workflows' (and stay in the repository); not read",
+            )
+            return
+        chain = [*(m.path for m in via), wf.path, path]
+        if path in chain[:-1]:
+            loop = " -> ".join(chain[chain.index(path) :])
+            self._problem(job.mark, f"reusable workflow loop {loop}: GitHub refuses loops")
+            return
+        if len(chain) > MAX_WORKFLOW_LEVELS:
+            self._problem(
+                job.mark,
+                f"{path} is the {len(chain)}th level of workflows: GitHub allows "
+                f"{MAX_WORKFLOW_LEVELS} (the caller and nine reusable levels)",
             )
             return
         try:
@@ -366,8 +373,19 @@ class Walker(ActionSteps):
                 if name in given
                 else f"default in {action.path}"
             )
-        for inner_step in action.steps:
-            self._step(inner_step, inner)
+        if self._composite_depth >= MAX_COMPOSITE_DEPTH:
+            self._problem(
+                step.mark,
+                f"{step.uses.raw}: composite actions nested more than {MAX_COMPOSITE_DEPTH} "
+                "deep (GitHub's runner fails the job: composite action depth exceeded)",
+            )
+            return
+        self._composite_depth += 1
+        try:
+            for inner_step in action.steps:
+                self._step(inner_step, inner)
+        finally:
+            self._composite_depth -= 1
         scope.env.update(inner.env)
         if step.id:
             scope.steps[step.id] = {

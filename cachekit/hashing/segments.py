@@ -300,8 +300,12 @@ class _NeverMatches(Exception):
 
 
 def _translate(js: str, py_classes: list[str]) -> str:
-    """Translate the regex text minimatch built into an equivalent Python regex."""
+    """Translate the regex text minimatch built into an equivalent Python regex.
+
+    The result matches in time linear in the name (times the pattern): see :func:`_linear`.
+    """
     out: list[str] = []
+    stars: list[int] = []  # where each "*?" (after its "[^/]" class) stands in ``out``
     i = 0
     while i < len(js):
         if js[i] == _SENTINEL:
@@ -324,12 +328,38 @@ def _translate(js: str, py_classes: list[str]) -> str:
                 raise _NeverMatches from exc
             out.append(_py_class(negated, items))
         elif js.startswith("*?", i):
+            stars.append(len(out))
             out.append("*?")
             i += 2
         else:
             out.append(re.escape(js[i]))
             i += 1
-    return "".join(out)
+    return _linear(out, stars)
+
+
+def _linear(out: list[str], stars: list[int]) -> str:
+    """Join the pieces so that no star backtracks over another (linear-time matching).
+
+    A segment regex is fixed-width chunks between stars, ``C0 *C1 *C2 … *Ck``, where each
+    star is ``[^/]*?`` and a name holds no ``/``, so a star matches any text. Then placing
+    each middle chunk at its leftmost match is never worse than a later one (the next star
+    absorbs the difference), so it can be committed: ``(?=([^/]*?Ci))\\N`` (an atomic group
+    Python 3.10 can express; lookaheads are atomic) finds it once and never retries. A plain
+    ``[^/]*?a[^/]*?a…b`` instead retries every split of the name: ``*a*a*a*a*b`` against a
+    250-character name took over a minute. One star (or none) is linear already.
+    """
+    if len(stars) < 2:
+        return "".join(out)
+    pieces = ["".join(out[: stars[0] - 1])]
+    ends = [*stars[1:], len(out) + 1]
+    for n, (star, end) in enumerate(zip(stars, ends, strict=True), start=1):
+        star_text = out[star - 1] + out[star]
+        chunk = "".join(out[star + 1 : end - 1])
+        if n < len(stars):
+            pieces.append(f"(?=({star_text}{chunk}))\\{n}")
+        else:
+            pieces.append(star_text + chunk)
+    return "".join(pieces)
 
 
 def _posix_class_expand(cs: str) -> str | None:

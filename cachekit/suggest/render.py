@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..textsafe import text_output
 from .engine import Proposal, SuggestResult
 
 __all__ = ["render_suggest_json", "render_suggest_yaml"]
@@ -65,6 +66,7 @@ def _proposal_yaml(p: Proposal) -> list[str]:
     return lines
 
 
+@text_output
 def render_suggest_yaml(result: SuggestResult, *, diff: bool = True) -> str:
     """Every proposal as YAML, then the diff of each workflow file (unless ``diff`` is off)."""
     out: list[str] = []
