@@ -393,6 +393,17 @@ def _parse(
 
     POSIX classes (minimatch 10 only) are already Python class text; they are stored in
     ``py_classes`` and stand in the JS text as a sentinel with their index.
+
+    Why this is one ~40-branch loop and not a table (#10's limit is ~30): it mirrors
+    minimatch's own ``parse()``, a character-by-character ``switch`` whose cases share and
+    mutate the same state (the regex so far, ``hasMagic``, the pending ``stateChar``, the
+    open class and where it started, the escape flag) and are tested in a fixed order (an
+    escaped special character before every case, ``!`` inside a class only right after
+    ``[``). Each branch here is one ``case`` there, in the same order, so the two can be read
+    side by side when the runner's minimatch is checked; a dispatch table would pass that
+    state through every handler and hide the order the cases depend on. The oracle tests
+    (``tests/test_pattern_oracle.py``, the generated conformance tests) compare it with the
+    real component.
     """
     if py_classes is None:
         py_classes = []
