@@ -223,7 +223,8 @@ def step_verdict(raw: Any, contexts: Mapping[str, Any]) -> ConditionResult:
     ids = {a or b for a, b in _CACHE_HIT.findall(text)}
     if len(ids) == 1:
         step_id = ids.pop()
-        steps = dict(contexts.get("steps") or {})
+        known = contexts.get("steps")
+        steps = dict(known) if isinstance(known, Mapping) else {}
         when: set[str] = set()
         verdicts: set[Verdict] = set()
         for value in CACHE_HIT_VALUES:
