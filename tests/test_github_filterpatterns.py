@@ -136,7 +136,7 @@ def _tokens(pattern: str) -> list[tuple[str, object, str]]:
 def _reference_match(pattern: str, name: str) -> bool:
     tokens = _tokens(pattern)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def m(t: int, n: int) -> bool:
         if t == len(tokens):
             return n == len(name)

@@ -367,8 +367,10 @@ def test_if_without_status_function_means_success_and() -> None:
 
 def test_a_skipped_job_skips_the_whole_needs_chain() -> None:
     wf = load_workflow(
-        "on: push\njobs:\n  a:\n    if: false\n    runs-on: x\n  b:\n    needs: a\n    if: always()\n"
-        "    runs-on: x\n  c:\n    needs: b\n    runs-on: x\n  d:\n    needs: c\n    if: needs.c.result == 'skipped'\n    runs-on: x\n",
+        "on: push\njobs:\n  a:\n    if: false\n    runs-on: x\n"
+        "  b:\n    needs: a\n    if: always()\n    runs-on: x\n"
+        "  c:\n    needs: b\n    runs-on: x\n"
+        "  d:\n    needs: c\n    if: needs.c.result == 'skipped'\n    runs-on: x\n",
         "w.yml",
     )
     verdicts = {
