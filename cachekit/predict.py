@@ -41,6 +41,7 @@ from .github.replay import (
     triggered,
 )
 from .github.triggers import EventName
+from .predict_groups import cache_name, natural_key, ranked_causes
 from .simulator import (
     CacheOutcome,
     CacheRequest,
@@ -654,9 +655,10 @@ def _summary(
             if c.outcome not in counts:
                 continue
             counts[c.outcome] += 1
-            name = f"{c.workflow}:{c.line} {c.job}"
+            name = cache_name(c)
             per = per_cache.setdefault(name, {"hit": 0, "restore": 0, "miss": 0, "unknown": 0})
             per[c.outcome] += 1
+    per_cache = {k: per_cache[k] for k in sorted(per_cache, key=natural_key)}
     known = counts["hit"] + counts["restore"] + counts["miss"]
 
     def rate(d: dict[str, int]) -> float | None:
@@ -670,6 +672,7 @@ def _summary(
         "hit_rate": round(counts["hit"] / known, 4) if known else None,
         "warm_rate": round((counts["hit"] + counts["restore"]) / known, 4) if known else None,
         "per_cache": {k: {**v, "hit_rate": rate(v)} for k, v in per_cache.items()},
+        "causes": [c.to_json() for c in ranked_causes(runs)[:50]],
         "evictions": sum(1 for e in simulation.events if e.kind == "evicted"),
         "expirations": sum(1 for e in simulation.events if e.kind == "expired"),
         "seconds": round(seconds, 3),

@@ -15,6 +15,8 @@ from treebuild import build
 from cachekit.github.conditions import RunContext, evaluate_if, job_verdicts
 from cachekit.github.triggers import TriggerError, TriggerEvent, decide
 from cachekit.predict import PredictOptions, predict
+from cachekit.predict_groups import miss_groups
+from cachekit.render import render_predict
 from cachekit.workflows import load_workflow
 
 CACHE_JOB = """\
@@ -377,3 +379,53 @@ def test_a_skipped_job_skips_the_whole_needs_chain() -> None:
         k: v.verdict for k, v in job_verdicts(wf, RunContext("push", "refs/heads/main")).items()
     }
     assert verdicts == {"a": "skip", "b": "run", "c": "skip", "d": "skip"}
+
+
+def test_report_groups_matrix_legs_orders_naturally_and_ranks_causes(repo: Path) -> None:
+    wf = (
+        """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        n: [1, 2, 3]
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: a
+          key: a-${{ matrix.n }}-${{ hashFiles('deps.txt') }}
+"""
+        + "\n" * 90
+        + """\
+  lint:
+    runs-on: ubuntu-24.04
+    steps:
+      - name: lint cache
+        uses: actions/cache@v4
+        with:
+          path: b
+          key: b-${{ hashFiles('deps.txt') }}
+"""
+    )
+    commit(repo, 1, "add", {".github/workflows/test.yml": wf, "deps.txt": "1"})
+    commit(repo, 2, "deps", {"deps.txt": "2"})
+    result = predict(str(repo), PredictOptions())
+    assert list(result.summary["per_cache"]) == [
+        ".github/workflows/test.yml:9 test / actions/cache",
+        ".github/workflows/test.yml:106 lint / lint cache",
+    ]
+    groups = miss_groups(result.runs)
+    assert [(g.cache.job, g.legs) for g in groups] == [("test", 3), ("lint", 1)] * 2
+    causes = result.summary["causes"]
+    assert [(c["cache"].split(" ")[1], c["code"], c["misses"]) for c in causes] == [
+        ("test", "first-run", 3),
+        ("test", "key-changed", 3),
+        ("lint", "first-run", 1),
+        ("lint", "key-changed", 1),
+    ]
+    assert causes[0]["cost_bytes"] == 3 * 100 * 1024**2
+    assert causes[1]["cause"] == "hashFiles('deps.txt'): deps.txt changed"
+    text = render_predict(result)
+    assert "x3 matrix legs" in text and "300 MiB" in text

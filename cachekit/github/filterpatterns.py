@@ -132,7 +132,12 @@ def _to_regex(pattern: str) -> str:
     return "".join(_merged(atoms))
 
 
-_COUNTS = {"": (1, 1), "?": (0, 1), "+": (1, None), "*": (0, None)}
+_COUNTS: dict[str, tuple[int, int | None]] = {
+    "": (1, 1),
+    "?": (0, 1),
+    "+": (1, None),
+    "*": (0, None),
+}
 
 
 def _merged(atoms: list[list[str]]) -> Iterator[str]:
@@ -140,7 +145,8 @@ def _merged(atoms: list[list[str]]) -> Iterator[str]:
     optional atoms is what makes a backtracking matcher exponential."""
     i = 0
     while i < len(atoms):
-        body, lo, hi = atoms[i][0], 0, 0
+        body, lo = atoms[i][0], 0
+        hi: int | None = 0
         j = i
         while j < len(atoms) and atoms[j][0] == body:
             a, b = _COUNTS[atoms[j][1]]
