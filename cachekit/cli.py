@@ -577,10 +577,20 @@ def _size(text: str) -> int:
 )
 @click.option(
     "--event",
-    type=click.Choice(["push", "pull_request"]),
+    type=click.Choice(["push", "pull_request", "workflow_dispatch"]),
     default="push",
     show_default=True,
-    help="pull_request also replays merged branches as PR runs.",
+    help="pull_request also replays merged branches as PR runs; workflow_dispatch replays "
+    "each commit as a manual run.",
+)
+@click.option(
+    "--schedule", is_flag=True, help="Also replay on: schedule runs on the default branch."
+)
+@click.option(
+    "--repository",
+    default=None,
+    metavar="OWNER/NAME",
+    help="github.repository for if: conditions (default: the origin remote).",
 )
 @click.option(
     "--branch",
@@ -630,6 +640,8 @@ def predict_command(
     max_commits: int,
     rev: str | None,
     event: str,
+    schedule: bool,
+    repository: str | None,
     branches: tuple[str, ...],
     workflow: str | None,
     job: str | None,
@@ -651,8 +663,10 @@ def predict_command(
         range=range_,
         since=since,
         max_commits=max_commits,
-        event="push",
+        event="workflow_dispatch" if event == "workflow_dispatch" else "push",
         pull_requests=event == "pull_request",
+        schedule=schedule,
+        repository=repository,
         branches=branches,
         entry_size=_size(entry_size),
         limit_bytes=_size(limit),
