@@ -38,6 +38,7 @@ from .render import (
     render_predict,
     render_resolve,
 )
+from .report.audit_html import render_audit_html
 from .report.findings import render_findings
 from .report.html import render_predict_html
 from .resolving import ResolveOptions, resolve_workflows
@@ -743,8 +744,8 @@ def audit_command(
     if html_file is not None:
         check_output_path(html_file)  # before the work, not after it
     result = audit(repo, logs=logs, caches=caches, options=options, history=not no_history)
-    if html_file is not None and result.prediction is not None:
-        html = render_predict_html(result.prediction, title=f"cachekit audit: {repo}")
+    if html_file is not None:
+        html = render_audit_html(result, title=f"cachekit audit: {repo}")
         write_atomic(html_file, html.encode("utf-8"))
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_audit(result))
 

@@ -192,6 +192,10 @@ def render_predict(result: PredictResult, *, misses: int = 25) -> str:
     return "\n".join(lines)
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f}s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
 def _predict_workflows(workflows: dict[str, Any]) -> list[str]:
     """Runs replayed and skipped per workflow, and the conditions assumed to hold."""
     if not workflows:
@@ -240,11 +244,23 @@ def render_audit(result: AuditResult) -> str:
             lines.append(
                 f"  {j.job:<40} runs {j.runs:>3}  hit {j.hit_runs:>3} ({hit_s})"
                 f"  miss {j.miss_runs:>3} ({miss_s})"
-                + (f"  a miss costs ~{cost}s" if cost is not None else "")
+                + (
+                    f"  a miss costs ~{cost}s ({j.miss_cost_minutes} min;"
+                    f" {j.total_miss_minutes} min in all)"
+                    if cost is not None
+                    else ""
+                )
                 + (f"  restore ~{j.median_restore_seconds}s" if j.median_restore_seconds else "")
             )
             for key in j.missed_keys[:3]:
                 lines.append(f"      missed {key}")
+    if result.incidents:
+        lines.append("")
+        lines.append("cache steps that did not do their job (from the logs):")
+        for i in result.incidents:
+            took = f", step took {_duration(i.step_seconds)}" if i.step_seconds else ""
+            lines.append(f"  {i.kind}: {i.job} / {i.step}{took}: {i.detail}")
+            lines.append(f"      {i.source}" + (f" key {i.key}" if i.key else ""))
     if result.disagreements:
         lines.append("")
         lines.append("where the logs disagree with the prediction:")

@@ -538,11 +538,13 @@ def render_predict_html(
     title: str,
     max_table_rows: int = 200,
     max_columns: int = 1200,
+    extra: str = "",
 ) -> str:
     """One self-contained HTML document showing ``result``.
 
     ``max_table_rows`` caps the table of misses and key changes (the newest are kept);
     ``max_columns`` caps the timeline's columns, past which adjacent runs are merged.
+    ``extra`` is more sections, already escaped HTML (the audit's run-log findings).
     """
     runs = result.runs
     grid = _grid(runs)
@@ -577,6 +579,7 @@ def render_predict_html(
 <section><h2>Key changes and misses</h2>
 {_events(result, max_table_rows)}
 </section>
+{extra}
 {_problems(result.problems)}
 <footer>cachekit {_e(__version__)} · predicted offline from the git history; entry sizes are
 estimates, so evictions are too.</footer>
