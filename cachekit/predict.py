@@ -29,6 +29,7 @@ from .fs.gittree import CommitTree
 from .fs.history import Commit, default_branch, first_parent_commits, merged_branches
 from .fs.overlay import OverlayTree
 from .fs.trees import Tree
+from .github.compiled import CompiledExplainer
 from .github.conditions import RunContext
 from .github.replay import (
     ChangedPaths,
@@ -81,6 +82,7 @@ class PredictOptions:
     max_scheduled: int = 2000  # at most this many scheduled runs (a */5 cron is 288 a day)
     repository: str | None = None  # OWNER/NAME for github.repository (else the origin remote)
     triggers: bool = True  # False: every workflow runs on every event (the old replay)
+    compile: bool = True  # False: explain every commit from scratch (the benchmark's baseline)
 
 
 @dataclass(frozen=True)
@@ -288,19 +290,21 @@ def _scheduled(
     return out
 
 
-def _explain(tree: Tree, run: PlannedRun, options: PredictOptions) -> Any:
-    return explain_tree(
-        tree,
-        Options(
-            event=run.event,
-            ref=run.ref,
-            commit=run.commit.oid,
-            os=options.os,
-            arch=options.arch,
-            workflow=options.workflow,
-            job=options.job,
-        ),
+def _explain(
+    tree: Tree, run: PlannedRun, options: PredictOptions, compiler: CompiledExplainer | None
+) -> Any:
+    explain_options = Options(
+        event=run.event,
+        ref=run.ref,
+        commit=run.commit.oid,
+        os=options.os,
+        arch=options.arch,
+        workflow=options.workflow,
+        job=options.job,
     )
+    if compiler is not None:
+        return compiler.explain(tree, explain_options)
+    return explain_tree(tree, explain_options)
 
 
 def _workflow_runs(
@@ -341,6 +345,7 @@ class _Replay:
         self.collected: list[_Collected] = []
         self.repository = options.repository or origin_repository(repo)
         self._explained: dict[tuple[str, str, str], Any] = {}
+        self.compiler = CompiledExplainer() if options.compile else None
 
     def tree(self, commit: Commit) -> Tree:
         tree: Tree = CommitTree(self.repo, commit.oid)
@@ -361,7 +366,7 @@ class _Replay:
         key = (run.commit.oid, run.event, run.ref)
         explained = self._explained.get(key)
         if explained is None:
-            explained = _explain(tree, run, self.options)
+            explained = _explain(tree, run, self.options, self.compiler)
             if run.event == EventName.SCHEDULE:
                 self._explained[key] = explained
         self._problems(run.commit, explained)
@@ -459,6 +464,9 @@ def predict(
     summary["planned_runs"] = len(plan)
     summary["replayed_runs"] = sum(1 for c in replay.collected)
     summary["workflows"] = {k: v.to_json() for k, v in sorted(replay.counts.items())}
+    if replay.compiler is not None:
+        summary["explain_compiled"] = replay.compiler.compiles
+        summary["explain_reused"] = replay.compiler.reuses
     summary["repository"] = replay.repository
     summary["entry_size_mib"] = round(options.entry_size / 1024**2, 1)
     summary["sizes_from_cache_list"] = bool(options.known_sizes)

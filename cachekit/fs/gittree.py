@@ -288,6 +288,12 @@ class CommitTree:
         # Walk results differ when submodules are fetched (a gitlink below is unknowable).
         return "sm:" + ident if self.submodules_checked_out else ident
 
+    def object_id(self, rel: str) -> tuple[int, str] | None:
+        """``(kind, object id)`` of ``rel`` (links followed), None if it does not exist: two
+        commits whose paths name one object read the same bytes (no need to read them)."""
+        found = self._resolve(rel, follow_last=True)
+        return None if found is None else found[0]
+
     def read(self, rel: str) -> bytes:
         found = self._resolve(rel, follow_last=True)
         if found is None:

@@ -252,12 +252,33 @@ _VERDICTS: dict[tuple[str, bytes, RunContext], dict[str, ConditionResult]] = {}
 _MEMO_LIMIT = 4096
 
 
-def _digest(tree: Tree, path: str) -> tuple[bytes, bytes] | None:
+class _Lazy:
+    """A file's bytes, read on first use; ``digest`` names them (the blob id in a commit)."""
+
+    def __init__(self, tree: Tree, path: str, digest: bytes, data: bytes | None) -> None:
+        self.tree, self.path, self.digest, self._data = tree, path, digest, data
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = self.tree.read(self.path)
+        return self._data
+
+
+def _digest(tree: Tree, path: str) -> _Lazy | None:
+    """The file at ``path``: a commit's blob id stands for its bytes, so files read for
+    every cache of every commit are read once per distinct content."""
     try:
+        object_id = getattr(tree, "object_id", None)
+        if object_id is not None:
+            node = object_id(path)
+            if node is None:
+                return None
+            return _Lazy(tree, path, str(node).encode(), None)
         data = tree.read(path)
     except CachekitError:
         return None
-    return data, xxhash.xxh3_128_digest(data)
+    return _Lazy(tree, path, xxhash.xxh3_128_digest(data), data)
 
 
 def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
@@ -279,13 +300,13 @@ def _index(tree: Tree, path: str) -> _Index:
     found = _digest(tree, path)
     if found is None:
         return {}
-    data, digest = found
+    digest = found.digest
     hit = _INDEXES.get((path, digest))
     if hit is not None:
         return hit
     index: _Index = {}
     try:
-        doc = load_yaml(data, path)
+        doc = load_yaml(found.data, path)
     except (WorkflowSyntaxError, CachekitError):
         doc = None
     if isinstance(doc, YamlMap):
@@ -305,11 +326,11 @@ def _workflow(tree: Tree, path: str) -> tuple[Workflow, bytes] | None:
     found = _digest(tree, path)
     if found is None:
         return None
-    data, digest = found
+    digest = found.digest
     key = (path, digest)
     if key not in _WORKFLOWS:
         try:
-            wf: Workflow | None = load_workflow(data, path)
+            wf: Workflow | None = load_workflow(found.data, path)
         except (WorkflowSyntaxError, CachekitError):
             wf = None
         _remember(_WORKFLOWS, key, wf)

@@ -1,0 +1,238 @@
+"""Explain once per workflow set, then only re-evaluate what a commit can change.
+
+Across a history most commits leave the workflows, the composite actions and every file the
+walker reads (``package.json`` for setup-node, ``.python-version``…) untouched: their caches
+differ only in the ``hashFiles`` digests and ``github.sha``. So ``predict`` compiles a commit's
+explanation into a *key with holes*: the explanation, plus a record of everything it read —
+every tree question outside ``hashFiles`` with its answer, every ``hashFiles`` call with its
+digest. For the next commit the record is checked against the new tree (reads compared,
+``hashFiles`` recomputed through the tree's walk memo and the blob digest memo) and, when
+only digests and the commit changed, the holes are filled: the digests and the sha are
+replaced in the keys and their parts. Any other difference — a workflow edited, a file the
+walker read changed, a ``hashFiles`` that starts or stops matching files, an error that comes
+or goes — compiles the commit afresh. The result is the explanation a full walk gives (the
+benchmark checks it commit by commit on sampled histories).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import xxhash
+
+from ..errors import CachekitError, HashFilesError
+from ..explain.core import explain_tree
+from ..explain.model import CacheReport, ExplainResult, HashCall, KeyPart
+from ..explain.walk import Options, Walker
+from ..fs.trees import Listing, Tree
+from ..hashing.hashfiles import Flavor, TargetOS, hash_files
+
+__all__ = ["CompiledExplainer"]
+
+_Read = tuple[str, str, object]  # (operation, path, fingerprint of the answer)
+_HashKey = tuple[tuple[str, ...], str, str, bool]  # (args, flavor, os, with submodules)
+
+
+def _fingerprint(value: object) -> object:
+    if isinstance(value, bytes):
+        return xxhash.xxh3_128_digest(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+class _TracingTree:
+    """A tree that records every question asked of it while ``recording`` is on."""
+
+    def __init__(self, tree: Tree) -> None:
+        self._tree = tree
+        self.workspace = tree.workspace
+        self.reads: list[_Read] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.recording = True
+        commit = getattr(tree, "commit", None)
+        if commit is not None:
+            self.commit = commit
+
+    def _ask(self, op: str, rel: str, fn: Callable[[str], Any]) -> Any:
+        record = self.recording and (op, rel) not in self.seen
+        if record:
+            self.seen.add((op, rel))
+            if op == "read" and hasattr(self._tree, "object_id"):
+                # A blob is its id: the next commit compares ids, never bytes.
+                self.reads.append(("object_id", rel, self._tree.object_id(rel)))
+        try:
+            value = fn(rel)
+        except CachekitError as exc:
+            if record:
+                self.reads.append((op, rel, ("error", str(exc))))
+            raise
+        if record and not (op == "read" and hasattr(self._tree, "object_id")):
+            self.reads.append((op, rel, _fingerprint(value)))
+        return value
+
+    def lstat(self, rel: str) -> int | None:
+        return self._ask("lstat", rel, self._tree.lstat)  # type: ignore[no-any-return]
+
+    def stat(self, rel: str) -> int | None:
+        return self._ask("stat", rel, self._tree.stat)  # type: ignore[no-any-return]
+
+    def listdir(self, rel: str) -> Listing:
+        return self._ask("listdir", rel, self._tree.listdir)  # type: ignore[no-any-return]
+
+    def realpath(self, rel: str) -> str:
+        return self._ask("realpath", rel, self._tree.realpath)  # type: ignore[no-any-return]
+
+    def read(self, rel: str) -> bytes:
+        return self._ask("read", rel, self._tree.read)  # type: ignore[no-any-return]
+
+    def digests(self, rels: Sequence[str]) -> list[Any]:
+        return self._tree.digests(rels)
+
+    def dir_id(self, rel: str) -> str | None:
+        return self._tree.dir_id(rel)  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def walk_memo(self) -> Any:
+        return getattr(self._tree, "walk_memo", None)
+
+    def with_submodules(self) -> Any:
+        return self._tree.with_submodules()  # type: ignore[attr-defined]
+
+
+def _hash_on(tree: Tree, key: _HashKey) -> HashCall:
+    args, flavor, target_os, submodules = key
+    if submodules and hasattr(tree, "with_submodules"):
+        tree = tree.with_submodules()
+    try:
+        r = hash_files(tree, list(args), flavor=Flavor(flavor), target_os=TargetOS(target_os))
+        return HashCall(r.patterns, r.follow_symbolic_links, flavor, r.digest, r.files)
+    except HashFilesError as exc:
+        return HashCall(args, False, flavor, None, (), str(exc))
+
+
+class _RecordingWalker(Walker):
+    """The walker, with its ``hashFiles`` calls recorded (and tree reads paused inside)."""
+
+    hashes: dict[_HashKey, HashCall]
+
+    def _hash(
+        self, args: tuple[str, ...], flavor: Flavor, target_os: TargetOS = TargetOS.LINUX
+    ) -> HashCall:
+        tree = self.tree
+        assert isinstance(tree, _TracingTree)
+        tree.recording = False
+        try:
+            call = super()._hash(args, flavor, target_os)
+        finally:
+            tree.recording = True
+        if self._foreign is None:
+            self.hashes[(args, flavor.value, target_os.value, self._submodules)] = call
+        return call
+
+
+@dataclass
+class _Compiled:
+    options: Options
+    result: ExplainResult
+    sha: str
+    reads: list[_Read]
+    hashes: dict[_HashKey, HashCall]
+
+
+@dataclass
+class CompiledExplainer:
+    """``explain_tree`` for commit after commit, compiling only when the record breaks."""
+
+    compiled: list[_Compiled] = field(default_factory=list)
+    compiles: int = 0
+    reuses: int = 0
+
+    def explain(self, tree: Tree, options: Options) -> ExplainResult:
+        for entry in self.compiled:
+            if entry.options == replace(options, commit=entry.options.commit):
+                filled = _fill(entry, tree, options)
+                if filled is not None:
+                    self.reuses += 1
+                    return filled
+        return self._compile(tree, options)
+
+    def _compile(self, tree: Tree, options: Options) -> ExplainResult:
+        self.compiles += 1
+        tracing = _TracingTree(tree)
+        hashes: dict[_HashKey, HashCall] = {}
+
+        def walker(t: Tree, o: Options) -> Walker:
+            w = _RecordingWalker(t, o)
+            w.hashes = hashes
+            return w
+
+        result = explain_tree(tracing, options, walker_factory=walker)
+        entry = _Compiled(options, result, options.commit or "", tracing.reads, hashes)
+        self.compiled = [e for e in self.compiled if e.options != options][:7]
+        self.compiled.insert(0, entry)
+        return result
+
+
+def _reads_hold(tree: Tree, reads: list[_Read]) -> bool:
+    for op, rel, expected in reads:
+        try:
+            value: object = _fingerprint(getattr(tree, op)(rel))
+        except CachekitError as exc:
+            value = ("error", str(exc))
+        if value != expected:
+            return False
+    return True
+
+
+def _fill(entry: _Compiled, tree: Tree, options: Options) -> ExplainResult | None:
+    """The compiled explanation with this commit's digests and sha, or None if it no longer
+    holds for ``tree``."""
+    if not _reads_hold(tree, entry.reads):
+        return None
+    swaps: dict[str, str] = {}
+    calls: dict[str, HashCall] = {}
+    for key, old in entry.hashes.items():
+        new = _hash_on(tree, key)
+        if (old.error, bool(old.digest)) != (new.error, bool(new.digest)):
+            return None  # starts or stops failing or matching: the walk may go another way
+        if old.digest and new.digest and old.digest != new.digest:
+            if swaps.get(old.digest, new.digest) != new.digest:
+                return None  # one old digest, two new ones: the text swap is ambiguous
+            swaps[old.digest] = new.digest
+        if old.digest:
+            calls[old.digest] = new
+    sha = options.commit or ""
+    if entry.sha and sha and entry.sha != sha:
+        swaps[entry.sha] = sha
+    if not swaps and not calls:
+        return entry.result
+    caches = tuple(_filled(r, swaps, calls) for r in entry.result.caches)
+    return replace(entry.result, caches=caches, revision=sha or entry.result.revision)
+
+
+def _swap(text: str, swaps: dict[str, str]) -> str:
+    for old, new in swaps.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _filled(report: CacheReport, swaps: dict[str, str], calls: dict[str, HashCall]) -> CacheReport:
+    parts: list[KeyPart] = []
+    for part in report.parts:
+        if part.hash is not None and part.hash.digest in calls:
+            new = calls[part.hash.digest]
+            call = replace(new, patterns=part.hash.patterns, follow=part.hash.follow)
+            part = replace(part, hash=call, value=_swap(part.value, swaps))
+        elif swaps:
+            part = replace(part, value=_swap(part.value, swaps))
+        parts.append(part)
+    return replace(
+        report,
+        key=_swap(report.key, swaps),
+        restore_keys=tuple(_swap(k, swaps) for k in report.restore_keys),
+        parts=tuple(parts),
+    )
