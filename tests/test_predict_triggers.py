@@ -12,6 +12,8 @@ import pytest
 from gitutil import ENV, init
 from treebuild import build
 
+from cachekit.fs.gitrepo import GitRepo
+from cachekit.fs.history import default_branch
 from cachekit.github.conditions import RunContext, evaluate_if, job_verdicts
 from cachekit.github.triggers import TriggerError, TriggerEvent, decide
 from cachekit.predict import PredictOptions, predict
@@ -429,3 +431,14 @@ jobs:
     assert causes[1]["cause"] == "hashFiles('deps.txt'): deps.txt changed"
     text = render_predict(result)
     assert "x3 matrix legs" in text and "300 MiB" in text
+
+
+def test_a_bare_mirrors_head_is_its_default_branch(repo: Path, tmp_path: Path) -> None:
+    commit(repo, 1, "add", {"a": "1"})
+    git = ["git", "-C", str(repo)]
+    subprocess.run([*git, "branch", "-m", "master"], check=True, env=ENV)
+    subprocess.run([*git, "branch", "main"], check=True, env=ENV)  # a stale main beside it
+    mirror = tmp_path / "mirror.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(mirror)], check=True, env=ENV)
+    with GitRepo(str(mirror)) as bare:
+        assert default_branch(bare) == "master"
