@@ -1,4 +1,4 @@
-"""Explain once per workflow set, then only re-evaluate what a commit can change.
+"""Explain once per workflow, then only re-evaluate what a commit can change.
 
 Across a history most commits leave the workflows, the composite actions and every file the
 walker reads (``package.json`` for setup-node, ``.python-version``…) untouched: their caches
@@ -24,10 +24,11 @@ import xxhash
 
 from ..errors import CachekitError, HashFilesError
 from ..explain.core import explain_tree
-from ..explain.model import CacheReport, ExplainResult, HashCall, KeyPart
+from ..explain.model import CacheReport, ExplainResult, Finding, HashCall, JobRecord, KeyPart
 from ..explain.walk import Options, Walker
 from ..fs.trees import Listing, Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
+from ..workflows import WORKFLOW_DIR, load_workflows
 
 __all__ = ["CompiledExplainer"]
 
@@ -144,22 +145,56 @@ class _Compiled:
 
 @dataclass
 class CompiledExplainer:
-    """``explain_tree`` for commit after commit, compiling only when the record breaks."""
+    """``explain_tree`` for commit after commit, compiling only when a record breaks.
 
-    compiled: list[_Compiled] = field(default_factory=list)
+    Each workflow is compiled on its own (with the reusable workflows and actions it calls):
+    a commit that edits one workflow recompiles that one, not every workflow of the
+    repository. The workflows are walked in the order a full walk takes them and their
+    results concatenated, which is what the full walk returns.
+    """
+
+    compiled: dict[Options, list[_Compiled]] = field(default_factory=dict)
     compiles: int = 0
     reuses: int = 0
 
     def explain(self, tree: Tree, options: Options) -> ExplainResult:
-        for entry in self.compiled:
-            if entry.options == replace(options, commit=entry.options.commit):
-                filled = _fill(entry, tree, options)
-                if filled is not None:
-                    self.reuses += 1
-                    return filled
-        return self._compile(tree, options)
+        workflows, problems = load_workflows(tree, only=options.workflow)
+        called = {
+            job.uses.path
+            for wf in workflows
+            for job in wf.jobs.values()
+            if job.uses is not None and job.uses.kind == "local"
+        }
+        found = [Finding("workflow-problem", "warning", p.message, p.mark) for p in problems]
+        caches: list[CacheReport] = []
+        jobs: list[JobRecord] = []
+        for wf in workflows:
+            if set(wf.on) == {"workflow_call"} and wf.path in called:
+                continue  # explained through its callers, as the full walk does
+            one = self._one(tree, replace(options, workflow=wf.path))
+            caches.extend(one.caches)
+            jobs.extend(one.jobs)
+            found.extend(p for p in one.problems if p not in found)
+        commit = getattr(tree, "commit", None)
+        return ExplainResult(
+            root=tree.workspace,
+            revision=commit if isinstance(commit, str) else None,
+            caches=tuple(caches),
+            problems=tuple(found),
+            jobs=tuple(jobs),
+        )
 
-    def _compile(self, tree: Tree, options: Options) -> ExplainResult:
+    def _one(self, tree: Tree, options: Options) -> ExplainResult:
+        key = replace(options, commit=None)
+        entries = self.compiled.setdefault(key, [])
+        for entry in entries:
+            filled = _fill(entry, tree, options)
+            if filled is not None:
+                self.reuses += 1
+                return filled
+        return self._compile(tree, options, entries)
+
+    def _compile(self, tree: Tree, options: Options, entries: list[_Compiled]) -> ExplainResult:
         self.compiles += 1
         tracing = _TracingTree(tree)
         hashes: dict[_HashKey, HashCall] = {}
@@ -170,9 +205,10 @@ class CompiledExplainer:
             return w
 
         result = explain_tree(tracing, options, walker_factory=walker)
-        entry = _Compiled(options, result, options.commit or "", tracing.reads, hashes)
-        self.compiled = [e for e in self.compiled if e.options != options][:7]
-        self.compiled.insert(0, entry)
+        # Which workflows exist is settled by the caller: an added file breaks no record.
+        reads = [r for r in tracing.reads if r[1] != WORKFLOW_DIR]
+        entries.insert(0, _Compiled(options, result, options.commit or "", reads, hashes))
+        del entries[4:]
         return result
 
 
