@@ -24,11 +24,20 @@ import xxhash
 
 from ..errors import CachekitError, HashFilesError
 from ..explain.core import explain_tree
-from ..explain.model import CacheReport, ExplainResult, Finding, HashCall, JobRecord, KeyPart
+from ..explain.model import (
+    CacheReport,
+    ExplainResult,
+    Finding,
+    HashCall,
+    JobRecord,
+    KeyPart,
+    StepRecord,
+)
 from ..explain.walk import Options, Walker
+from ..expressions import is_known, to_string
 from ..fs.trees import Listing, Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
-from ..workflows import WORKFLOW_DIR, load_workflows
+from ..workflows import WORKFLOW_DIR, Step, load_workflows
 
 __all__ = ["CompiledExplainer"]
 
@@ -115,7 +124,8 @@ def _hash_on(tree: Tree, key: _HashKey) -> HashCall:
 
 
 class _RecordingWalker(Walker):
-    """The walker, with its ``hashFiles`` calls recorded (and tree reads paused inside)."""
+    """The walker, with its ``hashFiles`` calls recorded (and tree reads paused inside), and
+    step records cut to what ``predict`` reads."""
 
     hashes: dict[_HashKey, HashCall]
 
@@ -132,6 +142,36 @@ class _RecordingWalker(Walker):
         if self._foreign is None:
             self.hashes[(args, flavor.value, target_os.value, self._submodules)] = call
         return call
+
+    def _step_record(
+        self, step: Step, scope: Any, contexts: dict[str, Any], caches: range
+    ) -> StepRecord:
+        """A light record: what ``predict``'s conditions read of a step (its id, the cache
+        reports it made, its environment when its ``if:`` reads ``env``), not the evaluated
+        script and inputs ``check`` and ``suggest`` need — half the cost of a walk."""
+        env: dict[str, str] = {}
+        if step.if_ is not None and "env" in str(step.if_):
+            env = {str(k): _as_text(v) for k, v in contexts.get("env", {}).items() if is_known(v)}
+        return StepRecord(
+            index=step.index,
+            mark=step.mark,
+            label=step.label,
+            id=step.id,
+            uses=step.uses.raw if step.uses else None,
+            with_={},
+            run=None,
+            shell=None,
+            working_directory=None,
+            env=env,
+            caches=tuple(caches),
+            via=scope.via,
+        )
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return to_string(value)
 
 
 @dataclass
