@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..expressions import Unknown
 from ..fs.gitrepo import GitRepo
 from ..fs.history import Commit
 from ..fs.trees import Tree
-from ..workflows import Workflow, load_workflow
+from ..workflows import Workflow, parse_workflow_file
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 from .conditions import ConditionResult, RunContext, job_verdicts, step_verdict
 from .cron import CronError, parse_cron
@@ -305,6 +305,13 @@ def _index(tree: Tree, path: str) -> _Index:
     if hit is not None:
         return hit
     index: _Index = {}
+    loaded = _workflow(tree, path) if path.startswith(".github/workflows/") else None
+    if loaded is not None:
+        for job_id, job in loaded[0].jobs.items():
+            index[job.mark.line] = ("job", job_id, job.raw.get("if"))
+            for step in job.steps:
+                index[step.mark.line] = ("step", job_id, step.if_)
+        return _remember(_INDEXES, (path, digest), index)  # type: ignore[no-any-return]
     try:
         doc = load_yaml(found.data, path)
     except (WorkflowSyntaxError, CachekitError):
@@ -326,16 +333,15 @@ def _workflow(tree: Tree, path: str) -> tuple[Workflow, bytes] | None:
     found = _digest(tree, path)
     if found is None:
         return None
-    digest = found.digest
-    key = (path, digest)
+    key = (path, found.digest)
     if key not in _WORKFLOWS:
         try:
-            wf: Workflow | None = load_workflow(found.data, path)
+            wf: Workflow | None = parse_workflow_file(tree, path)
         except (WorkflowSyntaxError, CachekitError):
             wf = None
         _remember(_WORKFLOWS, key, wf)
     wf = _WORKFLOWS[key]
-    return (wf, digest) if wf is not None else None
+    return (wf, found.digest) if wf is not None else None
 
 
 def _verdicts(tree: Tree, path: str, ctx: RunContext) -> dict[str, ConditionResult]:
@@ -343,6 +349,8 @@ def _verdicts(tree: Tree, path: str, ctx: RunContext) -> dict[str, ConditionResu
     if loaded is None:
         return {}
     wf, digest = loaded
+    if not any("sha" in str(job.raw.get("if") or "") for job in wf.jobs.values()):
+        ctx = replace(ctx, sha="")  # the same verdicts for every commit
     key = (path, digest, ctx)
     hit = _VERDICTS.get(key)
     if hit is None:

@@ -29,6 +29,7 @@ __all__ = [
     "load_workflow",
     "load_workflows",
     "parse_uses",
+    "parse_workflow_file",
 ]
 
 WORKFLOW_DIR = ".github/workflows"
@@ -285,7 +286,7 @@ def _parse_cached(data: bytes, path: str) -> Workflow:
 _BY_ID: dict[tuple[str, object], Workflow] = {}
 
 
-def _parse_by_id(tree: Tree, path: str) -> Workflow:
+def parse_workflow_file(tree: Tree, path: str) -> Workflow:
     """A commit's file is its blob id: across a history, each distinct workflow file is read
     and parsed once (``predict`` asks for every workflow of every commit)."""
     object_id = getattr(tree, "object_id", None)
@@ -320,7 +321,7 @@ def load_workflows(
         if only is not None and only not in (name, path, name.rsplit(".", 1)[0]):
             continue
         try:
-            workflows.append(_parse_by_id(tree, path))
+            workflows.append(parse_workflow_file(tree, path))
         except WorkflowSyntaxError as exc:
             problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1]))
         except TreeError as exc:
