@@ -73,9 +73,14 @@ def test_compiled_equals_a_full_walk_commit_by_commit(tmp_path: Path) -> None:
         commit(
             repo,
             1,
-            {".github/workflows/ci.yml": WORKFLOW, "a/deps.txt": "1", "package-lock.json": "{}"},
+            {
+                ".github/workflows/ci.yml": WORKFLOW,
+                "a/deps.txt": "1",
+                "package-lock.json": "{}",
+                "package.json": '{"version": "1.0.0"}',
+            },
         ),
-        commit(repo, 2, {"README.md": "x"}),
+        commit(repo, 2, {"README.md": "x", "package.json": '{"version": "1.0.1"}'}),
         commit(repo, 3, {"a/deps.txt": "2"}),
         commit(repo, 4, {"b/deps.txt": "new"}),
         commit(repo, 5, {"package-lock.json": '{"v": 2}'}),
@@ -91,7 +96,8 @@ def test_compiled_equals_a_full_walk_commit_by_commit(tmp_path: Path) -> None:
             filled = compiled.explain(CommitTree(git, sha), options)
             assert keys(filled) == keys(fresh), sha
     # compiled at 1, at 6 (workflow edited), at 7 (a hashFiles starts matching files);
-    # every other commit only filled digests and the sha
+    # every other commit only filled digests and the sha (a package.json version bump too:
+    # setup-node reads only its packageManager and devEngines)
     assert (compiled.compiles, compiled.reuses) == (3, 5)
 
 
