@@ -226,6 +226,8 @@ class CompiledExplainer:
     compiled: dict[Options, list[_Compiled]] = field(default_factory=dict)
     compiles: int = 0
     reuses: int = 0
+    _memo_for: object = None
+    _memo: dict[_HashKey, HashCall] = field(default_factory=dict)
 
     def explain(self, tree: Tree, options: Options) -> ExplainResult:
         workflows, problems = load_workflows(tree, only=options.workflow)
@@ -254,11 +256,19 @@ class CompiledExplainer:
             jobs=tuple(jobs),
         )
 
+    def _hashes_of(self, tree: Tree) -> dict[_HashKey, HashCall]:
+        """``hashFiles`` results of this tree, shared by every workflow's fill (workflows
+        and matrix legs on one OS ask the same questions)."""
+        ident = getattr(tree, "commit", None) or id(tree)
+        if self._memo_for != ident:
+            self._memo_for, self._memo = ident, {}
+        return self._memo
+
     def _one(self, tree: Tree, options: Options) -> ExplainResult:
         key = replace(options, commit=None)
         entries = self.compiled.setdefault(key, [])
         for entry in entries:
-            filled = _fill(entry, tree, options)
+            filled = _fill(entry, tree, options, self._hashes_of(tree))
             if filled is not None:
                 self.reuses += 1
                 return filled
@@ -297,7 +307,9 @@ def _reads_hold(tree: Tree, reads: list[_Read]) -> bool:
     return True
 
 
-def _fill(entry: _Compiled, tree: Tree, options: Options) -> ExplainResult | None:
+def _fill(
+    entry: _Compiled, tree: Tree, options: Options, memo: dict[_HashKey, HashCall]
+) -> ExplainResult | None:
     """The compiled explanation with this commit's digests and sha, or None if it no longer
     holds for ``tree``."""
     if not _reads_hold(tree, entry.reads):
@@ -305,7 +317,9 @@ def _fill(entry: _Compiled, tree: Tree, options: Options) -> ExplainResult | Non
     swaps: dict[str, str] = {}
     calls: dict[str, HashCall] = {}
     for key, old in entry.hashes.items():
-        new = _hash_on(tree, key)
+        new = memo.get(key)
+        if new is None:
+            new = memo[key] = _hash_on(tree, key)
         if (old.error, bool(old.digest)) != (new.error, bool(new.digest)):
             return None  # starts or stops failing or matching: the walk may go another way
         if old.digest and new.digest and old.digest != new.digest:
