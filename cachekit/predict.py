@@ -291,7 +291,11 @@ def _scheduled(
 
 
 def _explain(
-    tree: Tree, run: PlannedRun, options: PredictOptions, compiler: CompiledExplainer | None
+    tree: Tree,
+    run: PlannedRun,
+    options: PredictOptions,
+    compiler: CompiledExplainer | None,
+    running: set[str] | None,
 ) -> Any:
     explain_options = Options(
         event=run.event,
@@ -303,7 +307,8 @@ def _explain(
         job=options.job,
     )
     if compiler is not None:
-        return compiler.explain(tree, explain_options)
+        only = frozenset(running) if running is not None else None
+        return compiler.explain(tree, explain_options, only=only)
     return explain_tree(tree, explain_options)
 
 
@@ -344,7 +349,7 @@ class _Replay:
         self.counts: dict[str, WorkflowCounts] = {}
         self.collected: list[_Collected] = []
         self.repository = options.repository or origin_repository(repo)
-        self._explained: dict[tuple[str, str, str], Any] = {}
+        self._explained: dict[tuple[str, str, str, frozenset[str]], Any] = {}
         self.compiler = CompiledExplainer() if options.compile else None
 
     def tree(self, commit: Commit) -> Tree:
@@ -363,12 +368,12 @@ class _Replay:
             running: set[str] | None = {wf.path for wf in started}
         else:
             workflows, started, running = [], [], None
-        key = (run.commit.oid, run.event, run.ref)
+        key = (run.commit.oid, run.event, run.ref, frozenset(running or ()))
         explained = self._explained.get(key)
         if explained is None:
-            explained = _explain(tree, run, self.options, self.compiler)
-            if run.event == EventName.SCHEDULE:
-                self._explained[key] = explained
+            explained = _explain(tree, run, self.options, self.compiler, running)
+            if run.event in (EventName.SCHEDULE, EventName.WORKFLOW_RUN):
+                self._explained[key] = explained  # replayed again at another time
         self._problems(run.commit, explained)
         self.collected.append(self._collect(tree, run, explained, running))
         if depth < 3 and started:

@@ -229,7 +229,11 @@ class CompiledExplainer:
     _memo_for: object = None
     _memo: dict[_HashKey, HashCall] = field(default_factory=dict)
 
-    def explain(self, tree: Tree, options: Options) -> ExplainResult:
+    def explain(
+        self, tree: Tree, options: Options, *, only: frozenset[str] | None = None
+    ) -> ExplainResult:
+        """The explanation of ``tree``; with ``only``, of those workflow files alone (the
+        ones an event starts: the others' caches would be dropped anyway)."""
         workflows, problems = load_workflows(tree, only=options.workflow)
         called = {
             job.uses.path
@@ -243,6 +247,8 @@ class CompiledExplainer:
         for wf in workflows:
             if set(wf.on) == {"workflow_call"} and wf.path in called:
                 continue  # explained through its callers, as the full walk does
+            if only is not None and wf.path not in only:
+                continue
             one = self._one(tree, replace(options, workflow=wf.path))
             caches.extend(one.caches)
             jobs.extend(one.jobs)
