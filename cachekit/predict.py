@@ -42,6 +42,7 @@ from .github.replay import (
     triggered,
 )
 from .github.triggers import EventName
+from .github.workflows import Workflow, load_workflows
 from .predict_groups import cache_name, natural_key, ranked_causes
 from .simulator import (
     CacheOutcome,
@@ -51,7 +52,6 @@ from .simulator import (
     SimulationResult,
     simulate,
 )
-from .workflows import Workflow, load_workflows
 
 __all__ = ["PredictOptions", "PredictResult", "PredictedCache", "PredictedRun", "predict"]
 

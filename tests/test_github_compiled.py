@@ -9,7 +9,7 @@ from gitutil import ENV, init
 from treebuild import build
 
 from cachekit.explain.core import explain_tree
-from cachekit.explain.walk import Options
+from cachekit.explain.options import Options
 from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.gittree import CommitTree
 from cachekit.github.compiled import CompiledExplainer

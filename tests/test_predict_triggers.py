@@ -16,10 +16,10 @@ from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.history import default_branch
 from cachekit.github.conditions import RunContext, evaluate_if, job_verdicts
 from cachekit.github.triggers import TriggerError, TriggerEvent, decide
+from cachekit.github.workflows import load_workflow
 from cachekit.predict import PredictOptions, predict
 from cachekit.predict_groups import miss_groups
 from cachekit.render import render_predict
-from cachekit.workflows import load_workflow
 
 CACHE_JOB = """\
   {job}:

@@ -34,11 +34,12 @@ from ..explain.model import (
     KeyPart,
     StepRecord,
 )
-from ..explain.walk import Options, Walker
+from ..explain.options import Options
 from ..expressions import is_known, to_string
 from ..fs.trees import Listing, Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
-from ..workflows import WORKFLOW_DIR, Step, load_workflows
+from .walk import Walker
+from .workflows import WORKFLOW_DIR, Step, load_workflows
 
 __all__ = ["CompiledExplainer"]
 

@@ -34,7 +34,7 @@ from typing import Any, Literal
 from ..errors import CachekitError
 from ..expressions import EvaluationContext, ExpressionError, Unknown, evaluate
 from ..expressions.coerce import truthiness
-from ..workflows import Workflow
+from .workflows import Workflow
 
 __all__ = [
     "CacheHitGuard",

@@ -25,11 +25,11 @@ from ..expressions import Unknown
 from ..fs.gitrepo import GitRepo
 from ..fs.history import Commit
 from ..fs.trees import Tree
-from ..workflows import Workflow, parse_workflow_file
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 from .conditions import ConditionResult, RunContext, job_verdicts, step_verdict
 from .cron import CronError, parse_cron
 from .triggers import EventName, TriggerError, TriggerEvent, decide
+from .workflows import Workflow, parse_workflow_file
 
 __all__ = [
     "ChangedPaths",
