@@ -268,23 +268,27 @@ class GitRepo:
         with self._lock:
             kind, size, out = self._request(oid)
             if kind != b"blob":
-                out.read(size + 1)  # keep the pipe in step
+                skipped = out.read(size + 1)  # keep the pipe in step
+                if len(skipped) != size + 1:
+                    raise self._short_read(oid, max(0, len(skipped) - 1), size)
                 raise GitError(f"{oid} is a {kind.decode()}, not a blob")
             self.stats.blobs_hashed += 1
             self.stats.bytes_hashed += size
             if size <= _IN_FLIGHT:
                 data = out.read(size)
-                out.read(1)
+                if len(data) != size or out.read(1) != b"\n":
+                    raise self._short_read(oid, len(data), size)
                 return data, None
             h = hashlib.sha256()
             remaining = size
             while remaining:
                 chunk = out.read(min(_CHUNK, remaining))
                 if not chunk:
-                    raise GitError(f"git cat-file stopped while reading {oid}")
+                    raise self._short_read(oid, size - remaining, size)
                 h.update(chunk)
                 remaining -= len(chunk)
-            out.read(1)
+            if out.read(1) != b"\n":
+                raise self._short_read(oid, size, size)
         digest = h.digest()
         self._blob_digests[oid] = digest
         return b"", digest
