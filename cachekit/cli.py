@@ -49,6 +49,7 @@ from .render import (
     render_predict,
     render_resolve,
 )
+from .report.audit_html import render_audit_html
 from .report.findings import render_findings
 from .report.html import render_predict_html
 from .resolving import ResolveOptions, resolve_workflows
@@ -616,10 +617,20 @@ def _size(text: str) -> int:
 )
 @click.option(
     "--event",
-    type=click.Choice(["push", "pull_request"]),
+    type=click.Choice(["push", "pull_request", "workflow_dispatch"]),
     default="push",
     show_default=True,
-    help="pull_request also replays merged branches as PR runs.",
+    help="pull_request also replays merged branches as PR runs; workflow_dispatch replays "
+    "each commit as a manual run.",
+)
+@click.option(
+    "--schedule", is_flag=True, help="Also replay on: schedule runs on the default branch."
+)
+@click.option(
+    "--repository",
+    default=None,
+    metavar="OWNER/NAME",
+    help="github.repository for if: conditions (default: the origin remote).",
 )
 @click.option(
     "--branch",
@@ -670,6 +681,8 @@ def predict_command(
     max_commits: int,
     rev: str | None,
     event: str,
+    schedule: bool,
+    repository: str | None,
     branches: tuple[str, ...],
     workflow: str | None,
     job: str | None,
@@ -692,8 +705,10 @@ def predict_command(
         range=range_,
         since=since,
         max_commits=max_commits,
-        event="push",
+        event="workflow_dispatch" if event == "workflow_dispatch" else "push",
         pull_requests=event == "pull_request",
+        schedule=schedule,
+        repository=repository,
         branches=branches,
         entry_size=_size(entry_size),
         limit_bytes=_size(limit),
@@ -780,8 +795,8 @@ def audit_command(
     if html_file is not None:
         check_output_path(html_file)  # before the work, not after it
     result = audit(repo, logs=logs, caches=caches, options=options, history=not no_history)
-    if html_file is not None and result.prediction is not None:
-        html = render_predict_html(result.prediction, title=f"cachekit audit: {repo}")
+    if html_file is not None:
+        html = render_audit_html(result, title=f"cachekit audit: {repo}")
         write_atomic(html_file, html.encode("utf-8"))
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_audit(result))
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from .audit import AuditResult
 from .evaluate import EvalResult
 from .explain import CacheReport, Comparison, ExplainResult, Finding
 from .predict import PredictResult
+from .predict_groups import cache_name, miss_groups
 from .resolving import ResolveResult
+from .simulator.model import format_size
 from .textsafe import text_output
 
 __all__ = [
@@ -163,29 +166,62 @@ def render_predict(result: PredictResult, *, misses: int = 25) -> str:
             f"  entry sizes {known}estimated at {s['entry_size_mib']} MiB, limit "
             f"{s['limit_gib']} GiB (--entry-size, --caches, --limit)"
         )
+    lines.extend(_predict_workflows(s.get("workflows", {})))
     lines.append("")
-    lines.append("per cache:")
-    for name, c in sorted(s["per_cache"].items()):
+    lines.append("per cache (file:line job / step):")
+    width = max((len(n) for n in s["per_cache"]), default=0)
+    for name, c in s["per_cache"].items():  # natural file order, from the library
         lines.append(
-            f"  {name:<60} hit {c['hit']:>4}  restore {c['restore']:>4}  miss {c['miss']:>4}"
-            f"  unknown {c['unknown']:>4}  hit rate {_pct(c['hit_rate'])}"
+            f"  {name:<{width}}  hit {c['hit']:>4}  restore {c['restore']:>4}"
+            f"  miss {c['miss']:>4}  unknown {c['unknown']:>4}  hit rate {_pct(c['hit_rate'])}"
         )
-    shown = [
-        (run, c) for run in result.runs for c in run.caches if c.outcome in ("miss", "restore")
-    ]
-    if shown:
+    if s.get("causes"):
+        lines.append("")
+        lines.append("causes by cost (misses x entry size):")
+        for cause in s["causes"][:10]:
+            lines.append(
+                f"  {format_size(cause['cost_bytes']):>9}  {cause['misses']:>4} miss"
+                f"{'es' if cause['misses'] != 1 else '  '}  {cause['cache']}: "
+                f"{cause['code']}: {cause['cause']}"
+            )
+    groups = miss_groups(result.runs)
+    if groups:
         lines.append("")
         lines.append(
-            f"misses and partial restores (newest {min(misses, len(shown))} of {len(shown)}):"
+            f"misses and partial restores (newest {min(misses, len(groups))} of {len(groups)},"
+            " identical matrix legs merged):"
         )
-        for run, c in shown[-misses:]:
+        for g in groups[-misses:]:
+            legs = f" x{g.legs} matrix legs" if g.legs > 1 else ""
             lines.append(
-                f"  {run.commit[:10]} {run.time[:10]} {run.ref.split('/', 2)[-1]:<14} "
-                f"{c.workflow}:{c.line} {c.job}  {c.outcome}: {c.cause}"
+                f"  {g.run.commit[:10]} {g.run.time[:10]} {g.run.ref.split('/', 2)[-1]:<14} "
+                f"{cache_name(g.cache)}  {g.cache.outcome}{legs}: {g.cache.cause}"
             )
     for p in result.problems[:10]:
         lines.append(f"note: {p}")
     return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f}s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def _predict_workflows(workflows: dict[str, Any]) -> list[str]:
+    """Runs replayed and skipped per workflow, and the conditions assumed to hold."""
+    if not workflows:
+        return []
+    lines = ["", "workflows (runs replayed; skipped by triggers; by if: conditions):"]
+    width = max(len(k) for k in workflows)
+    for path, w in workflows.items():
+        line = (
+            f"  {path:<{width}}  replayed {w['replayed']:>4}  skipped by trigger "
+            f"{w['skipped_by_trigger']:>4}  jobs skipped by if {w['jobs_skipped_by_condition']:>4}"
+            f"  caches skipped by if {w['caches_skipped_by_condition']:>4}"
+        )
+        lines.append(line)
+        for text, n in w["unknown_condition_texts"].items():
+            lines.append(f"      assumed to run ({n}x, unknown offline): if: {text}")
+    return lines
 
 
 @text_output
@@ -219,11 +255,23 @@ def render_audit(result: AuditResult) -> str:
             lines.append(
                 f"  {j.job:<40} runs {j.runs:>3}  hit {j.hit_runs:>3} ({hit_s})"
                 f"  miss {j.miss_runs:>3} ({miss_s})"
-                + (f"  a miss costs ~{cost}s" if cost is not None else "")
+                + (
+                    f"  a miss costs ~{cost}s ({j.miss_cost_minutes} min;"
+                    f" {j.total_miss_minutes} min in all)"
+                    if cost is not None
+                    else ""
+                )
                 + (f"  restore ~{j.median_restore_seconds}s" if j.median_restore_seconds else "")
             )
             for key in j.missed_keys[:3]:
                 lines.append(f"      missed {key}")
+    if result.incidents:
+        lines.append("")
+        lines.append("cache steps that did not do their job (from the logs):")
+        for i in result.incidents:
+            took = f", step took {_duration(i.step_seconds)}" if i.step_seconds else ""
+            lines.append(f"  {i.kind}: {i.job} / {i.step}{took}: {i.detail}")
+            lines.append(f"      {i.source}" + (f" key {i.key}" if i.key else ""))
     if result.disagreements:
         lines.append("")
         lines.append("where the logs disagree with the prediction:")

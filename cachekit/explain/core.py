@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ..fs.trees import Tree
 
@@ -17,11 +19,19 @@ from .options import Options
 __all__ = ["explain_tree"]
 
 
-def explain_tree(tree: Tree, options: Options | None = None) -> ExplainResult:
-    """Explain the caches of a tree (working directory or commit)."""
+def explain_tree(
+    tree: Tree,
+    options: Options | None = None,
+    *,
+    walker_factory: Callable[[Tree, Options], Any] | None = None,
+) -> ExplainResult:
+    """Explain the caches of a tree (working directory or commit).
+
+    ``walker_factory`` makes the walker (``predict`` passes one that records what it reads).
+    """
     options = options or Options()
     workflows, problems = github_workflows.load_workflows(tree, only=options.workflow)
-    walker = github_walk.Walker(tree, options)
+    walker = (walker_factory or github_walk.Walker)(tree, options)
     for p in problems:
         walker.problems.append(Finding("workflow-problem", "warning", p.message, p.mark))
     walker.walk(workflows)

@@ -119,6 +119,9 @@ class CacheReport:
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     stage: int = 0  # longest `needs:` chain before this job: jobs of one stage run together
+    lookup_only: bool = False  # actions/cache `lookup-only`: a hit downloads nothing
+    fail_on_cache_miss: bool = False  # a miss fails the step, hence the job
+    save_always: bool = False  # the post step saves even when the job failed
 
     @property
     def ident(self) -> tuple[str, str, str, int, str]:

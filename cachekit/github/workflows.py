@@ -35,6 +35,7 @@ __all__ = [
     "load_workflows",
     "needs_order",
     "parse_uses",
+    "parse_workflow_file",
 ]
 
 WORKFLOW_DIR = ".github/workflows"
@@ -301,6 +302,25 @@ def _parse_cached(data: bytes, path: str) -> Workflow:
     return hit
 
 
+_BY_ID: dict[tuple[str, object], Workflow] = {}
+
+
+def parse_workflow_file(tree: Tree, path: str) -> Workflow:
+    """A commit's file is its blob id: across a history, each distinct workflow file is read
+    and parsed once (``predict`` asks for every workflow of every commit)."""
+    object_id = getattr(tree, "object_id", None)
+    node = object_id(path) if object_id is not None else None
+    if node is None:
+        return _parse_cached(tree.read(path), path)
+    hit = _BY_ID.get((path, node))
+    if hit is None:
+        hit = _parse_cached(tree.read(path), path)
+        if len(_BY_ID) >= _PARSED_LIMIT:
+            _BY_ID.clear()
+        _BY_ID[(path, node)] = hit
+    return hit
+
+
 def load_workflows(
     tree: Tree, *, only: str | None = None
 ) -> tuple[list[Workflow], list[WorkflowProblem]]:
@@ -320,7 +340,7 @@ def load_workflows(
         if only is not None and only not in (name, path, name.rsplit(".", 1)[0]):
             continue
         try:
-            workflows.append(_parse_cached(tree.read(path), path))
+            workflows.append(parse_workflow_file(tree, path))
         except WorkflowSyntaxError as exc:
             problems.append(WorkflowProblem(exc.mark or Mark(path, 1, 1), exc.reason))
         except TreeError as exc:

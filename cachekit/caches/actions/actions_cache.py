@@ -28,7 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
+from ...expressions import Unknown
 from ..model import (
     ActionError,
     CacheSpec,
@@ -42,7 +44,7 @@ from ..model import (
 )
 from ..releases import ActionRelease, resolve_ref, toolkit_supported
 from ..version import MAX_KEYS, Compression, cache_version, input_as_bool, validate_key
-from .interface import CachingAction, StepCall
+from .interface import CachingAction, Exports, StepCall
 
 __all__ = ["ActionsCache", "actions_cache_spec", "inputs_of"]
 
@@ -404,6 +406,27 @@ class ActionsCache(CachingAction):
                 ),
             )
         return (spec,)
+
+    def exports(self, call: StepCall) -> Exports:
+        """``actions/cache/restore``'s outputs: its primary key is known when its key is (a
+        later ``actions/cache/save`` usually saves under it); whether it hit is known only
+        when the step has run."""
+        if not call.action.lower().endswith("/restore"):
+            return Exports()
+        key = call.inputs.get("key")
+        at_run = f"known when {call.where} has run"
+        primary: Any = (
+            key.render()
+            if isinstance(key, KeyTemplate) and key.is_known
+            else Unknown("cache-primary-key", "the key is not known offline")
+        )
+        return Exports(
+            outputs={
+                "cache-primary-key": primary,
+                "cache-hit": Unknown("cache-hit", at_run),
+                "cache-matched-key": Unknown("cache-matched-key", at_run),
+            }
+        )
 
 
 _SUBS = frozenset({"", "restore", "save"})
