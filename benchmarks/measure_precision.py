@@ -14,6 +14,7 @@ repository, file, line, code — never by message text:
     code = "input-not-in-key"
     verdict = "tp"          # tp: right; fp: a maintainer would call it wrong; miss: not reported
     reason = "one line quoting the workflow"
+    as_note = "tp"          # optional: the verdict when the same finding comes as a note
 
 A finding with a ``tp`` label is a true positive, with ``fp`` a false positive; a ``miss``
 label that ``check`` now reports counts as found (relabel it ``tp``); a ``tp`` or ``miss`` that
@@ -56,6 +57,11 @@ class Label:
     verdict: str  # tp | fp | miss
     reason: str
     severity: str = ""  # for a miss: the level it should have (default: the code's)
+    as_note: str = ""  # the verdict when the finding comes as a note (a warning can be wrong
+    # where the same fact, told as a note, is right: an unknowable hashFiles)
+
+    def verdict_for(self, severity: str) -> str:
+        return self.as_note if severity == "note" and self.as_note else self.verdict
 
     @property
     def key(self) -> Key:
@@ -78,6 +84,7 @@ def load_labels(path: Path = LABELS) -> dict[Key, Label]:
             raw["verdict"],
             raw["reason"],
             raw.get("severity", ""),
+            raw.get("as_note", ""),
         )
         if label.verdict not in ("tp", "fp", "miss"):
             raise SystemExit(f"{path}: {label.key}: verdict must be tp, fp or miss")
@@ -133,7 +140,7 @@ def table(
         if label is None:
             counts["unlabelled"] += 1
             unlabelled.append(key)
-        elif label.verdict == "fp":
+        elif label.verdict_for(f.severity) == "fp":
             counts["fp"] += 1
         else:
             counts["tp"] += 1
@@ -193,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(repos)} repositories, {len(found)} findings in {seconds:.1f} s")
     if args.show:
         for key, f in sorted(found.items()):
-            verdict = labels[key].verdict if key in labels else "?"
+            verdict = labels[key].verdict_for(f.severity) if key in labels else "?"
             print(f"  [{verdict}] {key[0]} {key[1]}:{key[2]} {f.severity} [{key[3]}] {f.message}")
     if unlabelled:
         print(f"{len(unlabelled)} unlabelled findings:")

@@ -40,9 +40,9 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
             continue
         if call.error and ("EUNKNOWABLE" in call.error or "EMISSING" in call.error):
             out.append(
-                Finding(
+                Finding(  # a note: nothing is wrong in the workflow, cachekit cannot see it
                     "hashfiles-unknowable",
-                    "warning",
+                    "info",
                     f"{call.call} cannot be computed offline: {call.error.split(' failed: ')[-1]}",
                     mark,
                 )
@@ -63,9 +63,9 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         runner = call.flavor == "runner"
         if runner and installs and any(p.lstrip("!").startswith("**") for p in call.patterns):
             out.append(
-                Finding(
+                Finding(  # a note: a risk of time, rarely near the limit in practice
                     "walks-large-tree",
-                    "warning",
+                    "info",
                     f"{call.call} starts with '**': at run time it also walks what "
                     f"'{installs[0]}' created (node_modules, virtualenvs); hashFiles has 120 s",
                     mark,

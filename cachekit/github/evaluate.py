@@ -72,6 +72,9 @@ class Evaluator:
         # (path prefix, what) when the job checked out another repository there ("" = the
         # workspace itself): hashFiles under it hashes that repository's files, not this one's
         self._foreign: tuple[str, str] | None = None
+        # where the job's actions/checkout steps put repositories: path prefix -> None for this
+        # repository, or what the other repository is (a local action ./<prefix>/x lives there)
+        self._checkouts: dict[str, str | None] = {}
         self._job_outputs: dict[tuple[str, str], dict[str, Any]] = {}
         self._secrets: dict[str, Secret] = {}
         self._vars: dict[str, Unknown] = {}

@@ -32,7 +32,7 @@ from ..fs.trees import leaves_tree
 from ..hashing.hashfiles import TargetOS
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
 from .actionsteps import ActionSteps
-from .checkout import WORKSPACE_ACTIONS
+from .checkout import WORKSPACE_ACTIONS, local_action_path
 from .runsteps import published_values
 from .scope import JobScope
 from .workflows import (
@@ -156,6 +156,7 @@ class Walker(ActionSteps):
             runner, runner_source = self._runner(runs_on)
             self._submodules = False
             self._foreign = None
+            self._checkouts = {}
             self._target_os = {"Windows": TargetOS.WINDOWS, "macOS": TargetOS.MACOS}.get(
                 runner.os if runner else "", TargetOS.LINUX
             )
@@ -323,9 +324,12 @@ class Walker(ActionSteps):
 
     def _composite(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
         assert step.uses is not None
-        action = self._actions.get(step.uses.path)
+        where, foreign = local_action_path(self, step.uses.path)
+        if foreign is not None:
+            return  # another repository's action: its steps are not in this tree
+        action = self._actions.get(where)
         if action is None:
-            action = self._actions[step.uses.path] = load_local_action(self.tree, step.uses.path)
+            action = self._actions[where] = load_local_action(self.tree, where)
         if isinstance(action, WorkflowProblem):
             if "not a composite action" not in action.message:
                 self._problem(step.mark, f"{step.uses.raw}: {action.message}")

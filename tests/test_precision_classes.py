@@ -1,0 +1,145 @@
+"""The false-positive and miss classes found by labelling ``check`` on real repositories
+(issue #12, benchmarks/corpus/labels.toml): each as the smallest workflow that shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from treebuild import build
+
+from cachekit.checks import check
+
+
+def codes(root: Path) -> dict[str, str]:
+    """code -> severity of every finding on the tree."""
+    return {f.code: f.severity for f in check(str(root)).findings}
+
+
+COMPOSITE = """\
+runs:
+  using: composite
+  steps:
+    - uses: actions/cache@v4
+      with:
+        path: x
+        key: k-${{ hashFiles('nothing-here.txt') }}
+"""
+
+
+def test_local_action_under_a_checkout_path_is_this_repositorys(tmp_path: Path) -> None:
+    """`uses: ./src/.github/actions/x` after a checkout at `path: src` is `.github/actions/x`
+    (item 4): found and walked, not 'no action.yml'."""
+    build(
+        tmp_path,
+        {
+            ".github/actions/x/action.yml": COMPOSITE,
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          path: src
+      - uses: ./src/.github/actions/x
+""",
+        },
+    )
+    found = check(str(tmp_path)).findings
+    assert not [f for f in found if f.code == "workflow-problem"]
+    # the composite was walked: its cache step is reported at the action file's line
+    assert any(f.file == ".github/actions/x/action.yml" for f in found)
+
+
+def test_local_action_in_another_repositorys_checkout_is_not_a_problem(tmp_path: Path) -> None:
+    build(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          repository: other/infra
+          path: infra
+      - uses: ./infra/.github/actions/setup
+      - uses: ./missing/action
+""",
+        },
+    )
+    problems = [f.message for f in check(str(tmp_path)).findings if f.code == "workflow-problem"]
+    # the other repository's action is unknowable; a missing action of our own still is a problem
+    assert problems == ["./missing/action: no action.yml in the local action"]
+
+
+def test_checkout_at_an_unknown_path_keeps_the_foreign_workspace(tmp_path: Path) -> None:
+    """A checkout of this repository at `path: ${{ github.repository }}` does not put this
+    repository's files back at the workspace root."""
+    build(
+        tmp_path,
+        {
+            "requirements.txt": "x==1\n",
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          repository: other/site
+      - uses: actions/checkout@v4
+        with:
+          path: ${{ github.repository }}
+      - uses: actions/cache@v4
+        with:
+          path: x
+          key: k-${{ hashFiles('requirements.txt') }}
+""",
+        },
+    )
+    assert codes(tmp_path).get("hashfiles-unknowable") == "note"
+
+
+def test_unknowable_hashfiles_and_large_walks_are_notes(tmp_path: Path) -> None:
+    """Nothing is wrong in a workflow whose hashFiles reads another repository's checkout, or
+    walks node_modules: both are notes (the code table says so), never warnings."""
+    build(
+        tmp_path,
+        {
+            "package.json": "{}\n",
+            "yarn.lock": "\n",
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  other:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          repository: other/site
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+          cache-dependency-path: site/package-lock.json
+  walk:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --frozen-lockfile
+      - uses: actions/cache@v4
+        with:
+          path: .eslintcache
+          key: lint-${{ hashFiles('**/yarn.lock') }}
+""",
+        },
+    )
+    found = codes(tmp_path)
+    assert found.get("hashfiles-unknowable") == "note"
+    assert found.get("walks-large-tree") == "note"
+    assert "workflow-problem" not in found
