@@ -143,3 +143,59 @@ jobs:
     assert found.get("hashfiles-unknowable") == "note"
     assert found.get("walks-large-tree") == "note"
     assert "workflow-problem" not in found
+
+
+def test_pyproject_with_only_tool_tables_is_not_an_install_input(tmp_path: Path) -> None:
+    """`pip install -e .[test]` with dependencies in setup.py: a pyproject.toml holding only
+    [tool.ruff] declares nothing the install reads (item 15), so hashing setup.py is enough;
+    one with [project] dependencies is an input."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='p', install_requires=['a==1'])\n",
+        "pyproject.toml": "[tool.ruff]\nline-length = 100\n",
+        ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+          cache: pip
+          cache-dependency-path: setup.py
+      - run: pip install -e .[test]
+""",
+    }
+    build(tmp_path, files)
+    assert "setup-cache-misses-input" not in codes(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\ndependencies = ['b==2']\n")
+    assert "setup-cache-misses-input" in codes(tmp_path)
+
+
+def test_setup_action_on_an_unknown_runner_gets_no_input_verdict(tmp_path: Path) -> None:
+    """On a self-hosted runner group the setup action's key is not built; it still hashes its
+    cache-dependency-path, so 'the key does not hash setup.py' would be false."""
+    build(
+        tmp_path,
+        {
+            "setup.py": "from setuptools import setup\nsetup(name='p', install_requires=['a'])\n",
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on:
+      group: gpu-runners
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+          cache: pip
+          cache-dependency-path: setup.py
+      - run: pip install -e .
+""",
+        },
+    )
+    found = codes(tmp_path)
+    assert "setup-cache-misses-input" not in found and found.get("runner-unknown") == "note"

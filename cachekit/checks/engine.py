@@ -299,7 +299,9 @@ class _Checker:
         after = tuple(i for i in self._after(cache) if i.command.tool not in _NODE_TOOLS)
         at = Location(cache.report.mark.path, cache.report.mark.line)
         built = cache.built_env
-        if cache.restores and not cache.volatile:
+        # a setup action whose key cachekit could not build (an unknown runner) hashes what
+        # its cache-dependency-path says, not nothing: no verdict on its inputs then
+        if cache.restores and not cache.volatile and (cache.hashed or not cache.setup_action):
             self._inputs(cache, after, at, built)
             if built:
                 self._loose(cache, after, at)

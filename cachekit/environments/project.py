@@ -48,6 +48,7 @@ __all__ = [
     "poetry_dependencies",
     "poetry_python_marker",
     "poetry_specifier",
+    "pyproject_is_metadata",
     "read_project",
 ]
 
@@ -531,6 +532,39 @@ def read_project(tree: Tree, directory: str = "") -> Project | None:
     if not builder.files:
         return None
     return builder.finish()
+
+
+# Tables of pyproject.toml that shape what an install builds or resolves; a file with none of
+# them (only [tool.ruff], [tool.black], [tool.pytest]…) is configuration, not project metadata.
+_METADATA_TABLES = frozenset({"project", "build-system", "dependency-groups"})
+_METADATA_TOOLS = frozenset(
+    {
+        "poetry",
+        "setuptools",
+        "setuptools_scm",
+        "hatch",
+        "pdm",
+        "flit",
+        "uv",
+        "maturin",
+        "scikit-build",
+        "pixi",
+        "pipenv",
+    }
+)
+
+
+def pyproject_is_metadata(tree: Tree, path: str) -> bool:
+    """Whether pyproject.toml declares anything an install reads; unreadable counts as yes
+    (the reader then reports why)."""
+    doc, _ = toml.load(tree, path)
+    if doc is None:
+        return True
+    data = doc.data
+    if any(name in data for name in _METADATA_TABLES):
+        return True
+    tool = data.get("tool")
+    return isinstance(tool, dict) and any(name in tool for name in _METADATA_TOOLS)
 
 
 def _read_text(tree: Tree, path: str, builder: _Builder) -> str | None:
