@@ -199,3 +199,65 @@ jobs:
     )
     found = codes(tmp_path)
     assert "setup-cache-misses-input" not in found and found.get("runner-unknown") == "note"
+
+
+DATED = """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Get date
+        id: get-date
+        run: echo "today=$(/bin/date -u {fmt})" >> $GITHUB_OUTPUT
+      - uses: actions/cache@v4
+        with:
+          path: x
+          key: k-${{{{ steps.get-date.outputs.today }}}}
+"""
+
+
+def test_a_calendar_date_rotates_a_key_on_purpose(tmp_path: Path) -> None:
+    """`date -u '+%Y%m%d'` (or a year-week) refreshes the cache daily/weekly: every run of the
+    day hits, so it is no volatile-key; a clock time (or `date` without a format) is."""
+    verdicts = {}
+    for fmt in ("'+%Y%m%d'", '"+%Y-%U"', "+%s", "'+%Y-%m-%dT%H:%M'", ""):
+        root = tmp_path / str(len(verdicts))
+        build(root, {".github/workflows/ci.yml": DATED.format(fmt=fmt)})
+        verdicts[fmt] = "volatile-key" in codes(root)
+    assert verdicts == {
+        "'+%Y%m%d'": False,
+        '"+%Y-%U"': False,
+        "+%s": True,
+        "'+%Y-%m-%dT%H:%M'": True,
+        "": True,
+    }
+
+
+def test_per_commit_key_restored_by_a_later_job_of_the_run_is_a_hand_off(tmp_path: Path) -> None:
+    """`key: ${{ github.sha }}` saved by one job and restored by a job that needs it (item 17)
+    passes files along the run: no volatile-key on either; without needs: it is reported."""
+    text = """\
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: dist
+          key: ${{ github.sha }}
+  test:
+    runs-on: ubuntu-latest
+    NEEDS
+    steps:
+      - uses: actions/cache/restore@v4
+        with:
+          path: dist
+          key: ${{ github.sha }}
+"""
+    build(tmp_path / "a", {".github/workflows/ci.yml": text.replace("NEEDS", "needs: build")})
+    build(tmp_path / "b", {".github/workflows/ci.yml": text.replace("NEEDS", "env: {A: b}")})
+    assert "volatile-key" not in codes(tmp_path / "a")
+    assert "volatile-key" in codes(tmp_path / "b")

@@ -103,8 +103,10 @@ _ALL: Final = (
         "volatile-key",
         "warning",
         "The key changes every run and there are no restore-keys",
-        "github.sha, run_id or a date in the key make every run miss and save a new entry, "
-        "which evicts useful ones.",
+        "github.sha, run_id or a clock time in the key make every run miss and save a new "
+        "entry, which evicts useful ones. A calendar date (date +%Y-%m-%d, +%Y-%U) rotates the "
+        "key once a day or week on purpose and is not reported; nor is a per-commit key that "
+        "a later job of the same run (needs:) restores: that is a hand-off.",
         "Add restore-keys with the stable prefix, or drop the volatile part.",
         "key: pip-${{ github.sha }}",
     ),

@@ -24,11 +24,39 @@ from typing import Final
 from ..caches import CacheSpec, validate_key
 from .model import CacheReport, Finding
 
-__all__ = ["cache_findings", "pair_findings"]
+__all__ = ["cache_findings", "handoffs", "pair_findings"]
 
 _VOLATILE: Final = re.compile(
     r"github\.(sha|run_id|run_number|run_attempt)\b|\bdate\b|timestamp", re.IGNORECASE
 )
+# `date +FORMAT` in the script that computes a key part: a format of calendar fields only
+# (%Y-%m-%d, %Y-%U) rotates the key once a day/week/month on purpose, and every run of that
+# period hits; a clock field (%H, %M, %S, %s, %N, %T…) or no format at all changes every run.
+_DATE_FORMAT: Final = re.compile(r"""\bdate\b[^|;>`)]*?\+\s*["']?([^"'\s)]+)""")
+_CLOCK_FIELDS: Final = re.compile(r"%[-_0^#]?[HIklMSsNTRrcXp]")
+_PERIODS: Final = (("d", "day"), ("j", "day"), ("F", "day"), ("D", "day"), ("e", "day"))
+
+
+def _calendar_period(source: str) -> str | None:
+    """'day', 'week', 'month' or 'year' when a part is a ``date +FORMAT`` of calendar fields
+    only, else None (a per-run value, or not a date at all)."""
+    if "github." in source and re.search(r"github\.(sha|run_)", source):
+        return None
+    match = _DATE_FORMAT.search(source)
+    if match is None:
+        return None
+    fmt = match.group(1)
+    if _CLOCK_FIELDS.search(fmt) or "%" not in fmt:
+        return None
+    fields = set(re.findall(r"%[-_0^#]?([A-Za-z])", fmt))
+    for field, period in _PERIODS:
+        if field in fields:
+            return period
+    if fields & {"U", "V", "W", "u", "w", "a", "A"}:
+        return "week"
+    if fields & {"m", "b", "B", "h"}:
+        return "month"
+    return "year"
 
 
 def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) -> list[Finding]:
@@ -74,7 +102,9 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
     volatile = [
         p.text
         for p in report.parts
-        if p.kind != "literal" and _VOLATILE.search(p.text + " " + (p.source or ""))
+        if p.kind != "literal"
+        and _VOLATILE.search(p.text + " " + (p.source or ""))
+        and _calendar_period(p.source or "") is None
     ]
     if volatile and not report.restore_keys and spec.restores:
         out.append(
@@ -133,4 +163,38 @@ def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
                             restore.mark,
                         )
                     )
+    return out
+
+
+def handoffs(reports: list[CacheReport], needs: dict[tuple[str, str], tuple[str, ...]]) -> set[int]:
+    """Reports whose per-run key passes files from one job to a later job of the same run.
+
+    A job that saves under ``github.sha`` (or run_id) and a job that ``needs:`` it (directly or
+    through others) restoring the same key written the same way: the entry is meant to be read
+    in the same run, so "every run misses" is the design, not a mistake. ``needs`` maps
+    (workflow, job) to the jobs it names in ``needs:``.
+    """
+
+    def upstream(workflow: str, job: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(needs.get((workflow, job), ()))
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(needs.get((workflow, name), ()))
+        return seen
+
+    out: set[int] = set()
+    for i, saver in enumerate(reports):
+        if saver.kind == "restore-only":
+            continue
+        for j, reader in enumerate(reports):
+            if (
+                reader.kind != "save-only"
+                and reader.workflow == saver.workflow
+                and reader.key_template.strip() == saver.key_template.strip()
+                and saver.job in upstream(reader.workflow, reader.job)
+            ):
+                out.update((i, j))
     return out

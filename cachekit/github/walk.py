@@ -305,8 +305,12 @@ class Walker(ActionSteps):
                 "written by the script",
                 origin=script.strip().splitlines()[0] if script.strip() else None,
             )
+        lines = script.splitlines()
         for pub in published:
             where = f"run step '{step.label}' ({step.mark}), script line {pub.line}"
+            text = lines[pub.line - 1].strip() if 0 < pub.line <= len(lines) else ""
+            if text and text not in step.label:
+                where += f": {text}"  # what computes it (a date format says how it rotates)
             if pub.kind == "output":
                 if isinstance(outputs, dict):
                     outputs[pub.name] = pub.value
