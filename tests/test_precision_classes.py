@@ -261,3 +261,60 @@ jobs:
     build(tmp_path / "b", {".github/workflows/ci.yml": text.replace("NEEDS", "env: {A: b}")})
     assert "volatile-key" not in codes(tmp_path / "a")
     assert "volatile-key" in codes(tmp_path / "b")
+
+
+def test_flatpak_data_under_local_share_is_no_python_environment(tmp_path: Path) -> None:
+    """~/.local is pip's --user base, but ~/.local/share/flatpak holds flatpak runtimes: no
+    interpreter or OS verdicts for it (a Python venv under ~/.local still gets them)."""
+    text = """\
+on: push
+jobs:
+  t:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-latest, macos-latest]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/cache@v4
+        with:
+          path: PATH
+          key: flatpak-v1
+      - run: pip install --user requests==2.31.0
+"""
+    build(
+        tmp_path / "a", {".github/workflows/ci.yml": text.replace("PATH", "~/.local/share/flatpak")}
+    )
+    build(tmp_path / "b", {".github/workflows/ci.yml": text.replace("PATH", "~/.local")})
+    assert not {"interpreter-not-in-key", "os-not-in-key"} & set(codes(tmp_path / "a"))
+    assert "os-not-in-key" in codes(tmp_path / "b")
+
+
+def test_cross_os_restore_reads_what_another_leg_saves(tmp_path: Path) -> None:
+    """A restore with enableCrossOsArchive: true on Windows reads the entry the Linux leg saves
+    (the save runs there only): no path-mismatch; with another path list it still is one."""
+    text = """\
+on: push
+jobs:
+  t:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-latest]
+    steps:
+      - uses: actions/cache/restore@v4
+        with:
+          path: models
+          key: models-${{ github.run_id }}
+          restore-keys: models-
+          enableCrossOsArchive: true
+      - uses: actions/cache/save@v4
+        if: matrix.os == 'ubuntu-latest'
+        with:
+          path: SAVED
+          key: models-${{ github.run_id }}
+"""
+    build(tmp_path / "a", {".github/workflows/ci.yml": text.replace("SAVED", "models")})
+    build(tmp_path / "b", {".github/workflows/ci.yml": text.replace("SAVED", "./models")})
+    assert "path-mismatch" not in codes(tmp_path / "a")
+    assert "path-mismatch" in codes(tmp_path / "b")

@@ -145,10 +145,20 @@ def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
     by_job: dict[tuple[str, str, str], list[tuple[int, CacheReport]]] = {}
     for i, r in enumerate(reports):
         by_job.setdefault((r.workflow, r.job, repr(sorted(r.matrix.items()))), []).append((i, r))
+    versions_of_job: dict[tuple[str, str, str], set[str | None]] = {}
+    for r in reports:
+        if r.kind == "save-only":
+            versions_of_job.setdefault((r.workflow, r.job, r.key_template.strip()), set()).add(
+                r.version
+            )
     for items in by_job.values():
         restores = [(i, r) for i, r in items if r.kind == "restore-only"]
         saves = [(i, r) for i, r in items if r.kind == "save-only"]
         for i, restore in restores:
+            cross_os = bool((restore.version_inputs or {}).get("enableCrossOsArchive"))
+            job_key = (restore.workflow, restore.job, restore.key_template.strip())
+            if cross_os and restore.version in versions_of_job.get(job_key, set()):
+                continue  # a cross-OS restore reads what another leg (OS) of the job saves
             for _, save in saves:
                 if restore.key_template.strip() != save.key_template.strip():
                     continue
