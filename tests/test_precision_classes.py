@@ -8,6 +8,7 @@ from pathlib import Path
 from treebuild import build
 
 from cachekit.checks import check
+from cachekit.explain import explain
 
 
 def codes(root: Path) -> dict[str, str]:
@@ -318,3 +319,43 @@ jobs:
     build(tmp_path / "b", {".github/workflows/ci.yml": text.replace("SAVED", "./models")})
     assert "path-mismatch" not in codes(tmp_path / "a")
     assert "path-mismatch" in codes(tmp_path / "b")
+
+
+GO_JOB = """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@{ref}
+        with:
+          go-version-file: {file}
+"""
+
+
+def test_go_version_file_is_read_like_setup_go_reads_it(tmp_path: Path) -> None:
+    """go-version-file (item 2): go.mod's toolchain line from v6 on, else its go line;
+    .tool-versions' golang entry. An exact version is in the key; `go 1.22` still resolves
+    the newest patch at run time."""
+    cases = {
+        ("v6", "go.mod", "module m\n\ngo 1.22.5\n\ntoolchain go1.22.6\n"): "go-1.22.6-",
+        ("v5", "go.mod", "module m\n\ngo 1.22.5\n\ntoolchain go1.22.6\n"): "go-1.22.5-",
+        ("v5", ".tool-versions", "nodejs 20.1.0\ngolang 1.23.4\n"): "go-1.23.4-",
+        ("v5", "go.mod", "module m\n\ngo 1.22\n"): None,
+    }
+    for n, ((ref, name, text), expected) in enumerate(cases.items()):
+        root = tmp_path / str(n)
+        build(
+            root,
+            {
+                name: text,
+                "go.sum": "x v1.0.0 h1:abc=\n",
+                ".github/workflows/ci.yml": GO_JOB.format(ref=ref, file=name),
+            },
+        )
+        (cache,) = explain(str(root)).caches
+        if expected is None:
+            assert not cache.key_known
+        else:
+            assert cache.key_known and expected in cache.key, (name, ref, cache.key)
