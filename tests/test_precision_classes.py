@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from treebuild import build
 
+from cachekit.caches.model import hosted_runner
 from cachekit.checks import check
+from cachekit.errors import CachekitError
 from cachekit.explain import explain
 
 
@@ -359,3 +362,30 @@ def test_go_version_file_is_read_like_setup_go_reads_it(tmp_path: Path) -> None:
             assert not cache.key_known
         else:
             assert cache.key_known and expected in cache.key, (name, ref, cache.key)
+
+
+def test_hosted_labels_newer_than_the_table_give_os_and_arch_by_name() -> None:
+    """Item 3: macos-26-intel is in the table; a label with a known prefix the table does not
+    have yet still gives runner.os (and the architecture its suffix or GitHub's default says);
+    anything else stays unknown."""
+    got = {
+        label: (hosted_runner(label).os, hosted_runner(label).arch)
+        for label in (
+            "macos-26-intel",
+            "macos-27",
+            "ubuntu-26.04-arm",
+            "windows-2028",
+            "macos-27-large",
+        )
+    }
+    assert got == {
+        "macos-26-intel": ("macOS", "X64"),
+        "macos-27": ("macOS", "ARM64"),
+        "ubuntu-26.04-arm": ("Linux", "ARM64"),
+        "windows-2028": ("Windows", "X64"),
+        "macos-27-large": ("macOS", "X64"),
+    }
+    assert "newer than cachekit's table" in hosted_runner("macos-27").source
+    for label in ("blacksmith-4vcpu-ubuntu-2404", "ubuntu-latest-8-cores", "linux-x86-n4-64"):
+        with pytest.raises(CachekitError):
+            hosted_runner(label)
