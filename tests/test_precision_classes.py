@@ -389,3 +389,43 @@ def test_hosted_labels_newer_than_the_table_give_os_and_arch_by_name() -> None:
     for label in ("blacksmith-4vcpu-ubuntu-2404", "ubuntu-latest-8-cores", "linux-x86-n4-64"):
         with pytest.raises(CachekitError):
             hosted_runner(label)
+
+
+def test_legacy_cache_action_is_reported_by_check(tmp_path: Path) -> None:
+    """Item 12: actions/cache@v2 (legacy cache service, retired 2025) fails the step; check
+    says so (explain only had a note). v4 is silent."""
+    text = """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@REF
+        with:
+          path: x
+          key: k-${{ runner.os }}
+"""
+    build(tmp_path / "old", {".github/workflows/ci.yml": text.replace("REF", "v2")})
+    build(tmp_path / "new", {".github/workflows/ci.yml": text.replace("REF", "v4")})
+    assert codes(tmp_path / "old").get("deprecated-action") == "error"
+    assert "deprecated-action" not in codes(tmp_path / "new")
+
+
+def test_literal_key_is_never_refreshed(tmp_path: Path) -> None:
+    """Item 11: `key: v1` saves once and restores that entry forever (a note); a key with
+    any part that can change is not reported."""
+    text = """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: .tmp/puppeteer
+          key: KEY
+"""
+    build(tmp_path / "a", {".github/workflows/ci.yml": text.replace("KEY", "v1")})
+    build(tmp_path / "b", {".github/workflows/ci.yml": text.replace("KEY", "v1-${{ runner.os }}")})
+    assert codes(tmp_path / "a").get("key-never-refreshed") == "note"
+    assert "key-never-refreshed" not in codes(tmp_path / "b")

@@ -217,6 +217,28 @@ _ALL: Final = (
         "runs-on: [self-hosted, gpu] / actions/setup-python cache: pip",
     ),
     CodeInfo(
+        "deprecated-action",
+        "error",
+        "The cache action uses the retired legacy cache service",
+        "actions/cache before v3.4.0/v4.2.0 (and setup actions bundling @actions/cache < 4) talk "
+        "to the legacy cache service GitHub retired in 2025: actions/cache fails the step, a "
+        "setup action's cache requests fail (a warning then: the job runs uncached).",
+        "Upgrade to actions/cache@v4 (or v3.4.0+) and a current setup action.",
+        "uses: actions/cache@v2",
+    ),
+    CodeInfo(
+        "key-never-refreshed",
+        "note",
+        "The key has no part that ever changes",
+        "A key made of literal text only (no hashFiles, no version, no date): the first entry "
+        "saved is restored on every later run and never replaced, so when what the job would "
+        "cache changes (a new browser, a new toolchain) the stale entry stays for good. A note: "
+        "for content that never changes (a dataset) that is what the author wants.",
+        "Put what decides the content in the key: hashFiles of the lock or version file, "
+        "the tool's version, runner.os.",
+        "path: .tmp/puppeteer / key: v1",
+    ),
+    CodeInfo(
         "hashfiles-outside-step",
         "error",
         "hashFiles() outside a step",

@@ -25,6 +25,7 @@ from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, Step
 from ..fs.trees import DIR, Tree
 from .codes import CODES
 from .installs import Install, JobInstalls, _Reader, job_installs
+from .lifecycle import deprecated_actions, never_refreshed
 from .model import SEVERITIES, CheckFinding, CheckResult, Location
 
 __all__ = ["check_explained", "release_jobs"]
@@ -203,6 +204,8 @@ class _Checker:
             self._environment(cache)
         self._collisions(caches)
         self._poisoning(caches)
+        self.findings.extend(deprecated_actions(self.explained))
+        self.findings.extend(never_refreshed(self.explained))
         return self.findings
 
     def _caches(self) -> list[_Cache]:
