@@ -429,3 +429,30 @@ jobs:
     build(tmp_path / "b", {".github/workflows/ci.yml": text.replace("KEY", "v1-${{ runner.os }}")})
     assert codes(tmp_path / "a").get("key-never-refreshed") == "note"
     assert "key-never-refreshed" not in codes(tmp_path / "b")
+
+
+def test_trusted_publishing_job_running_a_publish_script_is_a_release(tmp_path: Path) -> None:
+    """A job with `id-token: write` (npm/PyPI trusted publishing) that runs a script with a
+    publish verb publishes what it builds: restoring a cache there is cache-poisoning. The
+    same job without the token, or without a publish step, is not a release job."""
+    text = """\
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: TOKEN
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/cache@v4
+        with:
+          path: ~/.local/share/pnpm/store
+          key: ${{ runner.os }}-pnpm-${{ hashFiles('**/pnpm-lock.yaml') }}
+      - run: make assets
+      - run: ./scripts/ui_release.sh --publish
+"""
+    files = {"pnpm-lock.yaml": "lockfileVersion: '9.0'\n"}
+    build(tmp_path / "a", {**files, ".github/workflows/ci.yml": text.replace("TOKEN", "write")})
+    build(tmp_path / "b", {**files, ".github/workflows/ci.yml": text.replace("TOKEN", "none")})
+    assert codes(tmp_path / "a").get("cache-poisoning") == "error"
+    assert "cache-poisoning" not in codes(tmp_path / "b")

@@ -720,8 +720,16 @@ def release_jobs(jobs: Iterable[JobRecord]) -> set[tuple[str, str]]:
     return feeds
 
 
+# With an OIDC token (trusted publishing to npm, PyPI, crates.io), a script the job runs with a
+# publish verb (`./scripts/release.sh --publish`) is the publishing step, whatever its name.
+_PUBLISH_WORD = re.compile(r"(?:^|[\s/_-])publish(?:$|[\s=_-])", re.IGNORECASE | re.MULTILINE)
+
+
 def _publishes(job: JobRecord) -> bool:
+    oidc = str(job.permissions.get("id-token", "")).lower() == "write"
     for step in job.steps:
+        if oidc and step.run and _PUBLISH_WORD.search(step.run):
+            return True
         if step.uses and step.uses.lower().split("@")[0].startswith(_PUBLISH_ACTIONS):
             docker = step.uses.lower().startswith("docker/build-push-action")
             if docker and step.with_.get("push", "").lower() != "true":
