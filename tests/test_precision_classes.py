@@ -456,3 +456,27 @@ jobs:
     build(tmp_path / "b", {**files, ".github/workflows/ci.yml": text.replace("TOKEN", "none")})
     assert codes(tmp_path / "a").get("cache-poisoning") == "error"
     assert "cache-poisoning" not in codes(tmp_path / "b")
+
+
+def test_github_workflow_and_job_are_known(tmp_path: Path) -> None:
+    """The runner fills github.workflow (the name, else the file's path) and github.job (the
+    job's id): a key built from them is known, not a silent '' (numpy's ccache keys)."""
+    build(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": """\
+name: Build
+on: push
+jobs:
+  linux:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: .ccache
+          key: ${{ github.workflow }}-${{ github.job }}-ccache
+""",
+        },
+    )
+    (cache,) = explain(str(tmp_path)).caches
+    assert cache.key == "Build-linux-ccache"

@@ -139,6 +139,13 @@ class Walker(ActionSteps):
         prefix: str,
     ) -> None:
         contexts = self._base_contexts(inputs)
+        github = dict(contexts["github"])
+        if prefix:  # in a called workflow both name the caller's workflow and job
+            github["workflow"] = Unknown("github.workflow", "the calling workflow's name")
+            github["job"] = Unknown("github.job", "the calling job's id")
+        else:  # the runner fills them in: the workflow's name (else its path), the job's id
+            github["workflow"], github["job"] = wf.name, job.id
+        contexts["github"] = github
         contexts["needs"] = self._needs(wf, job)
         combos = self._combos(job, contexts, job.strategy.mark_of("matrix"))
         for combo in combos:
