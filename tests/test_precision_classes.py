@@ -12,6 +12,8 @@ from cachekit.caches.model import hosted_runner
 from cachekit.checks import check
 from cachekit.errors import CachekitError
 from cachekit.explain import explain
+from cachekit.fs.trees import WorkTree
+from cachekit.hashing.hashfiles import hash_files
 
 
 def codes(root: Path) -> dict[str, str]:
@@ -480,3 +482,42 @@ jobs:
     )
     (cache,) = explain(str(tmp_path)).caches
     assert cache.key == "Build-linux-ccache"
+
+
+def test_expressions_in_run_are_substituted_before_the_shell(tmp_path: Path) -> None:
+    """Item 1: `${{ }}` in run: is the runner's, not the shell's: the output and the env
+    variable are known (`v1-<digest>`); `$(…)` stays run-time."""
+    build(
+        tmp_path,
+        {
+            "go.sum": "example.com/m v1.0.0 h1:abc=\n",
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - id: k
+        run: |
+          echo "key=v1-${{ hashFiles('go.sum') }}" >> "$GITHUB_OUTPUT"
+          echo "OS_TAG=${{ runner.os }}-go" >> "$GITHUB_ENV"
+          echo "late=$(date +%s)" >> "$GITHUB_OUTPUT"
+      - uses: actions/cache@v4
+        with:
+          path: ~/go/pkg/mod
+          key: ${{ env.OS_TAG }}-${{ steps.k.outputs.key }}
+      - uses: actions/cache@v4
+        with:
+          path: ~/go/pkg/mod2
+          key: ${{ steps.k.outputs.late }}
+""",
+        },
+    )
+    known, late = explain(str(tmp_path)).caches
+    digest = hash_files_digest(tmp_path, "go.sum")
+    assert known.key_known and known.key == f"Linux-go-v1-{digest}"
+    assert not late.key_known
+
+
+def hash_files_digest(root: Path, pattern: str) -> str:
+    return hash_files(WorkTree(str(root)), [pattern]).digest

@@ -26,6 +26,7 @@ from ..explain.options import Options
 from ..expressions import (
     EvaluationContext,
     ExpressionError,
+    HashFilesCallback,
     Secret,
     TemplateResult,
     Unknown,
@@ -224,12 +225,16 @@ class Evaluator:
             return raw
 
     @staticmethod
-    def _run_text(script: str, contexts: dict[str, Any]) -> str:
+    def _run_text(
+        script: str, contexts: dict[str, Any], hash_files: HashFilesCallback | None = None
+    ) -> str:
         """The script as the shell gets it; unknown expressions are left as written."""
         if "${{" not in script:
             return script
         try:
-            result = evaluate_template(script, EvaluationContext(contexts=contexts))
+            result = evaluate_template(
+                script, EvaluationContext(contexts=contexts, hash_files=hash_files)
+            )
         except (ExpressionError, CachekitError):
             return script
         out: list[str] = []

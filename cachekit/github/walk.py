@@ -265,7 +265,7 @@ class Walker(ActionSteps):
     def _dispatch(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
         uses = step.uses
         if uses is None:
-            self._run_step(step, scope)
+            self._run_step(step, scope, ctx)
             return
         if uses.kind == "local":
             self._composite(step, scope, ctx)
@@ -291,8 +291,13 @@ class Walker(ActionSteps):
                         f"output of {uses.raw} ({step.mark})"
                     )
 
-    def _run_step(self, step: Step, scope: JobScope) -> None:
-        script = step.run or ""
+    def _run_step(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
+        # The runner substitutes ${{ }} before the shell starts: `echo "key=v1-${{
+        # hashFiles('go.sum') }}" >> "$GITHUB_OUTPUT"` writes a value known here; only shell
+        # expansion ($VAR, $(…)) is run-time.
+        calls = list(self._calls)
+        script = self._run_text(step.run or "", dict(ctx.contexts), ctx.hash_files)
+        self._calls = calls
         if re.search(
             r"\b(npm (ci|install)|yarn( install)?\b|pnpm install|pip install|"
             r"poetry install|uv sync|python -m venv|virtualenv)",
