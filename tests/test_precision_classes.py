@@ -521,3 +521,43 @@ jobs:
 
 def hash_files_digest(root: Path, pattern: str) -> str:
     return hash_files(WorkTree(str(root)), [pattern]).digest
+
+
+VENV_MATRIX = """\
+on: push
+jobs:
+  t:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [OSES]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        id: py
+        with:
+          python-version: "3.12.3"
+      - uses: actions/cache@v4
+        with:
+          path: .venv
+          key: v-${{ runner.os }}-${{ steps.py.outputs.python-version }}-${{ hashFiles('r.txt') }}
+      - run: python -m venv .venv && .venv/bin/pip install -r r.txt
+"""
+
+
+def test_os_only_matrix_with_runner_os_in_the_key_has_no_arch_collision(tmp_path: Path) -> None:
+    """Item 14: ubuntu (x64) and macos-latest (arm64) differ in architecture, but runner.os in
+    the key already keeps them apart; two architectures of one OS still collide."""
+    for name, oses in (
+        ("a", "ubuntu-latest, macos-latest, windows-latest"),
+        ("b", "ubuntu-24.04, ubuntu-24.04-arm"),
+    ):
+        build(
+            tmp_path / name,
+            {
+                "r.txt": "requests==2.31.0\n",
+                ".github/workflows/ci.yml": VENV_MATRIX.replace("OSES", oses),
+            },
+        )
+    assert "arch-not-in-key" not in codes(tmp_path / "a")
+    assert "arch-not-in-key" in codes(tmp_path / "b")

@@ -568,20 +568,26 @@ class _Checker:
         for c in caches:
             if c.built_env and c.python and c.restores and not c.setup_action and not c.volatile:
                 steps[(c.report.workflow, c.report.job, c.report.step_index)].append(c)
+        dimensions = (
+            ("OS", "os-not-in-key", lambda c: c.job.os, _OS_TEXT),
+            ("architecture", "arch-not-in-key", lambda c: c.job.arch, _ARCH_TEXT),
+            ("Python", "interpreter-not-in-key", lambda c: _job_python(c.job), _PY_VERSION_TEXT),
+        )
         for group in steps.values():
             first = group[0]
-            for dimension, code, get, pattern in (
-                ("OS", "os-not-in-key", lambda c: c.job.os, _OS_TEXT),
-                ("architecture", "arch-not-in-key", lambda c: c.job.arch, _ARCH_TEXT),
-                (
-                    "Python",
-                    "interpreter-not-in-key",
-                    lambda c: _job_python(c.job),
-                    _PY_VERSION_TEXT,
-                ),
-            ):
-                values = sorted({str(v) for v in map(get, group) if v is not None})
-                if len(values) < 2 or pattern.search(first.names):
+            named = [get for _, _, get, pattern in dimensions if pattern.search(first.names)]
+            for dimension, code, get, pattern in dimensions:
+                if pattern.search(first.names):
+                    continue
+                # Legs the key already tells apart (runner.os in the key when the matrix
+                # varies only the OS, each OS with one architecture) never share an entry.
+                parts: dict[tuple[str, ...], set[str]] = defaultdict(set)
+                for c in group:
+                    value = get(c)
+                    if value is not None:
+                        parts[tuple(str(g(c)) for g in named)].add(str(value))
+                values = sorted({v for part in parts.values() if len(part) > 1 for v in part})
+                if len(values) < 2:
                     continue
                 self._add(
                     code,
