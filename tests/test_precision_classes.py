@@ -561,3 +561,31 @@ def test_os_only_matrix_with_runner_os_in_the_key_has_no_arch_collision(tmp_path
         )
     assert "arch-not-in-key" not in codes(tmp_path / "a")
     assert "arch-not-in-key" in codes(tmp_path / "b")
+
+
+def test_content_addressed_build_caches_get_no_input_verdict(tmp_path: Path) -> None:
+    """Item 16: ccache, sccache and Go's build cache address entries by their inputs: an old
+    entry cannot be wrong, only less useful, so a key without the job's lock files is fine;
+    the same key over a venv the job builds is an input-not-in-key error."""
+    text = """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12.3"
+      - uses: actions/cache@v4
+        with:
+          path: PATHS
+          key: build-${{ runner.os }}-${{ hashFiles('setup.py') }}
+      - run: python -m venv .venv && .venv/bin/pip install -r requirements.txt
+"""
+    files = {"requirements.txt": "requests==2.31.0\n", "setup.py": "from setuptools import setup\n"}
+    paths = "|\n            ~/.ccache\n            ~/.cache/sccache\n            ~/.cache/go-build"
+    build(tmp_path / "a", {**files, ".github/workflows/ci.yml": text.replace("PATHS", paths)})
+    build(tmp_path / "b", {**files, ".github/workflows/ci.yml": text.replace("PATHS", ".venv")})
+    assert "input-not-in-key" not in codes(tmp_path / "a")
+    assert codes(tmp_path / "b").get("input-not-in-key") == "error"
