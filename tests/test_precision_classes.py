@@ -14,6 +14,7 @@ from cachekit.errors import CachekitError
 from cachekit.explain import explain
 from cachekit.fs.trees import WorkTree
 from cachekit.hashing.hashfiles import hash_files
+from cachekit.suggest import suggest
 
 
 def codes(root: Path) -> dict[str, str]:
@@ -589,3 +590,39 @@ jobs:
     build(tmp_path / "b", {**files, ".github/workflows/ci.yml": text.replace("PATHS", ".venv")})
     assert "input-not-in-key" not in codes(tmp_path / "a")
     assert codes(tmp_path / "b").get("input-not-in-key") == "error"
+
+
+def test_uv_pip_install_over_requirements_gets_uvs_cache(tmp_path: Path) -> None:
+    """`uv pip install -r requirements.txt` in a pip project: the proposal caches uv's cache
+    keyed on every file the installs read, not ~/.cache/pip (which uv never fills; check then
+    reported the suggested step as path-never-populated on diffusers)."""
+    build(
+        tmp_path,
+        {
+            "requirements.txt": "requests==2.31.0\n",
+            "bench/requirements.txt": "rich==13.7.0\n",
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: astral-sh/setup-uv@v4
+        with:
+          enable-cache: false
+      - run: |
+          uv pip install --system -r requirements.txt
+          uv pip install --system -r bench/requirements.txt
+""",
+        },
+    )
+    result = suggest(str(tmp_path))
+    (proposal,) = result.proposals
+    assert (proposal.action, proposal.manager) == ("setup-input", "uv")
+    assert proposal.inputs["enable-cache"] == "true"
+    assert proposal.inputs["cache-dependency-glob"].split() == [
+        "bench/requirements.txt",
+        "requirements.txt",
+    ]
+    assert not result.residual

@@ -198,6 +198,10 @@ class _Suggester:
         proposals: list[Proposal] = []
         for (ecosystem, tool, directory), first_step in used.items():
             manager = self._manager(ecosystem, tool, directory)
+            if manager is not None and tool == "uv" and manager.name in ("pip", "pip-tools"):
+                # `uv pip install -r requirements.txt`: pip's files, uv's cache (~/.cache/uv);
+                # pip's own cache would stay empty
+                manager = replace(manager, name="uv")
             if manager is None:
                 self.kept.append(
                     f"{job.workflow} {job.job}: {tool} in '{directory or '.'}' installs from "
@@ -277,7 +281,7 @@ class _Suggester:
     # --- one proposal ---------------------------------------------------------------------
 
     def _key_files(self, manager: Manager, installs: JobInstalls, recipe: Recipe) -> list[str]:
-        if manager.name in ("pip", "pip-tools"):
+        if manager.name in ("pip", "pip-tools", "uv"):
             files = [
                 f.path
                 for i in installs.installs
