@@ -626,3 +626,39 @@ jobs:
         "requirements.txt",
     ]
     assert not result.residual
+
+
+def test_no_second_cache_where_an_action_already_caches(tmp_path: Path) -> None:
+    """Item 20: Swatinem/rust-cache (here inside a composite action) already caches cargo's
+    registry: suggest keeps the job; without it a cargo cache is proposed."""
+    files = {
+        "Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n',
+        "Cargo.lock": "version = 3\n",
+        ".github/actions/rust/action.yml": """\
+runs:
+  using: composite
+  steps:
+    - uses: Swatinem/rust-cache@v2
+""",
+    }
+    text = """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      SETUP
+      - run: cargo test --locked
+"""
+    build(
+        tmp_path / "a",
+        {
+            **files,
+            ".github/workflows/ci.yml": text.replace("SETUP", "- uses: ./.github/actions/rust"),
+        },
+    )
+    build(tmp_path / "b", {**files, ".github/workflows/ci.yml": text.replace("      SETUP\n", "")})
+    kept = suggest(str(tmp_path / "a"))
+    assert not kept.proposals and any("Swatinem/rust-cache" in k for k in kept.kept)
+    assert [p.manager for p in suggest(str(tmp_path / "b")).proposals] == ["cargo"]
