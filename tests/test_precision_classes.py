@@ -662,3 +662,29 @@ jobs:
     kept = suggest(str(tmp_path / "a"))
     assert not kept.proposals and any("Swatinem/rust-cache" in k for k in kept.kept)
     assert [p.manager for p in suggest(str(tmp_path / "b")).proposals] == ["cargo"]
+
+
+def test_no_cache_on_top_of_a_projects_own_caching_action(tmp_path: Path) -> None:
+    """A project's setup action given a cache input (prometheus/promci-setup with
+    cache_key_suffix) caches what cachekit cannot see: suggest adds nothing (item 20)."""
+    build(
+        tmp_path,
+        {
+            "go.mod": "module m\n\ngo 1.22.5\n",
+            "go.sum": "x v1.0.0 h1:abc=\n",
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: example/ci-setup@v1
+        with:
+          cache_key_suffix: race
+      - run: go test ./...
+""",
+        },
+    )
+    result = suggest(str(tmp_path))
+    assert not result.proposals and any("example/ci-setup" in k for k in result.kept)

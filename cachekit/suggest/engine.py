@@ -531,6 +531,8 @@ def _other_cacher(steps: list[StepRecord], ecosystem: str, manager: str) -> Step
     (Swatinem/rust-cache, setup-uv, setup-gradle…): suggest never adds a second cache."""
     for step in steps:
         name = (step.uses or "").split("@", 1)[0].lower()
+        if _custom_cacher(step, name):
+            return step
         for action, eco, managers, off_input, off in _CACHING_ACTIONS:
             if name != action or eco != ecosystem or (managers and manager not in managers):
                 continue
@@ -547,6 +549,18 @@ def _other_cacher(steps: list[StepRecord], ecosystem: str, manager: str) -> Step
                 continue
             return step
     return None
+
+
+def _custom_cacher(step: StepRecord, name: str) -> bool:
+    """A third-party or local action given a cache input (``cache_key_suffix``,
+    ``cache: true``…), such as a project's own setup action: it caches something cachekit
+    cannot see, so suggest proposes nothing on top of it."""
+    if not name or name.startswith("actions/") or any(name == a for a, *_ in _CACHING_ACTIONS):
+        return False
+    return any(
+        k.lower().startswith("cache") and v.strip().lower() not in ("false", "none", "")
+        for k, v in step.with_.items()
+    )
 
 
 def _caches_by_default(step: StepRecord) -> bool:
