@@ -688,3 +688,47 @@ jobs:
     )
     result = suggest(str(tmp_path))
     assert not result.proposals and any("example/ci-setup" in k for k in result.kept)
+
+
+def test_release_gates_and_dry_runs_are_not_release_builds(tmp_path: Path) -> None:
+    """A job a release `needs:` only as a gate (it hands no artifact on) does not build what is
+    shipped, and `cargo publish --dry-run` publishes nothing: no cache-poisoning there. The
+    build job whose artifact the publisher downloads (through a gate) still is one."""
+    text = """\
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with: {path: ~/.cache/pip, key: lint-v1}
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with: {path: ~/.cache/pip, key: build-v1}
+      - uses: actions/upload-artifact@v4
+        with: {name: dist, path: dist}
+  smoke:
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+  publish:
+    needs: [lint, smoke]
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+      - run: twine upload dist/*
+  dry:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with: {path: ~/.cargo/registry, key: cargo-v1}
+      - run: cargo publish --dry-run
+"""
+    build(tmp_path, {".github/workflows/ci.yml": text})
+    poisoned = {f.job for f in check(str(tmp_path)).findings if f.code == "cache-poisoning"}
+    assert poisoned == {"build"}
