@@ -734,9 +734,7 @@ def release_jobs(jobs: Iterable[JobRecord]) -> set[tuple[str, str]]:
 
 def _hands_on(job: JobRecord) -> bool:
     """Whether a job passes files to later jobs (an uploaded artifact)."""
-    return any(
-        (s.uses or "").lower().split("@")[0] == "actions/upload-artifact" for s in job.steps
-    )
+    return any((s.uses or "").lower().split("@")[0] == "actions/upload-artifact" for s in job.steps)
 
 
 # With an OIDC token (trusted publishing to npm, PyPI, crates.io), a script the job runs with a
