@@ -103,8 +103,10 @@ _ALL: Final = (
         "volatile-key",
         "warning",
         "The key changes every run and there are no restore-keys",
-        "github.sha, run_id or a date in the key make every run miss and save a new entry, "
-        "which evicts useful ones.",
+        "github.sha, run_id or a clock time in the key make every run miss and save a new "
+        "entry, which evicts useful ones. A calendar date (date +%Y-%m-%d, +%Y-%U) rotates the "
+        "key once a day or week on purpose and is not reported; nor is a per-commit key that "
+        "a later job of the same run (needs:) restores: that is a hand-off.",
         "Add restore-keys with the stable prefix, or drop the volatile part.",
         "key: pip-${{ github.sha }}",
     ),
@@ -215,6 +217,16 @@ _ALL: Final = (
         "runs-on: [self-hosted, gpu] / actions/setup-python cache: pip",
     ),
     CodeInfo(
+        "deprecated-action",
+        "error",
+        "The cache action uses the retired legacy cache service",
+        "actions/cache before v3.4.0/v4.2.0 (and setup actions bundling @actions/cache < 4) talk "
+        "to the legacy cache service GitHub retired in 2025: actions/cache fails the step, a "
+        "setup action's cache requests fail (a warning then: the job runs uncached).",
+        "Upgrade to actions/cache@v4 (or v3.4.0+) and a current setup action.",
+        "uses: actions/cache@v2",
+    ),
+    CodeInfo(
         "hashfiles-outside-step",
         "error",
         "hashFiles() outside a step",
@@ -250,10 +262,14 @@ _ALL: Final = (
         "key-never-refreshed",
         "warning",
         "A cache is restored under a key nothing saves, or saved once and never again",
-        "A pull-only GitLab cache whose key no job pushes is never populated; on CircleCI and "
-        "Azure entries are immutable, so a key that never changes keeps its first save forever.",
-        "Put the lock file in the key; on GitLab, let one job save it (policy: pull-push).",
-        "cache: {key: deps, policy: pull}   # and no job pushes 'deps'",
+        "A key with no part that ever changes (no hashFiles, no version, no date) keeps its "
+        "first entry: cache entries are immutable on GitHub, CircleCI and Azure, so when what "
+        "the job would cache changes the stale entry stays for good (a note on GitHub, where "
+        "content that never changes, a dataset, may be what the author wants). A pull-only "
+        "GitLab cache whose key no job pushes is never populated at all.",
+        "Put what decides the content in the key: hashFiles of the lock or version file, the "
+        "tool's version, runner.os; on GitLab, let one job save it (policy: pull-push).",
+        "path: .tmp/puppeteer / key: v1",
     ),
     CodeInfo(
         "cache-not-shared",

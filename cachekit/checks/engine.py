@@ -25,6 +25,7 @@ from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, Step
 from ..fs.trees import DIR, Tree
 from .codes import CODES
 from .installs import Install, JobInstalls, _Reader, job_installs
+from .lifecycle import deprecated_actions, never_refreshed
 from .model import SEVERITIES, CheckFinding, CheckResult, Location
 
 __all__ = ["check_explained", "release_jobs"]
@@ -48,6 +49,7 @@ _PUBLISH_RUN = re.compile(
     r"pdm\s+publish|(npm|yarn|pnpm)\s+publish|cargo\s+publish|gh\s+release\s+(create|upload)|"
     r"mvn\b[^\n]*\bdeploy\b|gradlew?\b[^\n]*\bpublish|docker\s+push)\b"
 )
+_DRY_RUN = re.compile(r"--dry-run\b")  # `cargo publish --dry-run` publishes nothing
 _PY_VERSION_TEXT = re.compile(r"python|pythonlocation|\bpy\b|py_?ver|interpreter", re.I)
 _OS_TEXT = re.compile(r"runner\.os|imageos|\bos\b|matrix\.(os|platform|runner)|runs-on", re.I)
 _ARCH_TEXT = re.compile(r"runner\.arch|\barch|platform|machine", re.I)
@@ -207,6 +209,8 @@ class _Checker:
         self._collisions(caches)
         self._poisoning(caches)
         self._install_inputs()
+        self.findings.extend(deprecated_actions(self.explained))
+        self.findings.extend(never_refreshed(self.explained))
         return self.findings
 
     def _install_inputs(self) -> None:
@@ -333,7 +337,9 @@ class _Checker:
         after = tuple(i for i in self._after(cache) if i.command.tool not in _NODE_TOOLS)
         at = Location(cache.report.mark.path, cache.report.mark.line)
         built = cache.built_env
-        if cache.restores and not cache.volatile:
+        # a setup action whose key cachekit could not build (an unknown runner) hashes what
+        # its cache-dependency-path says, not nothing: no verdict on its inputs then
+        if cache.restores and not cache.volatile and (cache.hashed or not cache.setup_action):
             self._inputs(cache, after, at, built)
             if built:
                 self._loose(cache, after, at)
@@ -597,20 +603,26 @@ class _Checker:
         for c in caches:
             if c.built_env and c.python and c.restores and not c.setup_action and not c.volatile:
                 steps[(c.report.workflow, c.report.job, c.report.step_index)].append(c)
+        dimensions = (
+            ("OS", "os-not-in-key", lambda c: c.job.os, _OS_TEXT),
+            ("architecture", "arch-not-in-key", lambda c: c.job.arch, _ARCH_TEXT),
+            ("Python", "interpreter-not-in-key", lambda c: _job_python(c.job), _PY_VERSION_TEXT),
+        )
         for group in steps.values():
             first = group[0]
-            for dimension, code, get, pattern in (
-                ("OS", "os-not-in-key", lambda c: c.job.os, _OS_TEXT),
-                ("architecture", "arch-not-in-key", lambda c: c.job.arch, _ARCH_TEXT),
-                (
-                    "Python",
-                    "interpreter-not-in-key",
-                    lambda c: _job_python(c.job),
-                    _PY_VERSION_TEXT,
-                ),
-            ):
-                values = sorted({str(v) for v in map(get, group) if v is not None})
-                if len(values) < 2 or pattern.search(first.names):
+            named = [get for _, _, get, pattern in dimensions if pattern.search(first.names)]
+            for dimension, code, get, pattern in dimensions:
+                if pattern.search(first.names):
+                    continue
+                # Legs the key already tells apart (runner.os in the key when the matrix
+                # varies only the OS, each OS with one architecture) never share an entry.
+                parts: dict[tuple[str, ...], set[str]] = defaultdict(set)
+                for c in group:
+                    value = get(c)
+                    if value is not None:
+                        parts[tuple(str(g(c)) for g in named)].add(str(value))
+                values = sorted({v for part in parts.values() if len(part) > 1 for v in part})
+                if len(values) < 2:
                     continue
                 self._add(
                     code,
@@ -737,26 +749,44 @@ def release_jobs(jobs: Iterable[JobRecord]) -> set[tuple[str, str]]:
     feeds: set[tuple[str, str]] = set()
     for wf, members in by_workflow.items():
         names = {j.job: j for j in members}
-        stack = [j.job for j in members if _publishes(j)]
+        publishers = [j.job for j in members if _publishes(j)]
+        stack, seen = list(publishers), set(publishers)
+        feeds.update((wf, name) for name in publishers)
         while stack:
-            name = stack.pop()
-            if (wf, name) in feeds:
-                continue
-            feeds.add((wf, name))
-            needed = names.get(name)
-            if needed is not None:
-                stack.extend(needed.needs)
+            needed = names.get(stack.pop())
+            for name in needed.needs if needed is not None else ():
+                if name in seen:
+                    continue
+                seen.add(name)
+                stack.append(name)
+                # a needed job feeds the release only if it hands files on (an artifact); one
+                # that only passes or fails is a gate (`needs: [lint, test]`), not a build
+                if name in names and _hands_on(names[name]):
+                    feeds.add((wf, name))
     return feeds
 
 
+def _hands_on(job: JobRecord) -> bool:
+    """Whether a job passes files to later jobs (an uploaded artifact)."""
+    return any((s.uses or "").lower().split("@")[0] == "actions/upload-artifact" for s in job.steps)
+
+
+# With an OIDC token (trusted publishing to npm, PyPI, crates.io), a script the job runs with a
+# publish verb (`./scripts/release.sh --publish`) is the publishing step, whatever its name.
+_PUBLISH_WORD = re.compile(r"(?:^|[\s/_-])publish(?:$|[\s=_-])", re.IGNORECASE | re.MULTILINE)
+
+
 def _publishes(job: JobRecord) -> bool:
+    oidc = str(job.permissions.get("id-token", "")).lower() == "write"
     for step in job.steps:
+        if oidc and step.run and _PUBLISH_WORD.search(step.run):
+            return True
         if step.uses and step.uses.lower().split("@")[0].startswith(_PUBLISH_ACTIONS):
             docker = step.uses.lower().startswith("docker/build-push-action")
             if docker and step.with_.get("push", "").lower() != "true":
                 continue
             return True
-        if step.run and _PUBLISH_RUN.search(step.run):
+        if step.run and _PUBLISH_RUN.search(step.run) and not _DRY_RUN.search(step.run):
             return True
     return False
 

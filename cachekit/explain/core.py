@@ -12,7 +12,7 @@ from ..fs.trees import Tree
 # half-imported when this module loads (names are looked up when explain_tree runs).
 from ..github import walk as github_walk
 from ..github import workflows as github_workflows
-from .findings import pair_findings
+from .findings import handoffs, pair_findings
 from .model import ExplainResult, Finding
 from .options import Options
 
@@ -40,6 +40,10 @@ def explain_tree(
     reports = [
         replace(r, findings=r.findings + tuple(extra.get(i, ()))) for i, r in enumerate(reports)
     ]
+    needs = {(j.workflow, j.job): j.needs for j in walker.jobs}
+    for i in handoffs(reports, needs):
+        kept = tuple(f for f in reports[i].findings if f.code != "volatile-key")
+        reports[i] = replace(reports[i], findings=kept)
     commit = getattr(tree, "commit", None)
     return ExplainResult(
         root=tree.workspace,

@@ -17,7 +17,7 @@ from ..caches import (
 )
 from ..caches.actions.interface import CachingAction, StepCall
 from ..errors import HashFilesError
-from ..explain.model import KeyPart
+from ..explain.model import Finding, KeyPart
 from ..expressions import (
     EvaluationContext,
     to_string,
@@ -89,6 +89,14 @@ class ActionSteps(Reporter):
         try:
             specs = action.specs(call)
         except HashFilesError as exc:
+            if "EUNKNOWABLE" in str(exc):
+                # another repository's checkout or a submodule: not a problem of the workflow
+                unknowable = Finding(
+                    "hashfiles-unknowable", "info", f"{uses.raw}: {exc}", step.mark
+                )
+                if unknowable not in self.problems:
+                    self.problems.append(unknowable)
+                return {}
             self._problem(step.mark, f"{uses.raw}: {exc}")
             return {}
         except ActionError as exc:

@@ -32,7 +32,7 @@ from ..fs.trees import leaves_tree
 from ..hashing.hashfiles import TargetOS
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
 from .actionsteps import ActionSteps
-from .checkout import WORKSPACE_ACTIONS
+from .checkout import WORKSPACE_ACTIONS, local_action_path
 from .runsteps import published_values
 from .scope import JobScope
 from .workflows import (
@@ -134,6 +134,13 @@ class Walker(ActionSteps):
         prefix: str,
     ) -> None:
         contexts = self._base_contexts(inputs)
+        github = dict(contexts["github"])
+        if prefix:  # in a called workflow both name the caller's workflow and job
+            github["workflow"] = Unknown("github.workflow", "the calling workflow's name")
+            github["job"] = Unknown("github.job", "the calling job's id")
+        else:  # the runner fills them in: the workflow's name (else its path), the job's id
+            github["workflow"], github["job"] = wf.name, job.id
+        contexts["github"] = github
         contexts["needs"] = self._needs(wf, job)
         combos = self._combos(job, contexts, job.strategy.mark_of("matrix"))
         for combo in combos:
@@ -151,6 +158,7 @@ class Walker(ActionSteps):
             runner, runner_source = self._runner(runs_on)
             self._submodules = False
             self._foreign = None
+            self._checkouts = {}
             self._target_os = {"Windows": TargetOS.WINDOWS, "macOS": TargetOS.MACOS}.get(
                 runner.os if runner else "", TargetOS.LINUX
             )
@@ -264,7 +272,7 @@ class Walker(ActionSteps):
     def _dispatch(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
         uses = step.uses
         if uses is None:
-            self._run_step(step, scope)
+            self._run_step(step, scope, ctx)
             return
         if uses.kind == "local":
             self._composite(step, scope, ctx)
@@ -290,8 +298,13 @@ class Walker(ActionSteps):
                         f"output of {uses.raw} ({step.mark})"
                     )
 
-    def _run_step(self, step: Step, scope: JobScope) -> None:
-        script = step.run or ""
+    def _run_step(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
+        # The runner substitutes ${{ }} before the shell starts: `echo "key=v1-${{
+        # hashFiles('go.sum') }}" >> "$GITHUB_OUTPUT"` writes a value known here; only shell
+        # expansion ($VAR, $(…)) is run-time.
+        calls = list(self._calls)
+        script = self._run_text(step.run or "", dict(ctx.contexts), ctx.hash_files)
+        self._calls = calls
         if re.search(
             r"\b(npm (ci|install)|yarn( install)?\b|pnpm install|pip install|"
             r"poetry install|uv sync|python -m venv|virtualenv)",
@@ -311,8 +324,12 @@ class Walker(ActionSteps):
                 "written by the script",
                 origin=script.strip().splitlines()[0] if script.strip() else None,
             )
+        lines = script.splitlines()
         for pub in published:
             where = f"run step '{step.label}' ({step.mark}), script line {pub.line}"
+            text = lines[pub.line - 1].strip() if 0 < pub.line <= len(lines) else ""
+            if text and text not in step.label:
+                where += f": {text}"  # what computes it (a date format says how it rotates)
             if pub.kind == "output":
                 if isinstance(outputs, dict):
                     outputs[pub.name] = pub.value
@@ -330,9 +347,12 @@ class Walker(ActionSteps):
 
     def _composite(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
         assert step.uses is not None
-        action = self._actions.get(step.uses.path)
+        where, foreign = local_action_path(self, step.uses.path)
+        if foreign is not None:
+            return  # another repository's action: its steps are not in this tree
+        action = self._actions.get(where)
         if action is None:
-            action = self._actions[step.uses.path] = load_local_action(self.tree, step.uses.path)
+            action = self._actions[where] = load_local_action(self.tree, where)
         if isinstance(action, WorkflowProblem):
             if "not a composite action" not in action.message:
                 self._problem(step.mark, f"{step.uses.raw}: {action.message}")

@@ -23,6 +23,7 @@ import posixpath
 
 from ...errors import TreeError
 from ...fs.trees import FILE, Tree
+from .. import toml
 from .model import Dependency, DynamicInput, Project, _Builder
 from .pyproject import _read_pyproject
 from .setupcall import _read_setup_py
@@ -32,6 +33,7 @@ __all__ = [
     "Dependency",
     "DynamicInput",
     "Project",
+    "pyproject_is_metadata",
     "read_project",
 ]
 
@@ -71,3 +73,36 @@ def read_project(tree: Tree, directory: str = "") -> Project | None:
     if not builder.files:
         return None
     return builder.finish()
+
+
+# Tables of pyproject.toml that shape what an install builds or resolves; a file with none of
+# them (only [tool.ruff], [tool.black], [tool.pytest]…) is configuration, not project metadata.
+_METADATA_TABLES = frozenset({"project", "build-system", "dependency-groups"})
+_METADATA_TOOLS = frozenset(
+    {
+        "poetry",
+        "setuptools",
+        "setuptools_scm",
+        "hatch",
+        "pdm",
+        "flit",
+        "uv",
+        "maturin",
+        "scikit-build",
+        "pixi",
+        "pipenv",
+    }
+)
+
+
+def pyproject_is_metadata(tree: Tree, path: str) -> bool:
+    """Whether pyproject.toml declares anything an install reads; unreadable counts as yes
+    (the reader then reports why)."""
+    doc, _ = toml.load(tree, path)
+    if doc is None:
+        return True
+    data = doc.data
+    if any(name in data for name in _METADATA_TABLES):
+        return True
+    tool = data.get("tool")
+    return isinstance(tool, dict) and any(name in tool for name in _METADATA_TOOLS)
