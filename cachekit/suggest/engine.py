@@ -313,138 +313,63 @@ class _Suggester:
         existing: Sequence[Any],
         problems: tuple[str, ...],
     ) -> Proposal | None:
-        built = any(
-            c.kind == "built-env"
-            for r in existing
-            for c in (classify_path(p, os=job.os or "Linux") for p in r.paths)
-        )
+        """The change for one manager in one job, in order of preference: leave it to a setup
+        action that already caches, set the setup action's ``cache:`` input, correct the
+        existing cache step, or add a step before the first install."""
+        built = _holds_built_env(job, existing)
         locked = all(i.locked for i in installs.installs) if installs.installs else False
         recipes = recipes_for(self.tree, manager, built_env=built and locked)
         if not recipes:
             return None
-        recipe = recipes[0]
-        if built and locked:
-            recipe = next((r for r in recipes if r.key_needs_interpreter), recipe)
-        elif recipe.setup_action is None and manager.locks and not existing:
-            # A setup action that caches the locked environment itself beats a hand-written
-            # step (setup-python's pipenv cache, setup-go's module + build cache).
-            present = {s.uses.lower().split("@")[0] for s in steps if s.uses}
-            recipe = next(
-                (r for r in recipes if r.setup_action is not None and r.setup_action[0] in present),
-                recipe,
-            )
-        if manager.name == "poetry":
-            recipe = self._poetry_recipe(steps, first_install, recipes)
-        files = self._key_files(manager, installs, recipe)
-        patterns = key_patterns(self.tree, files) if files != list(recipe.key_files) else files
-        patterns = list(patterns) or files
-        notes = list(recipe.notes)
-        if built and not locked:
-            notes.insert(
-                0,
-                "the job cached an installed environment built from loose requirements: "
-                "a download cache is proposed instead (pin the requirements with pip-compile or "
-                "uv to cache the environment itself)",
-            )
+        recipe = _pick_recipe(recipes, steps, manager, existing, built and locked)
+        patterns = self._patterns(manager, installs, recipe)
+        notes = [*_loose_env_notes(built, locked), *recipe.notes]
         made = partial(
             Proposal, job.workflow, job.job, manager.name, manager.ecosystem, manager.directory
         )
-        setup = recipe.setup_action
-        setup_step = None
-        if setup is not None:
-            setup_step = next(
-                (s for s in steps if _uses(s, setup[0]) and s.index < first_install), None
-            )
-        existing_setup = (
-            [r for r in existing if r.uses.lower().startswith(setup[0])] if setup else []
-        )
-        existing_step = [r for r in existing if r not in existing_setup]
+        place = _SetupPlace.of(recipe, steps, first_install, existing)
         if (
-            setup is not None
-            and setup_step is not None
-            and setup[0] == "astral-sh/setup-uv"
-            and _caches_by_default(setup_step)
+            place.step is not None
+            and place.action == "astral-sh/setup-uv"
+            and _caches_by_default(place.step)
         ):
             self.kept.append(
-                f"{job.workflow} {job.job}: {setup_step.uses} caches uv's cache by default on "
+                f"{job.workflow} {job.job}: {place.step.uses} caches uv's cache by default on "
                 "GitHub-hosted runners (enable-cache: auto since v5, keyed on "
                 f"{registry.manager('uv').locks[0]} and requirements files)"
             )
             return None
-        if setup is not None and setup_step is not None and not existing_step:
-            inputs = dict(setup[1])
-            for name in ("cache-dependency-path", "cache-dependency-glob"):
-                if name in inputs:
-                    inputs[name] = "\n".join(patterns)
+        if place.step is not None and not place.cache_steps:
             return made(
                 "setup-input",
-                setup_step.index,
-                inputs=inputs,
+                place.step.index,
+                inputs=place.dependency_inputs(patterns),
                 notes=tuple(notes),
                 replaces=problems,
             )
         step = self._cache_step(job, steps, manager, recipe, patterns)
-        kinds = {p.kind for p in recipe.paths}
-        comments = {
-            "path": "installed files: valid for one lock and interpreter"
-            if "built-env" in kinds
-            else "downloads only: every run still installs, from local files",
-            "key": "every file the install reads"
-            + (" + the interpreter" if recipe.key_needs_interpreter else ""),
-        }
-        if step["with"].get("restore-keys"):
-            comments["restore-keys"] = "safe for downloads: what is missing is fetched"
-        if setup is not None and setup_step is not None and existing_step:
-            alternative = ", ".join(
-                f"{k}: {' '.join(patterns) if k.startswith('cache-dependency') else v}"
-                for k, v in setup[1].items()
-            )
-            notes.append(
-                f"{setup[0]} (step {setup_step.index + 1}) can do the same with {alternative};"
-                " the existing cache step is corrected in place instead, to keep the change small"
-            )
-        if existing_step:
+        comments = _step_comments(recipe, step)
+        if place.step is not None and place.cache_steps:
+            notes.append(place.alternative_note(patterns))
+        if place.cache_steps:
             return made(
                 "replace-step",
-                existing_step[0].step_index,
+                place.cache_steps[0].step_index,
                 step=step,
                 comments=comments,
                 notes=tuple(notes),
                 replaces=problems,
             )
-        before = first_install
-        if manager.name == "conda":
-            # setup-miniconda reads the package cache when it runs: restore it before.
-            before = next(
-                (
-                    st.index
-                    for st in steps
-                    if st.uses and "setup-miniconda" in st.uses.lower() and st.index < before
-                ),
-                before,
-            )
-        return made(
-            "add-step",
-            before,
-            step=step,
-            comments=comments,
-            notes=tuple(notes),
-        )
+        before = _insert_before(manager, steps, first_install)
+        return made("add-step", before, step=step, comments=comments, notes=tuple(notes))
 
-    def _poetry_recipe(
-        self, steps: list[StepRecord], first_install: int, recipes: Sequence[Recipe]
-    ) -> Recipe:
-        """setup-python's poetry cache needs poetry on PATH before setup-python runs."""
-        setup_at = next((s.index for s in steps if _uses(s, "actions/setup-python")), None)
-        poetry_before = any(
-            s.index < (setup_at if setup_at is not None else -1)
-            and ((s.run and "poetry" in s.run) or (s.uses and "install-poetry" in s.uses.lower()))
-            for s in steps
-        )
-        venv = next((r for r in recipes if r.key_needs_interpreter), recipes[0])
-        if poetry_before:
-            return venv
-        return replace(recipes[0], setup_action=None)
+    def _patterns(self, manager: Manager, installs: JobInstalls, recipe: Recipe) -> list[str]:
+        """The key's ``hashFiles`` patterns: the recipe's own, or the shortest patterns for the
+        files the job's installs actually read (falling back to the files themselves)."""
+        files = self._key_files(manager, installs, recipe)
+        if files == list(recipe.key_files):
+            return files
+        return list(key_patterns(self.tree, files)) or files
 
     def _interpreter(self, job: JobRecord, steps: list[StepRecord], manager: Manager) -> str:
         setup = _setup_for(manager.ecosystem)
@@ -480,6 +405,140 @@ class _Suggester:
         if restore:
             with_["restore-keys"] = "\n".join(restore)
         return {"name": f"Cache {manager.name}", "uses": "actions/cache@v4", "with": with_}
+
+
+# --- one proposal: the pieces of _Suggester._proposal ------------------------------------------
+
+
+def _holds_built_env(job: JobRecord, existing: Sequence[Any]) -> bool:
+    """Whether one of the job's existing caches holds an installed environment."""
+    os_name = job.os or "Linux"
+    return any(classify_path(p, os=os_name).kind == "built-env" for r in existing for p in r.paths)
+
+
+def _loose_env_notes(built: bool, locked: bool) -> tuple[str, ...]:
+    """A cached environment built from loose requirements is not re-proposed as such."""
+    if built and not locked:
+        return (
+            "the job cached an installed environment built from loose requirements: "
+            "a download cache is proposed instead (pin the requirements with pip-compile or "
+            "uv to cache the environment itself)",
+        )
+    return ()
+
+
+def _pick_recipe(
+    recipes: Sequence[Recipe],
+    steps: list[StepRecord],
+    manager: Manager,
+    existing: Sequence[Any],
+    built_and_locked: bool,
+) -> Recipe:
+    """The recipe to propose among ``recipes`` (the download cache first)."""
+    if manager.name == "poetry":
+        return _poetry_recipe(steps, recipes)
+    recipe = recipes[0]
+    if built_and_locked:
+        return next((r for r in recipes if r.key_needs_interpreter), recipe)
+    if recipe.setup_action is None and manager.locks and not existing:
+        # A setup action that caches the locked environment itself beats a hand-written
+        # step (setup-python's pipenv cache, setup-go's module + build cache).
+        present = {s.uses.lower().split("@")[0] for s in steps if s.uses}
+        return next(
+            (r for r in recipes if r.setup_action is not None and r.setup_action[0] in present),
+            recipe,
+        )
+    return recipe
+
+
+def _poetry_recipe(steps: list[StepRecord], recipes: Sequence[Recipe]) -> Recipe:
+    """setup-python's poetry cache needs poetry on PATH before setup-python runs."""
+    setup_at = next((s.index for s in steps if _uses(s, "actions/setup-python")), None)
+    poetry_before = any(
+        s.index < (setup_at if setup_at is not None else -1)
+        and ((s.run and "poetry" in s.run) or (s.uses and "install-poetry" in s.uses.lower()))
+        for s in steps
+    )
+    venv = next((r for r in recipes if r.key_needs_interpreter), recipes[0])
+    if poetry_before:
+        return venv
+    return replace(recipes[0], setup_action=None)
+
+
+@dataclass(frozen=True)
+class _SetupPlace:
+    """A recipe's setup action in the job: the step that runs it before the first install (if
+    any), and the existing caches that are cache steps rather than that action's input."""
+
+    setup: tuple[str, dict[str, str]] | None
+    step: StepRecord | None
+    cache_steps: tuple[Any, ...]
+
+    @classmethod
+    def of(
+        cls, recipe: Recipe, steps: list[StepRecord], first_install: int, existing: Sequence[Any]
+    ) -> _SetupPlace:
+        setup = recipe.setup_action
+        if setup is None:
+            return cls(None, None, tuple(existing))
+        step = next((s for s in steps if _uses(s, setup[0]) and s.index < first_install), None)
+        by_setup = [r for r in existing if r.uses.lower().startswith(setup[0])]
+        return cls(setup, step, tuple(r for r in existing if r not in by_setup))
+
+    @property
+    def action(self) -> str | None:
+        return self.setup[0] if self.setup is not None else None
+
+    def dependency_inputs(self, patterns: Sequence[str]) -> dict[str, str]:
+        """The setup action's cache inputs, its dependency path set to the key's patterns."""
+        assert self.setup is not None
+        inputs = dict(self.setup[1])
+        for name in ("cache-dependency-path", "cache-dependency-glob"):
+            if name in inputs:
+                inputs[name] = "\n".join(patterns)
+        return inputs
+
+    def alternative_note(self, patterns: Sequence[str]) -> str:
+        """Why a cache step is corrected although the setup action could cache instead."""
+        assert self.setup is not None and self.step is not None
+        alternative = ", ".join(
+            f"{k}: {' '.join(patterns) if k.startswith('cache-dependency') else v}"
+            for k, v in self.setup[1].items()
+        )
+        return (
+            f"{self.setup[0]} (step {self.step.index + 1}) can do the same with {alternative};"
+            " the existing cache step is corrected in place instead, to keep the change small"
+        )
+
+
+def _step_comments(recipe: Recipe, step: dict[str, Any]) -> dict[str, str]:
+    """The comment on each line of a proposed cache step: what it holds and why it is safe."""
+    kinds = {p.kind for p in recipe.paths}
+    comments = {
+        "path": "installed files: valid for one lock and interpreter"
+        if "built-env" in kinds
+        else "downloads only: every run still installs, from local files",
+        "key": "every file the install reads"
+        + (" + the interpreter" if recipe.key_needs_interpreter else ""),
+    }
+    if step["with"].get("restore-keys"):
+        comments["restore-keys"] = "safe for downloads: what is missing is fetched"
+    return comments
+
+
+def _insert_before(manager: Manager, steps: list[StepRecord], first_install: int) -> int:
+    """Where a new cache step goes: before the first install, and for conda before
+    setup-miniconda, which reads the package cache when it runs."""
+    if manager.name != "conda":
+        return first_install
+    return next(
+        (
+            st.index
+            for st in steps
+            if st.uses and "setup-miniconda" in st.uses.lower() and st.index < first_install
+        ),
+        first_install,
+    )
 
 
 def _merge_setup_inputs(proposals: list[Proposal]) -> list[Proposal]:
