@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 
-from cachekit.checks.codes import CODES
-from cachekit.checks.model import SEVERITIES, CheckFinding, CheckResult, Location
+from cachekit.checks.model import CheckFinding, CheckResult, Location
 from cachekit.errors import UsageError
+from cachekit.findings import CODES, SEVERITIES
 from cachekit.report.findings import (
     FORMATS,
     SARIF_SCHEMA,
@@ -90,7 +90,7 @@ CLEAN = CheckResult("/repo", None, (), caches=1, jobs=1)
 _SPECIAL = st.sampled_from(list("%\r\n:,=; 0ADC25[]\\\x1b\u202e"))
 _ANY = _SPECIAL | st.characters()
 _UTF8 = _SPECIAL | st.characters(codec="utf-8")
-codes = st.sampled_from([*CODES, "not-a-registered-code"])
+codes = st.sampled_from(list(CODES))
 
 
 @st.composite
@@ -542,12 +542,17 @@ def test_sarif_rule_metadata() -> None:
     assert 7.0 <= float(poisoning["security-severity"]) < 9.0  # GitHub's "high"
 
 
-def test_sarif_unknown_code_gets_a_rule() -> None:
-    f = replace(VOLATILE, code="brand-new-check")
-    run = sarif_log(CheckResult("/r", None, (f, f)))["runs"][0]
-    rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules].count("brand-new-check") == 1
-    assert {res["ruleIndex"] for res in run["results"]} == {len(CODES)}
+def test_an_unregistered_code_or_severity_is_refused_where_the_finding_is_made() -> None:
+    # Codes used to be re-labelled workflow-problem (check) or given an ad-hoc SARIF rule:
+    # now a finding can only carry a registered code, so every rule id is in the registry.
+    with pytest.raises(ValueError, match="brand-new-check"):
+        replace(VOLATILE, code="brand-new-check")
+    with pytest.raises(ValueError, match="info"):
+        replace(VOLATILE, severity="info")
+    run = sarif_log(CheckResult("/r", None, (VOLATILE, VOLATILE)))["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rules == list(CODES)
+    assert {res["ruleIndex"] for res in run["results"]} == {rules.index("volatile-key")}
 
 
 def test_sarif_markdown_fence_outlasts_backticks_in_the_example(

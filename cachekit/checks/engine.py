@@ -22,8 +22,8 @@ from ..ecosystems import registry
 from ..environments.paths import PathClass, classify_path
 from ..errors import CachekitError
 from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, StepRecord
+from ..findings import CODES, Severity, code_info
 from ..fs.trees import DIR, Tree
-from .codes import CODES
 from .installs import Install, JobInstalls, _Reader, job_installs
 from .model import SEVERITIES, CheckFinding, CheckResult, Location
 
@@ -252,11 +252,11 @@ class _Checker:
         fix: str | None = None,
         related: Iterable[Location] = (),
     ) -> None:
-        info = CODES[code]
+        info = code_info(code)
         self.findings.append(
             CheckFinding(
-                code=code,
-                severity=severity or info.severity,
+                code=info.code,
+                severity=Severity(severity or info.severity),
                 message=message,
                 fix=fix or info.fix,
                 file=at.file,
@@ -269,16 +269,14 @@ class _Checker:
         )
 
     def _carry(self, finding: Finding, cache: _Cache | None) -> None:
-        code = finding.code if finding.code in CODES else "workflow-problem"
-        severity = {"info": "note"}.get(finding.severity, finding.severity)
         mark = finding.mark
         at = Location(mark.path, mark.line) if mark else Location("", 0)
         self._add(
-            code,
+            finding.code,
             finding.message,
             at=at,
             job=cache.job if cache else None,
-            severity=severity,
+            severity=finding.severity,
         )
 
     def _after(self, cache: _Cache) -> tuple[Install, ...]:

@@ -8,19 +8,11 @@ values only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
+
+from ..findings import SEVERITIES, Code, Severity, severity_at_least
 
 __all__ = ["SEVERITIES", "CheckFinding", "CheckResult", "Location", "severity_at_least"]
-
-# Ordered from most to least severe; the names are SARIF's levels.
-SEVERITIES: Final = ("error", "warning", "note")
-
-
-def severity_at_least(severity: str, threshold: str) -> bool:
-    """Whether ``severity`` is as severe as ``threshold`` or more (``none`` matches nothing)."""
-    if threshold == "none":
-        return False
-    return SEVERITIES.index(severity) <= SEVERITIES.index(threshold)
 
 
 @dataclass(frozen=True)
@@ -39,8 +31,8 @@ class Location:
 class CheckFinding:
     """One problem: what is wrong, where, and the concrete change that fixes it."""
 
-    code: str  # stable, kebab-case: "input-not-in-key", "cache-poisoning", …
-    severity: str  # one of SEVERITIES
+    code: Code  # stable, kebab-case: "input-not-in-key", "cache-poisoning", …
+    severity: Severity
     message: str  # one sentence naming the inputs involved
     fix: str  # the concrete change (a key to use, a line to add)
     file: str  # repository-relative path (usually the workflow)
@@ -49,6 +41,11 @@ class CheckFinding:
     job: str | None = None
     matrix: dict[str, Any] = field(default_factory=dict)
     related: tuple[Location, ...] = ()  # the inputs that matter: requirements lines, installs
+
+    def __post_init__(self) -> None:
+        # Text is accepted (the values compare equal), an unregistered code is not.
+        object.__setattr__(self, "code", Code(self.code))
+        object.__setattr__(self, "severity", Severity(self.severity))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..findings import Code, Severity
 from ..fs.trees import Tree
 
 # Modules, not names: cachekit.github builds the records of cachekit.explain.model, so it may be
@@ -23,7 +24,7 @@ def explain_tree(tree: Tree, options: Options | None = None) -> ExplainResult:
     workflows, problems = github_workflows.load_workflows(tree, only=options.workflow)
     walker = github_walk.Walker(tree, options)
     for p in problems:
-        walker.problems.append(Finding("workflow-problem", "warning", p.message, p.mark))
+        walker.problems.append(Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, p.message, p.mark))
     walker.walk(workflows)
     reports = walker.reports
     extra = pair_findings(reports)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..findings import Code, Severity
 from ..hashing.hashfiles import HashedFile
 from ..yamlsource import Mark
 
@@ -30,10 +31,16 @@ __all__ = [
 class Finding:
     """A warning about a cache, with a stable code and the line it is about."""
 
-    code: str
-    severity: str  # "error" | "warning" | "info"
+    code: Code
+    severity: Severity
     message: str
     mark: Mark | None = None
+
+    def __post_init__(self) -> None:
+        # A code or severity outside the registry is a bug where the finding is made, never
+        # an output that silently says something else.
+        object.__setattr__(self, "code", Code(self.code))
+        object.__setattr__(self, "severity", Severity(self.severity))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -24,9 +24,9 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from .. import __version__
-from ..checks.codes import CODES, CodeInfo
-from ..checks.model import SEVERITIES, CheckFinding, CheckResult, Location
+from ..checks.model import CheckFinding, CheckResult, Location
 from ..errors import UsageError
+from ..findings import CODES, SEVERITIES, CodeInfo
 
 __all__ = [
     "FORMATS",
@@ -63,17 +63,12 @@ _PROBLEM_SEVERITY: Final = {"error": "error", "warning": "warning", "note": "rec
 # -- shared -------------------------------------------------------------------------------------
 
 
-def _level(severity: str) -> str:
-    """A severity every format understands (an unknown one reads as a warning)."""
-    return severity if severity in SEVERITIES else "warning"
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _summary(result: CheckResult) -> dict[str, Any]:
-    by_severity = Counter(_level(f.severity) for f in result.findings)
+    by_severity = Counter(f.severity for f in result.findings)
     by_code = Counter(f.code for f in result.findings)
     return {
         "total": len(result.findings),
@@ -89,7 +84,7 @@ def summary_line(result: CheckResult) -> str:
     where = f"in {_plural(result.caches, 'cache')} / {_plural(result.jobs, 'job')}"
     if not result.findings:
         return f"no findings {where}"
-    counts = Counter(_level(f.severity) for f in result.findings)
+    counts = Counter(f.severity for f in result.findings)
     parts = ", ".join(_plural(counts[s], s) for s in SEVERITIES if counts[s])
     return f"{_plural(len(result.findings), 'finding')} ({parts}) {where}"
 
@@ -158,7 +153,7 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
         out.append(paint("file", _safe(file)))
         for f in findings:
             head = (
-                f"{_safe(_where(f.file, f.line))}: {paint(_level(f.severity), f.severity)} "
+                f"{_safe(_where(f.file, f.line))}: {paint(f.severity, f.severity)} "
                 f"{paint('code', '[' + _safe(f.code) + ']')} "
             )
             lines = _safe(f.message).split("\n")
@@ -206,7 +201,7 @@ def render_markdown(result: CheckResult) -> str:
     if result.findings:
         out += ["", "| | where | code | finding | fix |", "|---|---|---|---|---|"]
         for f in result.findings:
-            level = _level(f.severity)
+            level = f.severity
             where = _md(_where(f.file, f.line)) + (f"<br>job {_md(f.job)}" if f.job else "")
             fix = (
                 _md_code(f.fix) if f.fix.startswith(("key:", "path:", "hashFiles")) else _md(f.fix)
@@ -268,7 +263,7 @@ def github_command(f: CheckFinding) -> str:
         "title": f"cachekit {f.code}",
     }
     props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
-    return f"::{_GITHUB_COMMAND[_level(f.severity)]} {props}::{escape_data(_annotation_text(f))}"
+    return f"::{_GITHUB_COMMAND[f.severity]} {props}::{escape_data(_annotation_text(f))}"
 
 
 def render_github(result: CheckResult) -> str:
@@ -307,7 +302,7 @@ def _fence(text: str) -> str:
 
 
 def _rule(info: CodeInfo, base_uri: str) -> dict[str, Any]:
-    level = _level(info.severity)
+    level = info.severity
     fence = _fence(info.example)
     help_text = f"{info.description}\n\nFix: {info.fix}\n\nExample:\n{info.example}"
     help_markdown = (
@@ -328,11 +323,6 @@ def _rule(info: CodeInfo, base_uri: str) -> dict[str, Any]:
         "defaultConfiguration": {"level": level},
         "properties": properties,
     }
-
-
-def _unknown_code(f: CheckFinding) -> CodeInfo:
-    """A rule for a code the registry does not know (a newer engine, a plugin)."""
-    return CodeInfo(f.code, f.severity, f.code, f"cachekit check {f.code}", f.fix, "")
 
 
 def _uri(path: str) -> str:
@@ -388,7 +378,7 @@ def _result(f: CheckFinding, rule: CodeInfo, rule_index: int, print_: str) -> di
     out: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": rule_index,
-        "level": _level(f.severity),
+        "level": f.severity,
         "message": {"text": text},
         "locations": [{"physicalLocation": _physical(f.file, f.line)}],
     }
@@ -420,12 +410,7 @@ def _fingerprints(findings: Sequence[CheckFinding]) -> list[str]:
 def sarif_log(result: CheckResult) -> dict[str, Any]:
     """The SARIF 2.1.0 log as a dict (what :func:`render_sarif` serialises)."""
     base_uri = _information_uri()
-    infos: list[CodeInfo] = list(CODES.values())
-    known = set(CODES)
-    for f in result.findings:
-        if f.code not in known:
-            known.add(f.code)
-            infos.append(_unknown_code(f))
+    infos: list[CodeInfo] = list(CODES.values())  # a finding's code is always one of them
     index = {info.code: i for i, info in enumerate(infos)}
     results = [
         _result(f, infos[index[f.code]], index[f.code], p)
