@@ -29,8 +29,10 @@ from .fs.gitrepo import GitRepo
 from .fs.gittree import CommitTree
 from .fs.trees import Tree, WorkTree
 from .hashing.hashfiles import Flavor, TargetOS, hash_files
-from .predict import PredictOptions, predict
-from .render import (
+from .output.findings import render_findings
+from .output.html import render_predict_html
+from .output.suggest import render_suggest_yaml
+from .output.text import (
     render_audit,
     render_comparison,
     render_eval,
@@ -38,12 +40,10 @@ from .render import (
     render_predict,
     render_resolve,
 )
-from .report.findings import render_findings
-from .report.html import render_predict_html
+from .predict import PredictOptions, predict
 from .resolving import ResolveOptions, resolve_workflows
 from .suggest import suggest
 from .suggest.edit import EditRefused, apply_edit
-from .suggest.render import render_suggest_yaml
 from .suggest.simulate import render_simulation, require_repository_top, simulate_suggestion
 from .suppress import apply_policy, load_policy, read_baseline
 from .suppress import write_baseline as write_baseline_file

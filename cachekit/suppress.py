@@ -33,7 +33,7 @@ from .findings import CODES, Severity
 from .fs.atomic import write_atomic
 from .fs.gittree import tree_at
 from .fs.trees import FILE, Tree
-from .report.findings import fingerprint
+from .output.findings import fingerprint
 
 __all__ = [
     "BASELINE_SCHEMA",

@@ -29,7 +29,7 @@ from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 from cachekit.checks.model import CheckFinding, CheckResult, Location
 from cachekit.errors import UsageError
 from cachekit.findings import CODES, SEVERITIES
-from cachekit.report.findings import (
+from cachekit.output.findings import (
     FORMATS,
     SARIF_SCHEMA,
     escape_data,

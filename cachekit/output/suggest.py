@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .engine import Proposal, SuggestResult
+from ..suggest.engine import Proposal, SuggestResult
 
 __all__ = ["render_suggest_json", "render_suggest_yaml"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .audit import AuditResult
-from .evaluate import EvalResult
-from .explain import CacheReport, Comparison, ExplainResult, Finding
-from .predict import PredictResult
-from .resolving import ResolveResult
+from ..audit import AuditResult
+from ..evaluate import EvalResult
+from ..explain import CacheReport, Comparison, ExplainResult, Finding
+from ..predict import PredictResult
+from ..resolving import ResolveResult
 
 __all__ = [
     "render_audit",
