@@ -13,8 +13,9 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from .encoding import json_spec
 from .evidence import CacheEntry, CacheEvent, JobLog, read_cache_list, read_logs
 from .predict import PredictedCache, PredictOptions, PredictResult, predict
 
@@ -35,17 +36,6 @@ class Breaker:
     restores: int  # and how many only restored an older entry by a restore key
     inputs: tuple[str, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "commit": self.commit,
-            "time": self.time,
-            "subject": self.subject,
-            "caches": self.caches,
-            "misses": self.misses,
-            "restores": self.restores,
-            "inputs": list(self.inputs),
-        }
-
 
 @dataclass(frozen=True)
 class JobCost:
@@ -60,24 +50,13 @@ class JobCost:
     median_restore_seconds: float | None
     missed_keys: tuple[str, ...]
 
+    __json_properties__: ClassVar[tuple[str, ...]] = ("miss_cost_seconds",)
+
     @property
     def miss_cost_seconds(self) -> float | None:
         if self.median_hit_seconds is None or self.median_miss_seconds is None:
             return None
         return round(self.median_miss_seconds - self.median_hit_seconds, 1)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "job": self.job,
-            "runs": self.runs,
-            "hit_runs": self.hit_runs,
-            "miss_runs": self.miss_runs,
-            "median_hit_seconds": self.median_hit_seconds,
-            "median_miss_seconds": self.median_miss_seconds,
-            "median_restore_seconds": self.median_restore_seconds,
-            "miss_cost_seconds": self.miss_cost_seconds,
-            "missed_keys": list(self.missed_keys),
-        }
 
 
 @dataclass(frozen=True)
@@ -89,51 +68,43 @@ class Disagreement:
     explanation: str
     source: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "job": self.job,
-            "observed": self.observed,
-            "predicted": self.predicted,
-            "explanation": self.explanation,
-            "source": self.source,
-        }
-
 
 @dataclass(frozen=True)
 class AuditResult:
-    prediction: PredictResult | None
+    # In JSON only the history's summary (predict --json has the runs).
+    prediction: PredictResult | None = field(
+        metadata=json_spec(derive=lambda a: {"summary": a.prediction and a.prediction.summary})
+    )
     breakers: tuple[Breaker, ...]
     jobs: tuple[JobCost, ...]
     disagreements: tuple[Disagreement, ...]
-    observed: tuple[CacheEvent, ...]
-    cache_entries: tuple[CacheEntry, ...]
+    observed: tuple[CacheEvent, ...] = field(
+        metadata=json_spec(value=lambda events: [_event_json(e) for e in events])
+    )
+    cache_entries: tuple[CacheEntry, ...] = field(
+        metadata=json_spec(name="cache_list", value=lambda entries: _list_json(entries))  # noqa: PLW0108 - defined below
+    )
     problems: tuple[str, ...] = field(default=())
 
-    def to_json(self) -> dict[str, Any]:
-        total = sum(e.size_bytes or 0 for e in self.cache_entries)
-        return {
-            "summary": self.prediction.summary if self.prediction else None,
-            "breakers": [b.to_json() for b in self.breakers],
-            "jobs": [j.to_json() for j in self.jobs],
-            "disagreements": [d.to_json() for d in self.disagreements],
-            "observed": [
-                {
-                    "job": e.job,
-                    "step": e.step,
-                    "action": e.action,
-                    "phase": e.phase,
-                    "outcome": e.outcome,
-                    "key": e.key,
-                    "matched_key": e.matched_key,
-                    "size_bytes": e.size_bytes,
-                    "source": f"{e.source}:{e.line}",
-                }
-                for e in self.observed
-            ],
-            "cache_list": {"entries": len(self.cache_entries), "total_bytes": total},
-            "problems": list(self.problems),
-        }
+
+def _event_json(e: CacheEvent) -> dict[str, Any]:
+    """A cache event from the logs: what it did, and the log line it was read from."""
+    return {
+        "job": e.job,
+        "step": e.step,
+        "action": e.action,
+        "phase": e.phase,
+        "outcome": e.outcome,
+        "key": e.key,
+        "matched_key": e.matched_key,
+        "size_bytes": e.size_bytes,
+        "source": f"{e.source}:{e.line}",
+    }
+
+
+def _list_json(entries: tuple[CacheEntry, ...]) -> dict[str, int]:
+    """The cache list in short: how many entries, how many bytes."""
+    return {"entries": len(entries), "total_bytes": sum(e.size_bytes or 0 for e in entries)}
 
 
 def _breakers(prediction: PredictResult, top: int) -> list[Breaker]:

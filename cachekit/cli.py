@@ -31,15 +31,9 @@ from .fs.trees import Tree, WorkTree
 from .hashing.hashfiles import Flavor, TargetOS, hash_files
 from .output.findings import render_findings
 from .output.html import render_predict_html
+from .output.registry import RenderOptions, render
 from .output.suggest import render_suggest_yaml
-from .output.text import (
-    render_audit,
-    render_comparison,
-    render_eval,
-    render_explain,
-    render_predict,
-    render_resolve,
-)
+from .output.text import render_eval
 from .predict import PredictOptions, predict
 from .resolving import ResolveOptions, resolve_workflows
 from .suggest import suggest
@@ -193,7 +187,7 @@ def hash_command(
         if repo is not None:
             repo.close()
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        click.echo(render("hash", "json", result))
         return
     for caveat in result.caveats:
         click.echo(f"cachekit: note: {caveat}", err=True)
@@ -259,7 +253,7 @@ def explain_command(
             python_manifest=python_manifest,
         )
         cmp = compare(repo, before, None if after == "-" else after, options)
-        click.echo(json.dumps(cmp.to_json(), indent=2) if as_json else render_comparison(cmp))
+        click.echo(render("compare", "json" if as_json else "text", cmp))
         return
     result = explain(
         repo,
@@ -272,7 +266,7 @@ def explain_command(
         arch=arch,
         python_manifest=python_manifest,
     )
-    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_explain(result))
+    click.echo(render("explain", "json" if as_json else "text", result))
 
 
 @main.command("check")
@@ -464,7 +458,7 @@ def resolve_command(
         ),
         rev=rev,
     )
-    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_resolve(result))
+    click.echo(render("resolve", "json" if as_json else "text", result))
     if any(i.error for i in result.installs):
         sys.exit(1)
 
@@ -518,11 +512,11 @@ def suggest_command(
         require_repository_top(repo)  # fail before any output, not after it
     result = suggest(repo, workflow=workflow, job=job)
     if fmt == "json" and not write:
-        data = result.to_json()
+        extra = {}
         if simulate:
             rows = simulate_suggestion(repo, result, PredictOptions(max_commits=max_commits))
-            data["simulation"] = [r.to_json() for r in rows]
-        click.echo(json.dumps(data, indent=2))
+            extra["simulation"] = rows
+        click.echo(render("suggest", "json", result, RenderOptions(extra=extra)))
         return
     if not write:
         click.echo(render_suggest_yaml(result))
@@ -677,7 +671,7 @@ def predict_command(
     if html_file is not None:
         html = render_predict_html(result, title=f"cachekit predict: {repo}")
         write_atomic(html_file, html.encode("utf-8"))
-    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_predict(result))
+    click.echo(render("predict", "json" if as_json else "text", result))
 
 
 @main.command("audit")
@@ -732,7 +726,7 @@ def audit_command(
     if html_file is not None and result.prediction is not None:
         html = render_predict_html(result.prediction, title=f"cachekit audit: {repo}")
         write_atomic(html_file, html.encode("utf-8"))
-    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render_audit(result))
+    click.echo(render("audit", "json" if as_json else "text", result))
 
 
 @main.command("eval")

@@ -43,6 +43,7 @@ from cachekit.output.findings import (
     render_text,
     sarif_log,
 )
+from cachekit.output.registry import formats, render
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
@@ -130,6 +131,9 @@ results = st.builds(
 
 def test_formats_by_name() -> None:
     assert set(FORMATS) == {"text", "json", "github", "sarif", "markdown"}
+    assert set(formats("check")) == set(FORMATS)  # the CLI's choices are the same
+    for name in FORMATS:
+        assert render("check", name, SAMPLE) == render_findings(SAMPLE, name)
     for name, formatter in FORMATS.items():
         assert render_findings(SAMPLE, name) == formatter(SAMPLE)
     with pytest.raises(UsageError, match="unknown format 'xml'"):
@@ -221,6 +225,7 @@ def test_text_escapes_an_escape_sequence_in_a_message() -> None:
 
 def test_json_shape() -> None:
     doc = json.loads(render_json(SAMPLE))
+    assert next(iter(doc)) == "schema" and doc["schema"] == "cachekit.check/1"
     assert doc["root"] == "/repo" and doc["revision"] == "0123abc"
     assert doc["summary"] == {
         "total": 3,

@@ -23,9 +23,6 @@ class Location:
     line: int  # 1-based; 0 when the finding is about the whole file
     message: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "message": self.message}
-
 
 @dataclass(frozen=True)
 class CheckFinding:
@@ -47,20 +44,6 @@ class CheckFinding:
         object.__setattr__(self, "code", Code(self.code))
         object.__setattr__(self, "severity", Severity(self.severity))
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "message": self.message,
-            "fix": self.fix,
-            "workflow": self.workflow,
-            "job": self.job,
-            "matrix": self.matrix,
-            "related": [r.to_json() for r in self.related],
-        }
-
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -74,12 +57,3 @@ class CheckResult:
 
     def failing(self, threshold: str) -> tuple[CheckFinding, ...]:
         return tuple(f for f in self.findings if severity_at_least(f.severity, threshold))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "root": self.root,
-            "revision": self.revision,
-            "caches": self.caches,
-            "jobs": self.jobs,
-            "findings": [f.to_json() for f in self.findings],
-        }

@@ -1,4 +1,4 @@
-"""The output formats of ``cachekit check``: text, JSON, GitHub workflow commands and SARIF.
+"""The output formats of ``cachekit check``: text, JSON, GitHub commands, SARIF, Markdown.
 
 Each formatter takes a :class:`~cachekit.checks.model.CheckResult` and returns one string
 (no trailing newline); :data:`FORMATS` maps the ``--format`` names to them and
@@ -25,8 +25,10 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..checks.model import CheckFinding, CheckResult, Location
+from ..encoding import encode
 from ..errors import UsageError
 from ..findings import CODES, SEVERITIES, CodeInfo
+from .registry import RenderOptions
 
 __all__ = [
     "FORMATS",
@@ -38,6 +40,7 @@ __all__ = [
     "render_findings",
     "render_github",
     "render_json",
+    "render_markdown",
     "render_sarif",
     "render_text",
     "sarif_log",
@@ -48,6 +51,8 @@ __all__ = [
 SARIF_SCHEMA: Final = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
+#: The schema name of ``--format json`` (``docs/schemas/check-1.json``).
+SCHEMA: Final = "cachekit.check/1"
 #: Where a code's documentation lives when the package metadata names no better place.
 _FALLBACK_URI: Final = "https://pypi.org/project/cachekit-ci/"
 #: GitHub's scale for ``security-severity``: 7.0–8.9 is "high". Only security codes get one.
@@ -216,10 +221,11 @@ def render_markdown(result: CheckResult) -> str:
 # -- JSON ---------------------------------------------------------------------------------------
 
 
-def render_json(result: CheckResult) -> str:
-    """``{"findings": [...], "summary": {...}, "root": ..., "revision": ..., "tool": {...}}``."""
+def render_json(result: CheckResult, schema: str = SCHEMA) -> str:
+    """``{"schema", "findings": [...], "summary": {...}, "root", "revision", "tool": {...}}``."""
     document = {
-        "findings": [f.to_json() for f in result.findings],
+        "schema": schema,
+        "findings": encode(result.findings),
         "summary": _summary(result),
         "root": result.root,
         "revision": result.revision,
@@ -459,3 +465,26 @@ def render_findings(result: CheckResult, fmt: str, *, color: bool = False) -> st
             f"unknown format {fmt!r}: choose one of {', '.join(sorted(FORMATS))}"
         ) from None
     return formatter(result)
+
+
+# -- registered renderers (fn(result, options) -> str) ------------------------------------------
+
+
+def text(result: CheckResult, options: RenderOptions) -> str:
+    return render_text(result, color=options.color)
+
+
+def json_(result: CheckResult, options: RenderOptions) -> str:
+    return render_json(result, options.schema or SCHEMA)
+
+
+def sarif(result: CheckResult, options: RenderOptions) -> str:
+    return render_sarif(result)
+
+
+def github(result: CheckResult, options: RenderOptions) -> str:
+    return render_github(result)
+
+
+def markdown(result: CheckResult, options: RenderOptions) -> str:
+    return render_markdown(result)

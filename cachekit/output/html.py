@@ -18,10 +18,15 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..errors import UsageError
 from ..predict import PredictedCache, PredictedRun, PredictResult
+from .registry import RenderOptions
+
+if TYPE_CHECKING:
+    from ..audit import AuditResult
 
 __all__ = ["render_predict_html"]
 
@@ -583,3 +588,17 @@ estimates, so evictions are too.</footer>
 </body>
 </html>
 """
+
+
+# -- registered renderers (fn(result, options) -> str) ------------------------------------------
+
+
+def predict_html(result: PredictResult, options: RenderOptions) -> str:
+    return render_predict_html(result, title=options.title or "cachekit predict")
+
+
+def audit_html(result: AuditResult, options: RenderOptions) -> str:
+    """The history's report; an audit of the logs alone (--no-history) has none to draw."""
+    if result.prediction is None:
+        raise UsageError("the HTML report draws the history: drop --no-history")
+    return render_predict_html(result.prediction, title=options.title or "cachekit audit")

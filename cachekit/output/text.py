@@ -1,14 +1,22 @@
-"""Text renderers: results in, strings out. The CLI picks one; nothing here computes."""
+"""Text renderers: results in, strings out. The CLI picks one; nothing here computes.
+
+The ``*_text`` functions at the end are the registered renderers (:mod:`.registry`).
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ..audit import AuditResult
-from ..evaluate import EvalResult
-from ..explain import CacheReport, Comparison, ExplainResult, Finding
-from ..predict import PredictResult
-from ..resolving import ResolveResult
+if TYPE_CHECKING:  # only annotations: rendering `hash` must not import predict or explain
+    from ..audit import AuditResult
+    from ..evaluate import EvalResult
+    from ..explain import CacheReport, Comparison, ExplainResult, Finding
+    from ..hashing.hashfiles import HashResult
+    from ..predict import PredictResult
+    from ..resolving import ResolveResult
+    from .registry import RenderOptions
 
 __all__ = [
     "render_audit",
@@ -19,12 +27,10 @@ __all__ = [
     "render_predict",
 ]
 
-_SEVERITY = {"error": "error", "warning": "warning", "info": "note"}
-
 
 def render_finding(f: Finding, indent: str = "") -> str:
     where = f"{f.mark.path}:{f.mark.line}: " if f.mark else ""
-    return f"{indent}{where}{_SEVERITY.get(f.severity, f.severity)}[{f.code}]: {f.message}"
+    return f"{indent}{where}{f.severity}[{f.code}]: {f.message}"
 
 
 def _matrix(matrix: dict[str, object]) -> str:
@@ -286,3 +292,44 @@ def render_resolve(result: ResolveResult) -> str:
             out.append(f"  {note}")
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+# -- registered renderers (fn(result, options) -> str) ------------------------------------------
+
+
+def hash_text(result: HashResult, options: RenderOptions) -> str:
+    """The digest (an empty line when nothing matched), or each file then the digest."""
+    if not options.files:
+        return result.digest
+    lines = [f"{f.sha256}  {f.path}" for f in result.files]
+    lines.append(f"digest: {result.digest}" if result.digest else "digest: '' (no file hashed)")
+    return "\n".join(lines)
+
+
+def explain_text(result: ExplainResult, options: RenderOptions) -> str:
+    return render_explain(result)
+
+
+def compare_text(result: Comparison, options: RenderOptions) -> str:
+    return render_comparison(result)
+
+
+def resolve_text(result: ResolveResult, options: RenderOptions) -> str:
+    return render_resolve(result)
+
+
+def predict_text(result: PredictResult, options: RenderOptions) -> str:
+    return render_predict(result)
+
+
+def audit_text(result: AuditResult, options: RenderOptions) -> str:
+    return render_audit(result)
+
+
+def eval_text(result: EvalResult, options: RenderOptions) -> str:
+    return render_eval(result)
+
+
+def eval_json(result: EvalResult, options: RenderOptions) -> str:
+    """The value alone, as ``jq`` would print it: an expression's value has no fixed shape."""
+    return json.dumps(result.value, indent=2)

@@ -37,14 +37,6 @@ class SimulationRow:
     current: dict[str, Any]  # hit, restore, miss, hit_rate, warm_rate, evictions
     suggested: dict[str, Any]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "workflow": self.workflow,
-            "commits": self.commits,
-            "current": self.current,
-            "suggested": self.suggested,
-        }
-
 
 _FIELDS = ("requests", "hit", "restore", "miss", "unknown", "hit_rate", "warm_rate", "evictions")
 
