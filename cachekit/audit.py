@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -230,10 +231,14 @@ def audit(
     options: PredictOptions | None = None,
     top: int = 20,
     history: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AuditResult:
-    """Audit the repository at ``root``: its history, and the run logs and cache list given."""
+    """Audit the repository at ``root``: its history, and the run logs and cache list given.
+
+    ``progress(done, total)`` follows the history's replay (predict's callback).
+    """
     problems: list[str] = []
-    prediction = predict(root, options) if history else None
+    prediction = predict(root, options, progress=progress) if history else None
     jobs: list[JobLog] = []
     for path in logs:
         bundle = read_logs(path)

@@ -11,6 +11,7 @@ same inputs resolved to on that date: what a cache saved then still restores tod
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -179,7 +180,10 @@ def _locked(tree: Tree, installs: list[Install]) -> tuple[dict[str, str], str | 
     return (pins, "requirements pinned with ==") if pins else ({}, None)
 
 
-def resolve_tree(tree: Tree, options: ResolveOptions) -> ResolveResult:
+def resolve_tree(
+    tree: Tree, options: ResolveOptions, *, progress: Callable[[int, int], None] | None = None
+) -> ResolveResult:
+    """Resolve each distinct install set of the jobs (``progress(done, total)`` after each)."""
     explained = explain_tree(tree, Options(workflow=options.workflow, job=options.job))
     reader = _Reader(tree)
     groups: dict[ResolveRequest, tuple[list[str], list[str], list[Install], JobRecord]] = {}
@@ -207,6 +211,8 @@ def resolve_tree(tree: Tree, options: ResolveOptions) -> ResolveResult:
                 entry[1].append(text)
     out: list[ResolvedInstall] = []
     for request, (labels, commands, installs, _job) in groups.items():
+        if progress is not None:
+            progress(len(out), len(groups))
         try:
             resolution = resolve(tree, request)
         except ResolveError as exc:
@@ -238,13 +244,19 @@ def resolve_tree(tree: Tree, options: ResolveOptions) -> ResolveResult:
                     ),
                 )
         out.append(item)
+    if progress is not None and groups:
+        progress(len(groups), len(groups))
     return ResolveResult(tree.workspace, tuple(out))
 
 
 def resolve_workflows(
-    root: str = ".", options: ResolveOptions | None = None, *, rev: str | None = None
+    root: str = ".",
+    options: ResolveOptions | None = None,
+    *,
+    rev: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ResolveResult:
     """Resolve what the workflows of ``root`` (or of commit ``rev``) install."""
     options = options or ResolveOptions()
     with tree_at(root, rev) as tree:
-        return resolve_tree(tree, options)
+        return resolve_tree(tree, options, progress=progress)

@@ -122,4 +122,4 @@ def test_cli_audit(repo: Path) -> None:
     bad = runner.invoke(
         main, ["audit", str(repo), "--caches", str(CASES / "run-archive" / "1_lint.txt")]
     )
-    assert bad.exit_code == 1 and "1_lint.txt" in bad.stderr
+    assert bad.exit_code == 2 and "1_lint.txt" in bad.stderr  # a file that is no cache list

@@ -28,16 +28,33 @@ __all__ = [
 ]
 
 
-def render_finding(f: Finding, indent: str = "") -> str:
+# ANSI styles of severities and outcomes (``--color``): the same colours as check's text.
+_STYLE = {
+    "error": "\x1b[1;31m",
+    "warning": "\x1b[1;33m",
+    "note": "\x1b[1;36m",
+    "miss": "\x1b[1;31m",
+    "restore": "\x1b[1;33m",
+    "hit": "\x1b[32m",
+}
+
+
+def paint(word: str, color: bool) -> str:
+    """``word`` in its colour when ``color`` (a severity or an outcome), else as is."""
+    style = _STYLE.get(word) if color else None
+    return f"{style}{word}\x1b[0m" if style else word
+
+
+def render_finding(f: Finding, indent: str = "", *, color: bool = False) -> str:
     where = f"{f.mark.path}:{f.mark.line}: " if f.mark else ""
-    return f"{indent}{where}{f.severity}[{f.code}]: {f.message}"
+    return f"{indent}{where}{paint(f.severity, color)}[{f.code}]: {f.message}"
 
 
 def _matrix(matrix: dict[str, object]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in matrix.items()) + "}" if matrix else ""
 
 
-def _cache(c: CacheReport) -> Iterable[str]:
+def _cache(c: CacheReport, color: bool = False) -> Iterable[str]:
     head = f"{c.mark.path}:{c.mark.line}  job {c.job}"
     if c.matrix:
         head += f"  matrix {_matrix(c.matrix)}"
@@ -81,19 +98,19 @@ def _cache(c: CacheReport) -> Iterable[str]:
     for note in c.notes:
         yield f"  note      {note}"
     for f in c.findings:
-        yield render_finding(f, "  ")
+        yield render_finding(f, "  ", color=color)
 
 
-def render_explain(result: ExplainResult) -> str:
+def render_explain(result: ExplainResult, *, color: bool = False) -> str:
     lines: list[str] = []
     where = result.revision or "working tree"
     lines.append(f"{len(result.caches)} cache(s) in {result.root} ({where})")
     for cache in result.caches:
         lines.append("")
-        lines.extend(_cache(cache))
+        lines.extend(_cache(cache, color))
     if result.problems:
         lines.append("")
-        lines.extend(render_finding(p) for p in result.problems)
+        lines.extend(render_finding(p, color=color) for p in result.problems)
     return "\n".join(lines)
 
 
@@ -139,7 +156,7 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f}%"
 
 
-def render_predict(result: PredictResult, *, misses: int = 25) -> str:
+def render_predict(result: PredictResult, *, misses: int = 25, color: bool = False) -> str:
     s = result.summary
     lines = []
     if not result.runs:
@@ -177,7 +194,7 @@ def render_predict(result: PredictResult, *, misses: int = 25) -> str:
         for run, c in shown[-misses:]:
             lines.append(
                 f"  {run.commit[:10]} {run.time[:10]} {run.ref.split('/', 2)[-1]:<14} "
-                f"{c.workflow}:{c.line} {c.job}  {c.outcome}: {c.cause}"
+                f"{c.workflow}:{c.line} {c.job}  {paint(c.outcome, color)}: {c.cause}"
             )
     for p in result.problems[:10]:
         lines.append(f"note: {p}")
@@ -307,7 +324,7 @@ def hash_text(result: HashResult, options: RenderOptions) -> str:
 
 
 def explain_text(result: ExplainResult, options: RenderOptions) -> str:
-    return render_explain(result)
+    return render_explain(result, color=options.color)
 
 
 def compare_text(result: Comparison, options: RenderOptions) -> str:
@@ -319,7 +336,7 @@ def resolve_text(result: ResolveResult, options: RenderOptions) -> str:
 
 
 def predict_text(result: PredictResult, options: RenderOptions) -> str:
-    return render_predict(result)
+    return render_predict(result, color=options.color)
 
 
 def audit_text(result: AuditResult, options: RenderOptions) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -82,9 +83,16 @@ def require_repository_top(root: str) -> None:
 
 
 def simulate_suggestion(
-    root: str, result: SuggestResult, options: PredictOptions | None = None
+    root: str,
+    result: SuggestResult,
+    options: PredictOptions | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[SimulationRow, ...]:
-    """Predict each edited workflow with its current and its suggested text."""
+    """Predict each edited workflow with its current and its suggested text.
+
+    ``progress(done, total)`` is called as each replay advances (predict's callback).
+    """
     base = options or PredictOptions(max_commits=200)
     require_repository_top(root)
     rows: list[SimulationRow] = []
@@ -92,7 +100,7 @@ def simulate_suggestion(
         predicted: list[PredictResult] = []
         for text in (edit.before, edit.after):
             opts = replace(base, workflow=edit.path, overlay=((edit.path, text.encode()),))
-            predicted.append(predict(root, opts))
+            predicted.append(predict(root, opts, progress=progress))
         prints = _fingerprints(predicted[1])
         outcomes = []
         for one in predicted:

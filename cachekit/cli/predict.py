@@ -1,0 +1,172 @@
+"""``cachekit predict`` and the options it shares with ``audit``: the history replayed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .common import (
+    Output,
+    RunOptions,
+    Terminal,
+    check_writable,
+    output_options,
+    parse_date,
+    parse_size,
+    repo_argument,
+    reports_errors,
+    resolve_repo,
+    rev_option,
+    run_options,
+    terminal_options,
+    write_file,
+)
+
+R = TypeVar("R")
+_FORMATS = ("text", "json", "html")  # the registry's formats("predict")
+EVENTS = ("push", "pull_request")
+
+
+def history_options(fn: Callable[..., R]) -> Callable[..., R]:
+    """What to replay and how big the cache is: the options predict and audit share."""
+    options = (
+        click.option("--since", default=None, metavar="DATE", help="Only commits since DATE."),
+        click.option(
+            "--max-commits",
+            default=1000,
+            show_default=True,
+            type=click.IntRange(min=1),
+            help="At most the newest N commits of the default branch.",
+        ),
+        click.option(
+            "--entry-size",
+            default="100M",
+            show_default=True,
+            help="Estimated size of one cache entry (sizes are unknowable offline; drives "
+            "eviction).",
+        ),
+        click.option(
+            "--limit", default="10G", show_default=True, help="The repository's cache size limit."
+        ),
+        click.option(
+            "--html",
+            "html_file",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Also write the self-contained HTML report here.",
+        ),
+    )
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def predict_options(
+    run: RunOptions,
+    *,
+    since: str | None,
+    max_commits: int,
+    entry_size: str,
+    limit: str,
+    html_file: str | None,
+    **more: Any,
+) -> Any:
+    """Every value checked before any work (dates, sizes, the report's path), as options."""
+    from ..predict import PredictOptions  # noqa: PLC0415 - imported when the command runs
+
+    since = parse_date(since, "--since")
+    entry = parse_size(entry_size, "--entry-size")
+    limit_bytes = parse_size(limit, "--limit")
+    if html_file is not None:
+        check_writable(html_file, "--html")
+    return PredictOptions(
+        since=since,
+        max_commits=max_commits,
+        entry_size=entry,
+        limit_bytes=limit_bytes,
+        event="push",
+        pull_requests=run.event == "pull_request",
+        workflow=run.workflow,
+        job=run.job,
+        os=run.os,
+        arch=run.arch,
+        **more,
+    )
+
+
+def write_html(kind: str, path: str | None, result: object, title: str) -> None:
+    if path is None:
+        return
+    from ..output.registry import RenderOptions, render  # noqa: PLC0415 - lazy
+
+    write_file(path, render(kind, "html", result, RenderOptions(title=title)))  # type: ignore[arg-type]
+
+
+@click.command("predict")
+@reports_errors
+@terminal_options
+@output_options("predict", _FORMATS)
+@run_options(EVENTS, ref=False)
+@repo_argument
+@click.option("--range", "range_", default=None, metavar="A..B", help="Only these commits.")
+@rev_option("History ending here (default: the default branch).")
+@click.option(
+    "--branch",
+    "branches",
+    multiple=True,
+    metavar="B",
+    help="Also replay pushes to branch B (its own commits); repeatable.",
+)
+@history_options
+@click.option(
+    "--caches",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="gh cache list --json output: entry sizes are taken from it (by key, else by the "
+    "key's family) instead of --entry-size.",
+)
+def command(
+    repo: str,
+    range_: str | None,
+    rev: str | None,
+    branches: tuple[str, ...],
+    since: str | None,
+    max_commits: int,
+    entry_size: str,
+    limit: str,
+    html_file: str | None,
+    caches: str | None,
+    run: RunOptions,
+    out: Output,
+    term: Terminal,
+) -> None:
+    """Predict cache hits and misses over REPO's git history.
+
+    Every commit's cache keys are computed without checking it out, then the runs are fed in
+    time order through a model of GitHub's cache service (lookup order, restore keys, scopes,
+    versions, immutability, 7-day expiry, size-limited eviction). --event pull_request also
+    replays merged branches as pull_request runs.
+    """
+    from ..evidence import read_cache_list  # noqa: PLC0415 - imported when the command runs
+    from ..predict import predict  # noqa: PLC0415
+
+    known = read_cache_list(caches) if caches else ()
+    options = predict_options(
+        run,
+        since=since,
+        max_commits=max_commits,
+        entry_size=entry_size,
+        limit=limit,
+        html_file=html_file,
+        rev=rev,
+        range=range_,
+        branches=branches,
+        known_sizes=tuple((e.key, e.size_bytes) for e in known if e.size_bytes is not None),
+    )
+    root = resolve_repo(repo, term, history=True, command="predict")
+    run.check_selection(root, rev or "HEAD")
+    result = predict(root, options, progress=term.progress("commits"))
+    write_html("predict", html_file, result, f"cachekit predict: {repo}")
+    out.emit(result, title=f"cachekit predict: {repo}")

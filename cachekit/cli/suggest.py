@@ -1,0 +1,126 @@
+"""``cachekit suggest``: the right cache for every job, as ready YAML (or edited in place)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import UsageError
+from .common import (
+    Output,
+    RunOptions,
+    Terminal,
+    exit_for_findings,
+    fail_on_option,
+    output_options,
+    repo_argument,
+    reports_errors,
+    resolve_repo,
+    run_options,
+    terminal_options,
+)
+
+if TYPE_CHECKING:
+    from ..suggest import SuggestResult
+
+_FORMATS = ("yaml", "json")  # the registry's formats("suggest")
+
+
+@click.command("suggest")
+@reports_errors
+@terminal_options
+@output_options("suggest", _FORMATS)
+@run_options()
+@repo_argument
+@click.option("--write", is_flag=True, help="Edit the workflow files in place (shows the diff).")
+@click.option("--yes", "-y", is_flag=True, help="With --write: apply without asking.")
+@click.option(
+    "--simulate",
+    is_flag=True,
+    help="Replay the history with the current and the suggested keys; print both hit rates.",
+)
+@click.option(
+    "--max-commits",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --simulate: how many commits to replay.",
+)
+@fail_on_option("none")
+def command(
+    repo: str,
+    fail_on: str,
+    write: bool,
+    yes: bool,
+    simulate: bool,
+    max_commits: int,
+    run: RunOptions,
+    out: Output,
+    term: Terminal,
+) -> None:
+    """Propose the right cache for every job: key, restore-keys, paths, as ready YAML.
+
+    Per job and package manager (pip, pip-tools, Poetry, Pipenv, uv, conda, npm, Yarn, pnpm,
+    Go, Cargo, Maven, Gradle): an actions/cache step, or the setup action's own cache: input
+    when it does the same job. Every suggestion is re-checked with `cachekit check`. With
+    --write the workflow is edited in place (comments and formatting kept), after showing
+    the diff; a file that cannot be edited safely is left untouched.
+    """
+    from ..predict import PredictOptions  # noqa: PLC0415 - imported when the command runs
+    from ..suggest import suggest  # noqa: PLC0415
+    from ..suggest.simulate import (  # noqa: PLC0415
+        SimulationRow,
+        render_simulation,
+        require_repository_top,
+        simulate_suggestion,
+    )
+
+    if write and not yes and not sys.stdin.isatty():
+        raise UsageError(
+            "--write asks before editing each file and there is no terminal: use --yes"
+        )
+    root = resolve_repo(repo, term, history=simulate, command="suggest --simulate")
+    if simulate:
+        require_repository_top(root)  # fail before any output, not after it
+    run.check_selection(root, None)
+    result = suggest(root, workflow=run.workflow, job=run.job)
+    rows: tuple[SimulationRow, ...] = ()
+    if simulate:
+        options = PredictOptions(max_commits=max_commits)
+        rows = simulate_suggestion(root, result, options, progress=term.progress("commits"))
+    if out.format == "json":
+        out.emit(result, extra={"simulation": rows} if simulate else {})
+    elif write:
+        out.emit(result, diff=False)
+    else:
+        text = out.render(result)
+        out.write(text + ("\n\n" + render_simulation(rows) if simulate else ""))
+    if write:
+        _write(root, result, yes)
+    exit_for_findings([f.severity for f in result.residual], fail_on)
+
+
+def _write(root: str, result: SuggestResult, yes: bool) -> None:
+    """Show each file's diff, ask (unless --yes), and write it."""
+    from ..suggest.edit import EditRefused, apply_edit  # noqa: PLC0415 - when the command runs
+
+    if not result.edits:
+        click.echo("nothing to write")
+        return
+    refused: list[EditRefused] = []
+    for edit in result.edits:
+        click.echo(edit.diff().rstrip("\n"))
+        if not yes and not click.confirm(f"apply to {edit.path}?", default=False):
+            click.echo(f"{edit.path}: left unchanged")
+            continue
+        try:
+            apply_edit(root, edit)
+        except EditRefused as exc:  # one refused file never stops the others
+            refused.append(exc)
+            click.echo(f"cachekit: error: {exc}; left unchanged", err=True)
+            continue
+        click.echo(f"{edit.path}: written")
+    if refused:
+        sys.exit(max(exc.exit_code for exc in refused))
