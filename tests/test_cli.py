@@ -300,3 +300,38 @@ def test_real_outputs_validate_against_their_schema(repo: Path, kind: str, args:
     _validate(kind, data)
     if kind != "eval":
         assert data["schema"] == SCHEMAS[kind]  # type: ignore[index]
+
+
+# -- start-up: import discipline (the timings are in benchmarks/bench_startup.py) ----------------
+
+
+def _fresh(code: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ).stdout
+
+
+def test_version_needs_neither_click_nor_the_library() -> None:
+    out = _fresh(
+        "import sys; sys.argv = ['cachekit', '--version']\n"
+        "from cachekit.cli import main; main()\n"
+        "print(sorted(m for m in sys.modules if m == 'click' or m.startswith('cachekit.')))"
+    )
+    version, modules = out.splitlines()
+    assert version == invoke("--version").stdout.strip() == "cachekit, version 0.1.0"
+    assert modules == "['cachekit.cli', 'cachekit.errors']"
+
+
+def test_a_command_imports_the_library_only_when_it_runs() -> None:
+    out = _fresh(
+        "import sys; from cachekit.cli.app import cli\n"
+        "for name in cli.list_commands(None): cli.get_command(None, name)\n"
+        "heavy = ('cachekit.checks', 'cachekit.explain', 'cachekit.predict', 'cachekit.suggest',"
+        " 'cachekit.hashing', 'cachekit.environments', 'cachekit.output.findings')\n"
+        "print([m for m in sys.modules if m.startswith(heavy)])"
+    )
+    assert out.strip() == "[]"

@@ -5,6 +5,9 @@ own module of this package and is imported only when it runs (``cachekit --versi
 none of them: see ``benchmarks/bench_startup.py``), and each imports the library inside its
 function. Adding a command is a module and one line in :data:`COMMANDS`.
 
+Start-up: ``main`` answers ``cachekit --version`` before importing click (a third of the
+start-up cost); anything else loads the click group (:mod:`.app`) and runs it.
+
 Exit codes are the same for every command (``docs/exit-codes.md``): 0 nothing at ``--fail-on``,
 1 findings at or above it (or an answer that is a failure: a step the runner fails, a
 resolution that fails), 2 a usage error or nothing to analyse, 3 a failure of the environment
@@ -13,12 +16,13 @@ resolution that fails), 2 a usage error or nothing to analyse, 3 a failure of th
 
 from __future__ import annotations
 
-import importlib
-from typing import Final
-
-import click
+import sys
+from typing import TYPE_CHECKING, Any, Final
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    import click
 
 __all__ = ["COMMANDS", "main"]
 
@@ -35,31 +39,34 @@ COMMANDS: Final[dict[str, str]] = {
     "data": "cachekit.cli.data:group",
 }
 
-
-class _LazyGroup(click.Group):
-    """Commands from :data:`COMMANDS`, imported when named (or when ``--help`` lists them)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*COMMANDS, *sorted(set(self.commands) - set(COMMANDS))]
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return super().get_command(ctx, cmd_name)
-        module, _, attribute = target.partition(":")
-        command: click.Command = getattr(importlib.import_module(module), attribute)
-        return command
+_VERSION_ARGS: Final = (["--version"], ["-V"])
 
 
-@click.group(
-    cls=_LazyGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.version_option(__version__, "--version", "-V", prog_name="cachekit")
-def main() -> None:
-    """The truth about your CI dependency caches.
+class _Main:
+    """The ``cachekit`` entry point: the click group, loaded on first real use.
 
-    Exit codes (every command): 0 nothing at --fail-on; 1 findings at or above it; 2 a usage
-    error or nothing to analyse; 3 a failure of the environment (git, files); 70 a bug.
-    Shell completion: eval "$(_CACHEKIT_COMPLETE=bash_source cachekit)" (zsh_source, fish_source).
+    Calling it with just ``--version`` prints the version without importing click; any other
+    use (a command, ``--help``, click's test runner, attribute access) goes to the group.
     """
+
+    name = "cachekit"
+
+    def _group(self) -> click.Group:
+        from .app import cli  # noqa: PLC0415 - the point of this class
+
+        return cli
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs and sys.argv[1:] in _VERSION_ARGS:
+            print(f"cachekit, version {__version__}")
+            return None
+        return self._group()(*args, **kwargs)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        return self._group().main(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._group(), name)
+
+
+main: Final = _Main()
