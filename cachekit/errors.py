@@ -20,7 +20,7 @@ __all__ = [
 class CachekitError(Exception):
     """Root of every error cachekit reports to users.
 
-    ``exit_code`` is what the CLI exits with (docs/exit-codes.md): 2 unless a subclass says
+    ``exit_code`` is what the CLI exits with (docs/cli.md, "Exit codes"): 2 unless a subclass says
     otherwise — the input, as given, cannot be analysed (a malformed file or option). 1 is
     reserved for an answer that reports a problem (findings, a step the runner would fail),
     3 for a failure of the environment (:class:`EnvironmentFailure`), 70 for a bug.

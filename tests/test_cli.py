@@ -335,3 +335,24 @@ def test_a_command_imports_the_library_only_when_it_runs() -> None:
         "print([m for m in sys.modules if m.startswith(heavy)])"
     )
     assert out.strip() == "[]"
+
+
+def test_shell_completion_offers_the_registry_formats() -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv = ['cachekit']\nfrom cachekit.cli import main; main()",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "_CACHEKIT_COMPLETE": "bash_complete",
+            "COMP_WORDS": "cachekit check --format ",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert proc.stdout.split() == [f"plain,{name}" for name in formats("check")]

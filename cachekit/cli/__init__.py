@@ -8,7 +8,7 @@ function. Adding a command is a module and one line in :data:`COMMANDS`.
 Start-up: ``main`` answers ``cachekit --version`` before importing click (a third of the
 start-up cost); anything else loads the click group (:mod:`.app`) and runs it.
 
-Exit codes are the same for every command (``docs/exit-codes.md``): 0 nothing at ``--fail-on``,
+Exit codes are the same for every command (``docs/cli.md``): 0 nothing at ``--fail-on``,
 1 findings at or above it (or an answer that is a failure: a step the runner fails, a
 resolution that fails), 2 a usage error or nothing to analyse, 3 a failure of the environment
 (git missing, an unreadable repository, an unwritable output), 70 a bug, 130 interrupted.
