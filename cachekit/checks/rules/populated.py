@@ -8,7 +8,8 @@ Only checked when cachekit sees every command of the job (no opaque script).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Final
 
 from ...environments.paths import PathClass
 from ...findings import CODES, Code
@@ -55,44 +56,49 @@ def _norm(path: str) -> str:
 
 
 def _populates(cls: PathClass, after: tuple[Install, ...], info: JobInstalls) -> bool:
-    path = _norm(cls.path)
     if cls.kind == "download-cache":
-        for install in after:
-            cmd = install.command
-            opts = {k for k, _ in cmd.options}
-            env = dict(cmd.env) | install.step.env
-            tool = cmd.tool
-            if tool == "uv" and cmd.action in ("pip-install", "pip-sync"):
-                tool = "uv"
-            if cls.tool in (None, tool) or (cls.tool == "pip" and tool == "pip-sync"):
-                if tool in ("pip", "pip-sync") and (
-                    "--no-cache-dir" in opts
-                    or env.get("PIP_NO_CACHE_DIR", "").lower() in ("1", "true", "yes", "off")
-                ):
-                    continue
-                return True
-        return False
-    # a built environment: something creates or installs into it
+        return any(_uses_download_cache(cls, install) for install in after)
+    # a built environment: something creates it, or installs into it
+    path = _norm(cls.path)
     for _step, cmd in info.commands:
         if cmd.action == "venv" and cmd.venv and _norm(cmd.venv) == path:
             return True
-    for install in after:
-        target = install.target
-        if target.startswith("venv:") and _norm(target[5:]) == path:
-            return True
-        if target == "interpreter" and cls.tool == "pip" and "hostedtoolcache" in cls.path:
-            return True
-        if target == "interpreter" and "site-packages" in path:
-            return True
-        if target.startswith("tool:") and cls.tool == target[5:]:
-            return True
-        if target == "node_modules" and path.endswith("node_modules"):
-            return True
-        if target == "user" and ".local" in path:
-            return True
-        if target.startswith("dir:") and _norm(target[4:]) == path:
-            return True
-    return False
+    return any(_installs_into(cls, path, install.target) for install in after)
+
+
+_NO_CACHE: Final = ("1", "true", "yes", "off")
+
+
+def _uses_download_cache(cls: PathClass, install: Install) -> bool:
+    """The install's tool is the cache's, and it does not turn its cache off."""
+    cmd = install.command
+    tool = cmd.tool
+    if cls.tool not in (None, tool) and not (cls.tool == "pip" and tool == "pip-sync"):
+        return False
+    if tool not in ("pip", "pip-sync"):
+        return True
+    env = dict(cmd.env) | install.step.env
+    no_cache = "--no-cache-dir" in {k for k, _ in cmd.options}
+    return not no_cache and env.get("PIP_NO_CACHE_DIR", "").lower() not in _NO_CACHE
+
+
+# Install target (its prefix up to ':') → whether it writes the cached path (normalised).
+_TARGETS: Final[dict[str, Callable[[PathClass, str, str], bool]]] = {
+    "venv": lambda cls, path, where: _norm(where) == path,
+    "dir": lambda cls, path, where: _norm(where) == path,
+    "tool": lambda cls, path, where: cls.tool == where,
+    "interpreter": lambda cls, path, where: (
+        (cls.tool == "pip" and "hostedtoolcache" in cls.path) or "site-packages" in path
+    ),
+    "node_modules": lambda cls, path, where: path.endswith("node_modules"),
+    "user": lambda cls, path, where: ".local" in path,
+}
+
+
+def _installs_into(cls: PathClass, path: str, target: str) -> bool:
+    kind, _, where = target.partition(":")
+    check = _TARGETS.get(kind)
+    return check is not None and check(cls, path, where)
 
 
 def _why_not(cls: PathClass, after: tuple[Install, ...]) -> str:
