@@ -21,10 +21,6 @@ _FORMATS = ("text", "json", "html")  # the registry's formats("audit")
 
 
 @click.command("audit")
-@reports_errors
-@terminal_options
-@output_options("audit", _FORMATS)
-@run_options(EVENTS, ref=False)
 @repo_argument
 @click.option(
     "--logs",
@@ -41,6 +37,10 @@ _FORMATS = ("text", "json", "html")  # the registry's formats("audit")
 )
 @history_options
 @click.option("--no-history", is_flag=True, help="Only the logs: do not replay the history.")
+@reports_errors
+@terminal_options
+@output_options("audit", _FORMATS)
+@run_options(EVENTS, ref=False)
 def command(
     repo: str,
     logs: tuple[str, ...],

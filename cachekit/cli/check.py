@@ -24,10 +24,6 @@ _FORMATS = ("text", "json", "sarif", "github", "markdown")  # the registry's for
 
 
 @click.command("check")
-@reports_errors
-@terminal_options
-@output_options("check", _FORMATS)
-@run_options()
 @repo_argument
 @rev_option("Check this commit (no checkout).")
 @fail_on_option(None, "the configuration's fail-on, else warning")
@@ -50,6 +46,10 @@ _FORMATS = ("text", "json", "sarif", "github", "markdown")  # the registry's for
     type=click.Path(dir_okay=False),
     help="Record today's findings in FILE, so later runs with --baseline report only new ones.",
 )
+@reports_errors
+@terminal_options
+@output_options("check", _FORMATS)
+@run_options()
 def command(
     repo: str,
     rev: str | None,

@@ -13,9 +13,6 @@ _FORMATS = ("text", "json")  # the registry's formats("eval")
 
 
 @click.command("eval")
-@reports_errors
-@terminal_options
-@output_options("eval", _FORMATS)
 @click.option(
     "--context",
     "context_file",
@@ -30,6 +27,9 @@ _FORMATS = ("text", "json")  # the registry's formats("eval")
     help="Workspace for hashFiles() (without it hashFiles is unknown).",
 )
 @click.argument("expression", metavar="-- EXPR")
+@reports_errors
+@terminal_options
+@output_options("eval", _FORMATS)
 def command(
     context_file: str | None, root: str | None, expression: str, out: Output, term: Terminal
 ) -> None:

@@ -25,10 +25,6 @@ _FORMATS = ("text", "json")  # the registry's formats("explain") and formats("co
 
 
 @click.command("explain")
-@reports_errors
-@terminal_options
-@output_options("explain", _FORMATS)
-@run_options()
 @repo_argument
 @rev_option("Explain this commit (no checkout).")
 @click.option(
@@ -47,6 +43,10 @@ _FORMATS = ("text", "json")  # the registry's formats("explain") and formats("co
     "(default: the bundled dated snapshot).",
 )
 @fail_on_option("none")
+@reports_errors
+@terminal_options
+@output_options("explain", _FORMATS)
+@run_options()
 def command(
     repo: str,
     fail_on: str,

@@ -10,9 +10,6 @@ _FORMATS = ("text", "json")  # cachekit.output.registry.formats("hash"), tested 
 
 
 @click.command("hash", context_settings={"ignore_unknown_options": True})
-@reports_errors
-@terminal_options
-@output_options("hash", _FORMATS)
 @click.option(
     "--root",
     default=".",
@@ -50,6 +47,9 @@ _FORMATS = ("text", "json")  # cachekit.output.registry.formats("hash"), tested 
     "actions (glob 0.7.0, symlinks followed).",
 )
 @click.argument("args", nargs=-1, required=True, metavar="-- ARG...")
+@reports_errors
+@terminal_options
+@output_options("hash", _FORMATS)
 def command(
     root: str,
     rev: str | None,

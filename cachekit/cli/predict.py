@@ -105,10 +105,6 @@ def write_html(kind: str, path: str | None, result: object, title: str) -> None:
 
 
 @click.command("predict")
-@reports_errors
-@terminal_options
-@output_options("predict", _FORMATS)
-@run_options(EVENTS, ref=False)
 @repo_argument
 @click.option("--range", "range_", default=None, metavar="A..B", help="Only these commits.")
 @rev_option("History ending here (default: the default branch).")
@@ -127,6 +123,10 @@ def write_html(kind: str, path: str | None, result: object, title: str) -> None:
     help="gh cache list --json output: entry sizes are taken from it (by key, else by the "
     "key's family) instead of --entry-size.",
 )
+@reports_errors
+@terminal_options
+@output_options("predict", _FORMATS)
+@run_options(EVENTS, ref=False)
 def command(
     repo: str,
     range_: str | None,

@@ -25,10 +25,6 @@ _FORMATS = ("text", "json")  # the registry's formats("resolve")
 
 
 @click.command("resolve")
-@reports_errors
-@terminal_options
-@output_options("resolve", _FORMATS)
-@run_options(selection_only=True)
 @repo_argument
 @rev_option("Resolve the files of this commit.")
 @click.option(
@@ -63,6 +59,10 @@ _FORMATS = ("text", "json")  # the registry's formats("resolve")
 @click.option("--extra-index-url", multiple=True, help="More indexes (repeatable).")
 @click.option("--find-links", "-f", multiple=True, help="Directories or pages of archives.")
 @click.option("--no-index", is_flag=True, help="Only --find-links.")
+@reports_errors
+@terminal_options
+@output_options("resolve", _FORMATS)
+@run_options(selection_only=True)
 def command(
     repo: str,
     rev: str | None,

@@ -29,10 +29,6 @@ _FORMATS = ("yaml", "json")  # the registry's formats("suggest")
 
 
 @click.command("suggest")
-@reports_errors
-@terminal_options
-@output_options("suggest", _FORMATS)
-@run_options()
 @repo_argument
 @click.option("--write", is_flag=True, help="Edit the workflow files in place (shows the diff).")
 @click.option("--yes", "-y", is_flag=True, help="With --write: apply without asking.")
@@ -49,6 +45,10 @@ _FORMATS = ("yaml", "json")  # the registry's formats("suggest")
     help="With --simulate: how many commits to replay.",
 )
 @fail_on_option("none")
+@reports_errors
+@terminal_options
+@output_options("suggest", _FORMATS)
+@run_options()
 def command(
     repo: str,
     fail_on: str,
