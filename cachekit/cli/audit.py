@@ -17,8 +17,6 @@ from .common import (
 )
 from .predict import EVENTS, history_options, predict_options, write_html
 
-_FORMATS = ("text", "json", "html")  # the registry's formats("audit")
-
 
 @click.command("audit")
 @repo_argument
@@ -39,7 +37,7 @@ _FORMATS = ("text", "json", "html")  # the registry's formats("audit")
 @click.option("--no-history", is_flag=True, help="Only the logs: do not replay the history.")
 @reports_errors
 @terminal_options
-@output_options("audit", _FORMATS)
+@output_options("audit")
 @run_options(EVENTS, ref=False)
 def command(
     repo: str,

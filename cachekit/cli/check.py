@@ -20,8 +20,6 @@ from .common import (
     terminal_options,
 )
 
-_FORMATS = ("text", "json", "sarif", "github", "markdown")  # the registry's formats("check")
-
 
 @click.command("check")
 @repo_argument
@@ -48,7 +46,7 @@ _FORMATS = ("text", "json", "sarif", "github", "markdown")  # the registry's for
 )
 @reports_errors
 @terminal_options
-@output_options("check", _FORMATS)
+@output_options("check")
 @run_options()
 def command(
     repo: str,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, ParamSpec, TypeVar
 import click
 
 from ..errors import CachekitError, EnvironmentFailure, UsageError
+from ..output.registry import formats
 
 if TYPE_CHECKING:
     from ..explain import Options
@@ -205,12 +206,13 @@ class Output:
             write_file(self.path, text)
 
 
-def output_options(kind: Kind, formats: tuple[str, ...]) -> Callable[[Callable[..., R]], Any]:
+def output_options(kind: Kind) -> Callable[[Callable[..., R]], Any]:
     """``--format`` (choices from the renderer registry), ``--json``, ``-o`` → ``out``.
 
-    ``formats`` is the registry's list for ``kind`` (``cachekit.output.registry.formats``),
-    passed in by the command module so that this module imports no renderer.
+    The registry (:mod:`cachekit.output.registry`) names renderers without importing them,
+    so the choices cost nothing at start-up.
     """
+    choices = formats(kind)
 
     def decorate(fn: Callable[..., R]) -> Any:
         @wraps(fn)
@@ -220,7 +222,7 @@ def output_options(kind: Kind, formats: tuple[str, ...]) -> Callable[[Callable[.
             term: Terminal = kwargs["term"]
             if as_json and fmt not in (None, "json"):
                 raise UsageError(f"--json and --format {fmt} disagree: give one")
-            chosen = "json" if as_json else (fmt or formats[0])
+            chosen = "json" if as_json else (fmt or choices[0])
             if output is not None:
                 check_writable(output, "--output")
             return fn(*args, out=Output(kind, chosen, output, term), **kwargs)
@@ -231,9 +233,9 @@ def output_options(kind: Kind, formats: tuple[str, ...]) -> Callable[[Callable[.
                 click.option(
                     "--format",
                     "fmt",
-                    type=click.Choice(formats),
+                    type=click.Choice(choices),
                     default=None,
-                    help=f"Output format (default {formats[0]}).",
+                    help=f"Output format (default {choices[0]}).",
                 ),
                 click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
                 click.option(

@@ -9,8 +9,6 @@ import click
 from ..errors import UsageError
 from .common import Output, Terminal, output_options, reports_errors, terminal_options
 
-_FORMATS = ("text", "json")  # the registry's formats("eval")
-
 
 @click.command("eval")
 @click.option(
@@ -29,7 +27,7 @@ _FORMATS = ("text", "json")  # the registry's formats("eval")
 @click.argument("expression", metavar="-- EXPR")
 @reports_errors
 @terminal_options
-@output_options("eval", _FORMATS)
+@output_options("eval")
 def command(
     context_file: str | None, root: str | None, expression: str, out: Output, term: Terminal
 ) -> None:

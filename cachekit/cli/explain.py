@@ -21,8 +21,6 @@ from .common import (
     terminal_options,
 )
 
-_FORMATS = ("text", "json")  # the registry's formats("explain") and formats("compare")
-
 
 @click.command("explain")
 @repo_argument
@@ -45,7 +43,7 @@ _FORMATS = ("text", "json")  # the registry's formats("explain") and formats("co
 @fail_on_option("none")
 @reports_errors
 @terminal_options
-@output_options("explain", _FORMATS)
+@output_options("explain")
 @run_options()
 def command(
     repo: str,

@@ -6,8 +6,6 @@ import click
 
 from .common import Output, Terminal, output_options, reports_errors, rev_option, terminal_options
 
-_FORMATS = ("text", "json")  # cachekit.output.registry.formats("hash"), tested equal
-
 
 @click.command("hash", context_settings={"ignore_unknown_options": True})
 @click.option(
@@ -49,7 +47,7 @@ _FORMATS = ("text", "json")  # cachekit.output.registry.formats("hash"), tested 
 @click.argument("args", nargs=-1, required=True, metavar="-- ARG...")
 @reports_errors
 @terminal_options
-@output_options("hash", _FORMATS)
+@output_options("hash")
 def command(
     root: str,
     rev: str | None,

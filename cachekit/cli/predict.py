@@ -25,7 +25,6 @@ from .common import (
 )
 
 R = TypeVar("R")
-_FORMATS = ("text", "json", "html")  # the registry's formats("predict")
 EVENTS = ("push", "pull_request")
 
 
@@ -125,7 +124,7 @@ def write_html(kind: str, path: str | None, result: object, title: str) -> None:
 )
 @reports_errors
 @terminal_options
-@output_options("predict", _FORMATS)
+@output_options("predict")
 @run_options(EVENTS, ref=False)
 def command(
     repo: str,

@@ -21,8 +21,6 @@ from .common import (
     terminal_options,
 )
 
-_FORMATS = ("text", "json")  # the registry's formats("resolve")
-
 
 @click.command("resolve")
 @repo_argument
@@ -61,7 +59,7 @@ _FORMATS = ("text", "json")  # the registry's formats("resolve")
 @click.option("--no-index", is_flag=True, help="Only --find-links.")
 @reports_errors
 @terminal_options
-@output_options("resolve", _FORMATS)
+@output_options("resolve")
 @run_options(selection_only=True)
 def command(
     repo: str,

@@ -25,8 +25,6 @@ from .common import (
 if TYPE_CHECKING:
     from ..suggest import SuggestResult
 
-_FORMATS = ("yaml", "json")  # the registry's formats("suggest")
-
 
 @click.command("suggest")
 @repo_argument
@@ -47,7 +45,7 @@ _FORMATS = ("yaml", "json")  # the registry's formats("suggest")
 @fail_on_option("none")
 @reports_errors
 @terminal_options
-@output_options("suggest", _FORMATS)
+@output_options("suggest")
 @run_options()
 def command(
     repo: str,
