@@ -10,17 +10,18 @@ that differs, an entry saved in another scope, an entry no longer there).
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from .encoding import json_spec
 from .evidence import CacheEntry, CacheEvent, JobLog, read_cache_list, read_logs
 from .predict import PredictedCache, PredictOptions, PredictResult, predict
 
-__all__ = ["AuditResult", "Breaker", "Disagreement", "JobCost", "audit"]
+__all__ = ["AuditResult", "Breaker", "Disagreement", "Incident", "JobCost", "audit"]
 
 _VOLATILE = ("github.sha", "github.run_id", "github.run_number", "github.run_attempt")
 
@@ -51,13 +52,51 @@ class JobCost:
     median_restore_seconds: float | None
     missed_keys: tuple[str, ...]
 
-    __json_properties__: ClassVar[tuple[str, ...]] = ("miss_cost_seconds",)
+    __json_properties__: ClassVar[tuple[str, ...]] = (
+        "miss_cost_seconds",
+        "miss_cost_minutes",
+        "total_miss_minutes",
+    )
 
     @property
     def miss_cost_seconds(self) -> float | None:
         if self.median_hit_seconds is None or self.median_miss_seconds is None:
             return None
         return round(self.median_miss_seconds - self.median_hit_seconds, 1)
+
+    @property
+    def miss_cost_minutes(self) -> float | None:
+        """What one miss cost, in minutes (the job's median with a miss minus with hits)."""
+        cost = self.miss_cost_seconds
+        return None if cost is None else round(cost / 60, 1)
+
+    @property
+    def total_miss_minutes(self) -> float | None:
+        """What all the job's misses in the logs cost, in minutes."""
+        cost = self.miss_cost_minutes
+        return None if cost is None else round(cost * self.miss_runs, 1)
+
+
+IncidentKind = Literal["failed-save", "reservation-conflict", "restore-timeout", "failed-restore"]
+"""What went wrong in a cache step, as its log says: a save that failed (upload, server,
+size), a save refused because another job was creating or had created the same key
+("Unable to reserve cache with key …, another job may be creating this cache"), a restore that
+gave up on a download that took too long, or another failed restore."""
+
+_TIMEOUT = re.compile(r"time(?:d)? ?out|timeout|exceeded the timeout|aborting", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One cache step that did not do its job, located in the logs."""
+
+    kind: IncidentKind
+    job: str
+    step: str
+    key: str | None
+    detail: str
+    source: str
+    step_seconds: float | None  # the step's duration when the log gives one
 
 
 @dataclass(frozen=True)
@@ -86,6 +125,7 @@ class AuditResult:
         metadata=json_spec(name="cache_list", value=lambda entries: _list_json(entries))  # noqa: PLW0108 - defined below
     )
     problems: tuple[str, ...] = field(default=())
+    incidents: tuple[Incident, ...] = field(default=())
 
 
 def _event_json(e: CacheEvent) -> dict[str, Any]:
@@ -180,6 +220,44 @@ def _job_costs(jobs: list[JobLog]) -> list[JobCost]:
                     _median(miss),
                     _median(restore_times),
                     tuple(dict.fromkeys(missed)),
+                )
+            )
+    return out
+
+
+def _incident_kind(event: CacheEvent) -> IncidentKind | None:
+    if event.phase == "save" and event.outcome == "failed":
+        return "failed-save"
+    if event.phase == "save" and event.outcome == "exists":
+        return "reservation-conflict"
+    if event.phase == "restore" and event.outcome == "failed":
+        return "restore-timeout" if _TIMEOUT.search(event.detail or "") else "failed-restore"
+    return None
+
+
+def _incidents(jobs: list[JobLog]) -> list[Incident]:
+    """Failed saves, reservation conflicts, restore timeouts: what the logs say went wrong."""
+    out: list[Incident] = []
+    for job in jobs:
+        for event in job.events:
+            kind = _incident_kind(event)
+            if kind is None:
+                continue
+            step = job.step(event.step)
+            seconds = (
+                round(step.duration.total_seconds(), 1)
+                if step is not None and step.duration is not None
+                else None
+            )
+            out.append(
+                Incident(
+                    kind,
+                    job.name,
+                    event.step,
+                    event.key,
+                    event.detail or event.outcome,
+                    f"{event.source}:{event.line}",
+                    seconds,
                 )
             )
     return out
@@ -282,4 +360,5 @@ def audit(
         observed=tuple(observed),
         cache_entries=tuple(entries),
         problems=tuple(problems) + (prediction.problems if prediction else ()),
+        incidents=tuple(_incidents(jobs)),
     )

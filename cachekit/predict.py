@@ -12,11 +12,12 @@ expiry). Pull requests can be replayed too: each merged branch's commits run on
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import time as timer
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from .caches import CacheStepKind
@@ -29,6 +30,21 @@ from .fs.gittree import CommitTree
 from .fs.history import Commit, default_branch, first_parent_commits, merged_branches
 from .fs.overlay import OverlayTree
 from .fs.trees import Tree
+from .github.compiled import CompiledExplainer
+from .github.conditions import RunContext
+from .github.replay import (
+    ChangedPaths,
+    Gate,
+    PlannedRun,
+    WorkflowCounts,
+    gate_reports,
+    origin_repository,
+    scheduled_times,
+    triggered,
+)
+from .github.triggers import EventName
+from .github.workflows import Workflow, load_workflows
+from .predict_groups import cache_name, natural_key, ranked_causes
 from .simulator import (
     CacheOutcome,
     CacheRequest,
@@ -63,6 +79,11 @@ class PredictOptions:
     # Files laid over every commit (path, bytes): the same workflow text across the whole
     # history, so `suggest --simulate` compares two keys on identical inputs.
     overlay: tuple[tuple[str, bytes], ...] = ()
+    schedule: bool = False  # also replay `on: schedule` runs on the default branch
+    max_scheduled: int = 2000  # at most this many scheduled runs (a */5 cron is 288 a day)
+    repository: str | None = None  # OWNER/NAME for github.repository (else the origin remote)
+    triggers: bool = True  # False: every workflow runs on every event (the old replay)
+    compile: bool = True  # False: explain every commit from scratch (the benchmark's baseline)
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,8 @@ class PredictedCache:
     cause_code: str | None = field(metadata=json_spec(skip=True))
     # key parts that changed since this cache's previous run
     changed: tuple[str, ...] = field(default=(), metadata=json_spec(skip=True))
+    size_bytes: int = 0  # the entry's size (from --caches, else the estimate)
+    unknown_conditions: tuple[str, ...] = ()  # `if:`s assumed true (unknowable offline)
 
 
 def _cause(c: PredictedCache) -> dict[str, Any] | None:
@@ -154,9 +177,225 @@ def _changes(before: CacheReport, after: CacheReport, commit: Commit) -> tuple[s
 @dataclass
 class _Collected:
     commit: Commit
+    time: datetime
     ref: str
     event: str
     reports: list[CacheReport]
+    gates: list[Gate] = field(default_factory=list)  # parallel to reports
+    guards: list[tuple[str, frozenset[str]] | None] = field(default_factory=list)
+
+
+def _paths_of(changed: ChangedPaths, commit: Commit) -> Callable[[], tuple[str, ...] | None]:
+    return lambda: changed.of(commit)
+
+
+_PR_SUBJECT = re.compile(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)")
+
+
+def _plan(
+    repo: GitRepo,
+    commits: list[Commit],
+    branch: str,
+    options: PredictOptions,
+    changed: ChangedPaths,
+    problems: list[str],
+) -> list[PlannedRun]:
+    """Every run the history makes, in time order: a push per commit (or the event asked
+    for), the pull requests' updates, other branches' pushes, scheduled runs."""
+    default_ref = f"refs/heads/{branch}"
+    plan: list[PlannedRun] = []
+    prs = merged_branches(repo, commits) if options.pull_requests else {}
+    event = "push" if options.event == "pull_request" else options.event
+    for number, commit in enumerate(commits, start=1):
+        m = _PR_SUBJECT.match(commit.subject)
+        pr, head = (int(m.group(1)), m.group(2)) if m else (number, "")
+        for k, pr_commit in enumerate(prs.get(commit.oid, [])):
+            base = commit.parents[0]
+
+            def paths(h: str = pr_commit.oid, b: str = base) -> tuple[str, ...] | None:
+                return changed.between(b, h)
+
+            activity = "opened" if k == 0 else "synchronize"
+            for name, ref in (
+                (EventName.PULL_REQUEST, f"refs/pull/{pr}/merge"),
+                (EventName.PULL_REQUEST_TARGET, default_ref),
+            ):
+                plan.append(
+                    PlannedRun(pr_commit, pr_commit.time, ref, name, activity, branch, head, paths)
+                )
+        plan.append(
+            PlannedRun(commit, commit.time, default_ref, event, changed=_paths_of(changed, commit))
+        )
+    for other in options.branches:
+        # Pushes to another branch: the commits it has that the default branch has not.
+        own = first_parent_commits(
+            repo, range_=f"{branch}..{other}", max_commits=options.max_commits
+        )
+        plan.extend(
+            PlannedRun(c, c.time, f"refs/heads/{other}", "push", changed=_paths_of(changed, c))
+            for c in own
+        )
+    if options.schedule:
+        plan.extend(_scheduled(repo, commits, default_ref, options, problems))
+    plan.sort(key=lambda r: r.time)
+    return plan
+
+
+def _scheduled(
+    repo: GitRepo,
+    commits: list[Commit],
+    default_ref: str,
+    options: PredictOptions,
+    problems: list[str],
+) -> list[PlannedRun]:
+    """Scheduled runs between the first and the last commit, each on the newest commit of
+    the default branch at its time, by the crons that commit's workflows declare."""
+    out: list[PlannedRun] = []
+    for commit, nxt in itertools.pairwise(commits):
+        workflows, _ = load_workflows(CommitTree(repo, commit.oid), only=options.workflow)
+        for when, path in scheduled_times(workflows, commit.time, nxt.time, problems):
+            if len(out) >= options.max_scheduled:
+                problems.append(
+                    f"only the first {options.max_scheduled} scheduled runs are replayed"
+                )
+                return out
+            out.append(
+                PlannedRun(commit, when, default_ref, EventName.SCHEDULE, only=frozenset({path}))
+            )
+    return out
+
+
+def _explain(
+    tree: Tree,
+    run: PlannedRun,
+    options: PredictOptions,
+    compiler: CompiledExplainer | None,
+    running: set[str] | None,
+) -> Any:
+    explain_options = Options(
+        event=run.event,
+        ref=run.ref,
+        commit=run.commit.oid,
+        os=options.os,
+        arch=options.arch,
+        workflow=options.workflow,
+        job=options.job,
+    )
+    if compiler is not None:
+        only = frozenset(running) if running is not None else None
+        return compiler.explain(tree, explain_options, only=only)
+    return explain_tree(tree, explain_options)
+
+
+def _workflow_runs(
+    workflows: list[Workflow], started: list[Workflow], run: PlannedRun, branch: str
+) -> list[PlannedRun]:
+    """The ``workflow_run`` runs the started workflows trigger (on the default branch)."""
+    names = {wf.name for wf in started}
+    out: list[PlannedRun] = []
+    for wf in workflows:
+        spec = wf.on.get(EventName.WORKFLOW_RUN)
+        listed: Any = spec.get("workflows") if isinstance(spec, Mapping) else None
+        listed = [listed] if isinstance(listed, str) else listed or []
+        for name in sorted(names & {str(x) for x in listed}):
+            for activity in ("requested", "in_progress", "completed"):
+                out.append(
+                    PlannedRun(
+                        run.commit,
+                        run.time + timedelta(seconds=1),
+                        f"refs/heads/{branch}",
+                        EventName.WORKFLOW_RUN,
+                        activity,
+                        base=run.ref.split("/", 2)[-1],
+                        workflow=name,
+                        only=frozenset({wf.path}),
+                    )
+                )
+    return out
+
+
+class _Replay:
+    """Runs the plan: triggers, explain, conditions; collects what each run caches."""
+
+    def __init__(
+        self, repo: GitRepo, branch: str, options: PredictOptions, problems: list[str]
+    ) -> None:
+        self.repo, self.branch, self.options, self.problems = repo, branch, options, problems
+        self.counts: dict[str, WorkflowCounts] = {}
+        self.collected: list[_Collected] = []
+        self.repository = options.repository or origin_repository(repo)
+        self._explained: dict[tuple[str, str, str, frozenset[str]], Any] = {}
+        self.compiler = CompiledExplainer() if options.compile else None
+
+    def tree(self, commit: Commit) -> Tree:
+        tree: Tree = CommitTree(self.repo, commit.oid)
+        if self.options.overlay:
+            tree = OverlayTree(tree, dict(self.options.overlay))
+        return tree
+
+    def replay(self, run: PlannedRun, depth: int = 0) -> None:
+        tree = self.tree(run.commit)
+        if self.options.triggers:
+            workflows, _ = load_workflows(tree, only=self.options.workflow)
+            started = triggered(workflows, run, self.counts)
+            if not started:
+                return
+            running: set[str] | None = {wf.path for wf in started}
+        else:
+            workflows, started, running = [], [], None
+        key = (run.commit.oid, run.event, run.ref, frozenset(running or ()))
+        explained = self._explained.get(key)
+        if explained is None:
+            explained = _explain(tree, run, self.options, self.compiler, running)
+            if run.event in (EventName.SCHEDULE, EventName.WORKFLOW_RUN):
+                self._explained[key] = explained  # replayed again at another time
+        self._problems(run.commit, explained)
+        self.collected.append(self._collect(tree, run, explained, running))
+        if depth < 3 and started:
+            # "You can't use workflow_run to chain together more than three levels."
+            for chained in _workflow_runs(workflows, started, run, self.branch):
+                self.replay(chained, depth + 1)
+
+    def _problems(self, commit: Commit, explained: Any) -> None:
+        for p in explained.problems:
+            text = (
+                f"{commit.short}: {p.mark.path}:{p.mark.line}: {p.message}"
+                if p.mark
+                else f"{commit.short}: {p.message}"
+            )
+            if text.split(": ", 1)[1] not in {q.split(": ", 1)[1] for q in self.problems}:
+                self.problems.append(text)
+
+    def _collect(
+        self, tree: Tree, run: PlannedRun, explained: Any, running: set[str] | None
+    ) -> _Collected:
+        col = _Collected(run.commit, run.time, run.ref, run.event, [])
+        if running is None:
+            col.reports = list(explained.caches)
+            col.gates = [Gate("run")] * len(col.reports)
+            col.guards = [None] * len(col.reports)
+            return col
+        pr = run.event in (EventName.PULL_REQUEST, EventName.PULL_REQUEST_TARGET)
+        ctx = RunContext(
+            event=run.event,
+            ref=run.ref,
+            sha=run.commit.oid,
+            default_branch=self.branch,
+            repository=self.repository,
+            base_ref=run.base or "" if pr else "",
+            head_ref=run.head_ref if pr else "",
+        )
+        for i, gate in gate_reports(tree, explained, ctx, running, self.counts):
+            if gate.verdict == "skip":
+                continue
+            report = explained.caches[i]
+            col.reports.append(report)
+            col.gates.append(gate)
+            guard = None
+            if gate.guard is not None:
+                guard = (_ident(explained.caches[gate.guard[0]]), gate.guard[1])
+            col.guards.append(guard)
+        return col
 
 
 def predict(
@@ -182,50 +421,15 @@ def predict(
             since=options.since,
             max_commits=options.max_commits,
         )
-        schedule: list[tuple[Commit, str, str, str | None]] = []
-        prs = merged_branches(repo, commits) if options.pull_requests else {}
-        for number, commit in enumerate(commits, start=1):
-            for pr_commit in prs.get(commit.oid, []):
-                schedule.append(
-                    (pr_commit, f"refs/pull/{number}/merge", "pull_request", default_ref)
-                )
-            event = options.event if options.event != "pull_request" else "push"
-            schedule.append((commit, default_ref, event, None))
-        for name in options.branches:
-            # Pushes to another branch: the commits it has that the default branch has not.
-            own = first_parent_commits(
-                repo, range_=f"{branch}..{name}", max_commits=options.max_commits
-            )
-            schedule.extend((c, f"refs/heads/{name}", "push", None) for c in own)
-        schedule.sort(key=lambda item: item[0].time)
-        collected: list[_Collected] = []
-        for i, (commit, ref, event, _) in enumerate(schedule):
-            tree: Tree = CommitTree(repo, commit.oid)
-            if options.overlay:
-                tree = OverlayTree(tree, dict(options.overlay))
-            explained = explain_tree(
-                tree,
-                Options(
-                    event=event,
-                    ref=ref,
-                    commit=commit.oid,
-                    os=options.os,
-                    arch=options.arch,
-                    workflow=options.workflow,
-                    job=options.job,
-                ),
-            )
-            for p in explained.problems:
-                text = (
-                    f"{commit.short}: {p.mark.path}:{p.mark.line}: {p.message}"
-                    if p.mark
-                    else f"{commit.short}: {p.message}"
-                )
-                if text.split(": ", 1)[1] not in {q.split(": ", 1)[1] for q in problems}:
-                    problems.append(text)
-            collected.append(_Collected(commit, ref, event, list(explained.caches)))
+        plan = _plan(repo, commits, branch, options, ChangedPaths(repo, commits), problems)
+        replay = _Replay(repo, branch, options, problems)
+        for i, run in enumerate(plan):
+            replay.replay(run)
             if progress is not None:
-                progress(i + 1, len(schedule))
+                progress(i + 1, len(plan))
+        collected = [c for c in replay.collected if c.reports or not options.triggers]
+        for count in replay.counts.values():
+            problems.extend(p for p in count.problems if p not in problems)
         hashed_seconds = timer.perf_counter() - started
         runs, requests_of = _runs(collected, default_ref, options)
         service = CacheService(
@@ -234,9 +438,16 @@ def predict(
             default_entry_size=options.entry_size,
         )
         simulation = simulate(runs, service)
-        predicted = _predicted(collected, requests_of, simulation)
+        predicted = _predicted(collected, requests_of, simulation, options)
     seconds = timer.perf_counter() - started
-    summary = _summary(predicted, simulation, len(schedule), seconds, hashed_seconds, repo)
+    summary = _summary(predicted, simulation, len(collected), seconds, hashed_seconds, repo)
+    summary["planned_runs"] = len(plan)
+    summary["replayed_runs"] = sum(1 for c in replay.collected)
+    summary["workflows"] = {k: v.to_json() for k, v in sorted(replay.counts.items())}
+    if replay.compiler is not None:
+        summary["explain_compiled"] = replay.compiler.compiles
+        summary["explain_reused"] = replay.compiler.reuses
+    summary["repository"] = replay.repository
     summary["entry_size_mib"] = round(options.entry_size / 1024**2, 1)
     summary["sizes_from_cache_list"] = bool(options.known_sizes)
     summary["limit_gib"] = round(options.limit_bytes / GIB, 1)
@@ -283,15 +494,19 @@ def _runs(
                         version=version,
                         restore_keys=tuple(k for k in report.restore_keys if "‹" not in k),
                         kind=CacheStepKind(report.kind),
+                        lookup_only=report.lookup_only,
                         size_bytes=_size_of(report.key, options),
+                        save_always=report.save_always,
+                        fail_on_cache_miss=report.fail_on_cache_miss,
                         label=_ident(report),
                         job=f"{report.workflow}:{report.job}:{matrix}",
+                        only_if=col.guards[ri] if col.guards else None,
                     )
                 )
                 kept.append((ci, ri))
             if not requests:
                 continue
-            when = col.commit.time + timedelta(seconds=stage)
+            when = col.time + timedelta(seconds=stage)
             if last is not None and when < last:
                 when = last  # keep runs in time order (commits can share a timestamp)
             last = when
@@ -314,6 +529,7 @@ def _predicted(
     collected: list[_Collected],
     requests_of: list[list[tuple[int, int]]],
     simulation: SimulationResult,
+    options: PredictOptions,
 ) -> list[PredictedRun]:
     outcomes: dict[tuple[int, int], CacheOutcome] = {}
     for kept, result in zip(requests_of, simulation.runs, strict=True):
@@ -344,13 +560,15 @@ def _predicted(
                     cause,
                     code,
                     changed,
+                    _size_of(report.key, options),
+                    col.gates[ri].unknown if col.gates else (),
                 )
             )
             previous[ident] = (report, col.commit)
         out.append(
             PredictedRun(
                 col.commit.oid,
-                col.commit.time.isoformat(),
+                col.time.isoformat(),
                 col.ref,
                 col.event,
                 col.commit.subject,
@@ -425,9 +643,10 @@ def _summary(
             if c.outcome not in counts:
                 continue
             counts[c.outcome] += 1
-            name = f"{c.workflow}:{c.line} {c.job}"
+            name = cache_name(c)
             per = per_cache.setdefault(name, {"hit": 0, "restore": 0, "miss": 0, "unknown": 0})
             per[c.outcome] += 1
+    per_cache = {k: per_cache[k] for k in sorted(per_cache, key=natural_key)}
     known = counts["hit"] + counts["restore"] + counts["miss"]
 
     def rate(d: dict[str, int]) -> float | None:
@@ -441,6 +660,7 @@ def _summary(
         "hit_rate": round(counts["hit"] / known, 4) if known else None,
         "warm_rate": round((counts["hit"] + counts["restore"]) / known, 4) if known else None,
         "per_cache": {k: {**v, "hit_rate": rate(v)} for k, v in per_cache.items()},
+        "causes": [c.to_json() for c in ranked_causes(runs)[:50]],
         "evictions": sum(1 for e in simulation.events if e.kind == "evicted"),
         "expirations": sum(1 for e in simulation.events if e.kind == "expired"),
         "seconds": round(seconds, 3),

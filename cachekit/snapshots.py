@@ -72,7 +72,9 @@ RELEASES_FORMAT: Final = (
 )
 ACTION_YML: Final = {"gradle/actions": "setup-gradle/action.yml"}
 """Where a caching action's ``action.yml`` is when it is not at the repository's top."""
-LOCK_FILES: Final = ("package-lock.json", "sources/package-lock.json")
+LOCK_FILES: Final = ("package-lock.json", "sources/package-lock.json", "yarn.lock")
+"""Where a release locks its ``@actions/cache``, first found wins (ruby/setup-ruby uses yarn)."""
+_YARN_ENTRY = re.compile(r'^"?@actions/cache@[^\n]*:\s*\n\s+version:?\s+"?([^"\s]+)"?', re.M)
 _READ_INPUT = re.compile(r"glob|dependency-path|dependency-file|lock-file")
 _RELEASE = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 _MAJOR = re.compile(r"v(\d+)")
@@ -175,11 +177,13 @@ def is_major_tag(tag: str) -> bool:
 
 
 def toolkit_version(lock_text: str) -> str:
-    """The ``@actions/cache`` version a ``package-lock.json`` locks (``""`` when none)."""
+    """The ``@actions/cache`` version a ``package-lock.json`` or ``yarn.lock`` locks (``""``
+    when none)."""
     try:
         data = json.loads(lock_text)
     except ValueError:
-        return ""
+        m = _YARN_ENTRY.search(lock_text)
+        return m.group(1) if m else ""
     if not isinstance(data, dict):
         return ""
     for table, key in (

@@ -18,7 +18,24 @@ import yaml
 
 from .errors import CachekitError
 
-__all__ = ["Mark", "WorkflowSyntaxError", "YamlMap", "YamlSeq", "load_yaml", "mark_of"]
+__all__ = [
+    "MAX_YAML_DEPTH",
+    "MAX_YAML_NODES",
+    "Mark",
+    "WorkflowSyntaxError",
+    "YamlMap",
+    "YamlSeq",
+    "load_yaml",
+    "mark_of",
+]
+
+MAX_YAML_DEPTH = 100
+"""Collections nested deeper than this are refused before they are built (a flow sequence
+340 deep used to end in a RecursionError). Real workflows nest about ten deep."""
+
+MAX_YAML_NODES = 250_000
+"""Nodes built for one document, aliases expanded: a 479-byte alias bomb expands to 387
+million. A 1 MB workflow has well under 100,000 nodes."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +51,23 @@ class Mark:
 
 
 class WorkflowSyntaxError(CachekitError):
-    """The file is not YAML a workflow can be read from; the message names file:line."""
+    """The file is not YAML a workflow can be read from; the message names file:line.
+
+    ``mark`` is where the problem is, so a caller that records it (instead of failing)
+    keeps the real line.
+    """
+
+    def __init__(self, message: str, mark: Mark | None = None) -> None:
+        super().__init__(message)
+        self.mark = mark
+
+    @property
+    def reason(self) -> str:
+        """The message without its leading ``file:line:``."""
+        text = str(self)
+        if self.mark is not None and text.startswith(f"{self.mark}: "):
+            return text[len(str(self.mark)) + 2 :]
+        return text.split(": ", 1)[-1]
 
 
 class YamlMap(dict[str, Any]):
@@ -109,11 +142,24 @@ class _Loader(_Base):  # type: ignore[misc]
     """Composes with PyYAML, constructs with core-schema scalars and positions."""
 
     path = "<workflow>"
+    budget = MAX_YAML_NODES
 
     def _mark(self, node: yaml.Node) -> Mark:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def _spend(self, node: yaml.Node) -> None:
+        """Count one node built; an alias expanding past the budget is an error at its anchor."""
+        self.budget -= 1
+        if self.budget < 0:
+            mark = self._mark(node)
+            raise WorkflowSyntaxError(
+                f"{mark}: YAML aliases expand to more than {MAX_YAML_NODES:,} nodes "
+                "(an alias bomb?); cachekit stops here",
+                mark,
+            )
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        self._spend(node)
         if isinstance(node, yaml.ScalarNode):
             # Plain scalars are resolved the YAML 1.2 way; quoted and block scalars are text.
             return _core_scalar(node.value) if not node.style else node.value
@@ -131,12 +177,15 @@ class _Loader(_Base):  # type: ignore[misc]
                 key = self.construct_object(key_node, deep=True)
                 if isinstance(key, (YamlMap, YamlSeq)):
                     raise WorkflowSyntaxError(
-                        f"{self._mark(key_node)}: a mapping key must be a scalar"
+                        f"{self._mark(key_node)}: a mapping key must be a scalar",
+                        self._mark(key_node),
                     )
                 # Keys are strings to GitHub: `on:` is "on", `3.10:` is "3.10".
                 skey = key if isinstance(key, str) else str(key_node.value)
                 if skey in result:
-                    raise WorkflowSyntaxError(f"{self._mark(key_node)}: duplicate key '{skey}'")
+                    raise WorkflowSyntaxError(
+                        f"{self._mark(key_node)}: duplicate key '{skey}'", self._mark(key_node)
+                    )
                 result[skey] = self.construct_object(value_node, deep=True)
                 result.key_marks[skey] = self._mark(key_node)
                 result.value_marks[skey] = self._mark(value_node)
@@ -144,13 +193,45 @@ class _Loader(_Base):  # type: ignore[misc]
         return super().construct_object(node, deep=deep)
 
 
+def _check_depth(text: str, path: str) -> None:
+    """Refuse collections nested deeper than :data:`MAX_YAML_DEPTH`, from the event stream.
+
+    Events come from libyaml's iterative parser, so this never recurses; composing (which
+    does) only starts once the depth is known to be safe.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                start = event.start_mark
+                mark = Mark(path, start.line + 1 if start else 1, start.column + 1 if start else 1)
+                raise WorkflowSyntaxError(
+                    f"{mark}: YAML nested more than {MAX_YAML_DEPTH} levels deep", mark
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def load_yaml(text: str | bytes, path: str) -> Any:
-    """Load one YAML document with positions; WorkflowSyntaxError names file:line on failure."""
+    """Load one YAML document with positions; WorkflowSyntaxError names file:line on failure.
+
+    Bounded: nesting past :data:`MAX_YAML_DEPTH` and alias expansion past
+    :data:`MAX_YAML_NODES` are errors naming the line, not a crash or exhausted memory.
+    """
     if isinstance(text, bytes):
+        raw = text
         try:
-            text = text.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise WorkflowSyntaxError(f"{path}: not UTF-8 ({exc.reason})") from None
+            mark = Mark(path, raw[: exc.start].count(b"\n") + 1, 1)
+            raise WorkflowSyntaxError(f"{mark}: not UTF-8 ({exc.reason})", mark) from None
+    try:
+        _check_depth(text, path)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, path) from None
+    except yaml.YAMLError as exc:
+        raise WorkflowSyntaxError(f"{path}: {exc}") from None
     loader = _Loader(text)
     loader.path = path
     try:
@@ -159,10 +240,16 @@ def load_yaml(text: str | bytes, path: str) -> Any:
             return None
         return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}" if mark else path
-        raise WorkflowSyntaxError(f"{where}: {exc.problem or exc.context}") from None
+        raise _syntax_error(exc, path) from None
     except yaml.YAMLError as exc:
         raise WorkflowSyntaxError(f"{path}: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> WorkflowSyntaxError:
+    ymark = exc.problem_mark or exc.context_mark
+    if ymark is None:
+        return WorkflowSyntaxError(f"{path}: {exc.problem or exc.context}")
+    mark = Mark(path, ymark.line + 1, ymark.column + 1)
+    return WorkflowSyntaxError(f"{mark}: {exc.problem or exc.context}", mark)

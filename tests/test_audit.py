@@ -11,8 +11,11 @@ from gitutil import init
 from test_predict import WORKFLOW, commit_at
 from treebuild import build
 
-from cachekit.audit import audit
+from cachekit.audit import JobCost, audit
 from cachekit.cli import main
+from cachekit.encoding import encode
+from cachekit.output.audit_html import render_audit_html
+from cachekit.output.text import render_audit
 from cachekit.predict import PredictOptions, predict
 
 CASES = Path(__file__).parent / "cases" / "logs"
@@ -123,3 +126,51 @@ def test_cli_audit(repo: Path) -> None:
         main, ["audit", str(repo), "--caches", str(CASES / "run-archive" / "1_lint.txt")]
     )
     assert bad.exit_code == 2 and "1_lint.txt" in bad.stderr  # a file that is no cache list
+
+
+def test_incidents_and_miss_minutes_from_the_logs(tmp_path: Path) -> None:
+    """Failed saves, reservation conflicts and restore timeouts are shown with their step."""
+    key = "deps-Linux-" + "ab" * 32
+    log = job_log(
+        "build",
+        [
+            ("Run actions/cache@v4", "##[group]Run actions/cache@v4"),
+            ("Run actions/cache@v4", "with:"),
+            ("Run actions/cache@v4", f"  key: {key}"),
+            ("Run actions/cache@v4", "##[endgroup]"),
+            (
+                "Run actions/cache@v4",
+                "##[warning]Failed to restore: Aborting cache download as the download time "
+                "exceeded the timeout.",
+            ),
+            ("Run make", "##[group]Run make"),
+            ("Post Run actions/cache@v4", "Post job cleanup."),
+            (
+                "Post Run actions/cache@v4",
+                f"Failed to save: Unable to reserve cache with key {key}, another job may be "
+                "creating this cache.",
+            ),
+        ],
+    )
+    path = tmp_path / "run.txt"
+    path.write_text(log)
+    result = audit(".", logs=(str(path),), history=False)
+    kinds = [(i.kind, i.job) for i in result.incidents]
+    assert kinds == [("restore-timeout", "build"), ("reservation-conflict", "build")]
+    assert result.incidents[0].step_seconds == 300.0  # until the next step's first line
+    assert encode(result)["incidents"][1]["key"] == key
+    text = render_audit(result)
+    assert "restore-timeout: build / Run actions/cache@v4, step took 5.0 min" in text  # 300 s
+    html = render_audit_html(result, title="<t>")
+    assert "reservation conflict" in html and "restore timed out" in html
+    assert "<t>" not in html
+
+
+def test_miss_cost_in_minutes() -> None:
+    job = JobCost("t", 3, 1, 2, 60.0, 186.0, None, ())
+    assert (job.miss_cost_seconds, job.miss_cost_minutes, job.total_miss_minutes) == (
+        126.0,
+        2.1,
+        4.2,
+    )
+    assert JobCost("t", 1, 0, 1, None, 186.0, None, ()).miss_cost_minutes is None

@@ -464,6 +464,8 @@ def test_build_job_feeding_a_publish_job(tmp_path: Path) -> None:
               - uses: actions/setup-python@v5
                 with: {python-version: "3.12", cache: pip}
               - run: pip install -r requirements.txt && python -m build
+              - uses: actions/upload-artifact@v4
+                with: {name: dist, path: dist}
           publish:
             needs: build
             runs-on: ubuntu-24.04

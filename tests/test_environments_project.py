@@ -25,14 +25,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from cachekit.environments.pipfile import read_pipfile
-from cachekit.environments.project import (
-    Dependency,
-    Project,
-    poetry_python_marker,
-    poetry_specifier,
-    read_project,
-)
-from cachekit.environments.project import _read_ini as read_ini
+from cachekit.environments.project import Dependency, Project, read_project
+from cachekit.environments.project.poetry import poetry_python_marker, poetry_specifier
+from cachekit.environments.project.setupcfg import _read_ini as read_ini
 from cachekit.environments.toml import parse, positions
 from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.gittree import CommitTree

@@ -32,7 +32,11 @@ def test_every_code_has_one_entry_and_every_entry_is_valid() -> None:
     assert list(CODES) == [info.code for info in CODES.values()]
     assert set(CODES) == set(Code)
     for code, info in CODES.items():
-        assert isinstance(info.severity, Severity) and info.origin in ("explain", "check")
+        assert isinstance(info.severity, Severity) and info.origin in (
+            "explain",
+            "check",
+            "platform",
+        )
         assert info.title and info.description and info.fix and info.example, code
     with pytest.raises(ValueError):
         replace(CODES[Code.VOLATILE_KEY], severity="fatal")

@@ -44,6 +44,7 @@ from cachekit.output.findings import (
     sarif_log,
 )
 from cachekit.output.registry import formats, render
+from cachekit.textsafe import escape_controls
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
@@ -294,6 +295,11 @@ def parse_command(line: str) -> tuple[str, dict[str, str], str]:
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
+def _shown(text: str) -> str:
+    """What cachekit puts in a command for ``text``: CR/LF kept for the runner's escaping."""
+    return escape_controls(text, keep="\n\r")
+
+
 def _properties(f: CheckFinding) -> dict[str, str]:
     """The properties an annotation carries: no ``line`` for a whole-file finding."""
     props = {"file": f.file, "line": str(f.line), "title": f"cachekit {f.code}"}
@@ -342,8 +348,9 @@ def test_github_commands_parse_back_to_the_findings(result: CheckResult) -> None
     for line, f in zip(lines, result.findings, strict=True):
         name, props, data = parse_command(line)
         assert name == _COMMAND[f.severity]
-        assert props == _properties(f)
-        assert data == _annotation(f)
+        # Control characters other than CR/LF are shown as visible escapes (#11).
+        assert props == {k: _shown(v) for k, v in _properties(f).items()}
+        assert data == _shown(_annotation(f))
 
 
 def _node_commands(commands: list[dict[str, Any]]) -> list[str]:
@@ -399,11 +406,11 @@ def test_github_commands_match_actions_core(batch: list[CheckFinding]) -> None:
             "command": _COMMAND[f.severity],
             # core leaves out empty properties itself, so "line" goes as "" when it is 0.
             "properties": {
-                "file": f.file,
+                "file": _shown(f.file),
                 "line": str(f.line) if f.line else "",
                 "title": f"cachekit {f.code}",
             },
-            "message": _annotation(f),
+            "message": _shown(_annotation(f)),
         }
         for f in batch
     ]

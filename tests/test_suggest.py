@@ -421,6 +421,10 @@ def test_no_cache_for_a_job_that_builds_a_release(tmp_path: Path) -> None:
                         with:
                           python-version: "3.12"
                       - run: pip install -r requirements.txt && python -m build
+                      - uses: actions/upload-artifact@v4
+                        with:
+                          name: dist
+                          path: dist
                   publish:
                     needs: build
                     runs-on: ubuntu-24.04

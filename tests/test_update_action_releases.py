@@ -123,3 +123,17 @@ def test_bad_input_is_one_line_and_a_failure(tmp_path: Path, capsys) -> None:
 def test_lock_and_action_yml_parsers_never_raise(text: str) -> None:
     assert isinstance(upd.toolkit_version(text), str)
     assert isinstance(upd.read_defaults(text), dict)
+
+
+@pytest.mark.parametrize(
+    ("lock", "version"),
+    [
+        ('"@actions/cache@^5.0.3":\n  version "5.0.3"\n  resolved "https://x"\n', "5.0.3"),
+        ('"@actions/cache@^4", "@actions/cache@^4.0.1":\n  version "4.0.3"\n', "4.0.3"),
+        ('"@actions/cache@npm:^4.0.1":\n  version: 4.0.1\n', "4.0.1"),
+        ('"@actions/core@^1":\n  version "1.10.0"\n', ""),
+    ],
+)
+def test_the_toolkit_is_read_from_a_yarn_lock(lock: str, version: str) -> None:
+    """ruby/setup-ruby locks its ``@actions/cache`` in yarn.lock, not package-lock.json."""
+    assert upd.toolkit_version(lock) == version

@@ -117,6 +117,7 @@ _HOSTED: dict[str, tuple[OSName, Arch, str | None, str | None]] = {
     "macos-15": ("macOS", "ARM64", "macos15", None),
     "macos-15-intel": ("macOS", "X64", "macos15", None),
     "macos-26": ("macOS", "ARM64", "macos26", None),
+    "macos-26-intel": ("macOS", "X64", "macos26", None),
     "macos-13": ("macOS", "X64", "macos13", None),
     "macos-13-large": ("macOS", "X64", "macos13", None),
     "macos-14-large": ("macOS", "X64", "macos14", None),
@@ -153,10 +154,55 @@ def hosted_runner(label: str) -> RunnerEnv:
         source += f" (taken as {_LATEST[label]}; GitHub moves -latest labels)"
         label = _LATEST[label]
     if label not in _HOSTED:
-        raise ActionError(f"unknown GitHub-hosted runner label {label!r}")
+        guessed = _by_prefix(label)
+        if guessed is None:
+            raise ActionError(f"unknown GitHub-hosted runner label {label!r}")
+        return _runner_env(
+            *guessed,
+            None,
+            None,
+            f"{source} (newer than cachekit's table: {guessed[0]} {guessed[1]} by its name)",
+        )
     if label in _RETIRED:
         source += " (a retired image: runs today fail to find a runner)"
     os_name, arch, image_os, release = _HOSTED[label]
+    return _runner_env(os_name, arch, image_os, release, source)
+
+
+# A GitHub-hosted image label: os-version with an optional size/architecture suffix.
+_HOSTED_LABEL = re.compile(
+    r"(ubuntu|macos|windows)-(\d+)(?:\.\d+)?(?:-(arm|arm64|intel|large|xlarge))?"
+)
+
+
+_FAMILY_OS: dict[str, OSName] = {"ubuntu": "Linux", "macos": "macOS", "windows": "Windows"}
+
+
+def _by_prefix(label: str) -> tuple[OSName, Arch] | None:
+    """runner.os and runner.arch of a hosted label newer than the table (``macos-27``,
+    ``ubuntu-26.04-arm``): the name says the OS; the suffix, or GitHub's defaults (arm64 for
+    standard macOS images since macos-14, x64 elsewhere), the architecture."""
+    m = _HOSTED_LABEL.fullmatch(label)
+    if m is None:
+        return None
+    family, number, suffix = m.group(1), int(m.group(2)), m.group(3) or ""
+    os_name = _FAMILY_OS[family]
+    if suffix in ("arm", "arm64", "xlarge"):
+        arch: Arch = "ARM64"
+    elif suffix in ("intel", "large") or family != "macos":
+        arch = "X64"
+    else:
+        arch = "ARM64" if number >= 14 else "X64"
+    return os_name, arch
+
+
+def _runner_env(
+    os_name: OSName,
+    arch: Arch,
+    image_os: str | None,
+    release: str | None,
+    source: str,
+) -> RunnerEnv:
     if os_name == "Linux":
         home, tool_cache = _LINUX_HOME, "/opt/hostedtoolcache"
     elif os_name == "macOS":

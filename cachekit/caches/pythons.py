@@ -223,17 +223,35 @@ def _file_matches(f: ManifestFile, runner: RunnerEnv, arch: str) -> bool:
     return True
 
 
+_FOUND: dict[tuple[str, RunnerEnv, str, int], tuple[Manifest, PythonRelease | None]] = {}
+
+
 def find_in_manifest(
     spec: str, runner: RunnerEnv, arch: str, manifest: Manifest
 ) -> PythonRelease | None:
     """``findReleaseFromManifest``: the first (newest) release satisfying ``spec`` with a file
-    for this platform and architecture (``stable`` is not required)."""
-    for rel in manifest.releases:
-        if semver.satisfies(rel.version, spec) and any(
-            _file_matches(f, runner, arch) for f in rel.files
-        ):
-            return rel
-    return None
+    for this platform and architecture (``stable`` is not required).
+
+    Memoized: a history asks the same question for every job of every commit, and each
+    answer costs a semver match per release of the manifest.
+    """
+    key = (spec, runner, arch, id(manifest))
+    hit = _FOUND.get(key)
+    if hit is not None and hit[0] is manifest:
+        return hit[1]
+    found = next(
+        (
+            rel
+            for rel in manifest.releases
+            if semver.satisfies(rel.version, spec)
+            and any(_file_matches(f, runner, arch) for f in rel.files)
+        ),
+        None,
+    )
+    if len(_FOUND) >= 4096:
+        _FOUND.clear()
+    _FOUND[key] = (manifest, found)
+    return found
 
 
 def _evaluate_versions(versions: tuple[str, ...], spec: str) -> str | None:

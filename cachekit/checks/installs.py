@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from ..ecosystems import registry
 from ..environments.commands import Command, parse_script
-from ..environments.project import Project, read_project
+from ..environments.project import Project, pyproject_is_metadata, read_project
 from ..environments.requirements import (
     EditableRequirement,
     Requirement,
@@ -36,7 +36,7 @@ __all__ = ["InputFile", "Install", "JobInstalls", "job_installs"]
 _OPAQUE_PROGRAMS = frozenset({"make", "just", "task", "invoke", "nox", "tox", "hatch", "pdm"})
 _OPAQUE_RE = re.compile(
     r"(^|[;&|(]\s*|\n\s*)(" + "|".join(sorted(_OPAQUE_PROGRAMS)) + r")\b"
-    r"|\S+\.sh\b|\bsetup\.py\s+(install|develop)\b|\bpre-commit\b",
+    r"|(?<!\S)\S+?\.sh\b|\bsetup\.py\s+(install|develop)\b|\bpre-commit\b",
     re.MULTILINE,
 )
 
@@ -303,6 +303,8 @@ class _Reader:
             return
         projects.append(project)
         for name in project.files:
+            if name.endswith("pyproject.toml") and not pyproject_is_metadata(self.tree, name):
+                continue  # only linters' [tool.*] tables: the install reads nothing from it
             files.append(InputFile(name, "project", where))
         for dyn in project.dynamic:
             if dyn.reads:

@@ -47,6 +47,8 @@ def command(
     max_commits: int,
     entry_size: str,
     limit: str,
+    schedule: bool,
+    repository: str | None,
     html_file: str | None,
     no_history: bool,
     run: RunOptions,
@@ -67,6 +69,8 @@ def command(
         max_commits=max_commits,
         entry_size=entry_size,
         limit=limit,
+        schedule=schedule,
+        repository=repository,
         html_file=html_file,
     )
     if no_history and not logs:
@@ -81,6 +85,6 @@ def command(
         history=not no_history,
         progress=term.progress("commits"),
     )
-    if html_file is not None and result.prediction is not None:
-        write_html("predict", html_file, result.prediction, f"cachekit audit: {repo}")
+    # the history's timeline, then what the logs say (job costs, failed cache steps)
+    write_html("audit", html_file, result, f"cachekit audit: {repo}")
     out.emit(result, title=f"cachekit audit: {repo}")

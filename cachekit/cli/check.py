@@ -12,6 +12,8 @@ from .common import (
     exit_for_findings,
     fail_on_option,
     output_options,
+    platform_of,
+    platform_option,
     repo_argument,
     reports_errors,
     resolve_repo,
@@ -44,6 +46,7 @@ from .common import (
     type=click.Path(dir_okay=False),
     help="Record today's findings in FILE, so later runs with --baseline report only new ones.",
 )
+@platform_option
 @reports_errors
 @terminal_options
 @output_options("check")
@@ -55,6 +58,7 @@ def command(
     no_ignores: bool,
     baseline: str | None,
     write_baseline: str | None,
+    platform: str | None,
     run: RunOptions,
     out: Output,
     term: Terminal,
@@ -80,17 +84,23 @@ def command(
     root = resolve_repo(repo, term, command="check")
     policy = load_policy(root, rev)  # a malformed configuration fails before any work
     entries = read_baseline(baseline) if baseline and not no_ignores else []
-    run.check_selection(root, rev)
-    result = check(
-        root,
-        rev=rev,
-        workflow=run.workflow,
-        job=run.job,
-        event=run.event,
-        ref=run.ref,
-        os=run.os,
-        arch=run.arch,
-    )
+    chosen = platform_of(root, rev, platform)
+    if chosen != "github":  # GitLab, CircleCI, Azure: their own configuration and rules
+        from ..platforms.dispatch import check_platform  # noqa: PLC0415
+
+        result = check_platform(root, chosen, rev=rev, options=run.platform_run())
+    else:
+        run.check_selection(root, rev)
+        result = check(
+            root,
+            rev=rev,
+            workflow=run.workflow,
+            job=run.job,
+            event=run.event,
+            ref=run.ref,
+            os=run.os,
+            arch=run.arch,
+        )
     if write_baseline is not None:
         count = write_baseline_file(result, write_baseline)
         click.echo(f"cachekit: recorded {count} finding(s) in {write_baseline}", err=True)

@@ -22,10 +22,13 @@ import click
 
 from ..errors import CachekitError, EnvironmentFailure, UsageError
 from ..output.registry import formats
+from ..platforms.detect import PLATFORMS, Platform
+from ..textsafe import safe_field
 
 if TYPE_CHECKING:
     from ..explain import Options
     from ..output.registry import Kind
+    from ..platforms.dispatch import RunOptions as PlatformRun
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -57,7 +60,8 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except CachekitError as exc:
-            click.echo(f"cachekit: error: {exc}", err=True)
+            # an error names files and values from the repository: one safe line
+            click.echo(f"cachekit: error: {safe_field(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("cachekit: error: no answer to the prompt (use --yes)", err=True)
@@ -69,7 +73,7 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if os.environ.get("CACHEKIT_DEBUG"):
                 raise
             click.echo(
-                f"cachekit: internal error: {type(exc).__name__}: {exc} "
+                f"cachekit: internal error: {type(exc).__name__}: {safe_field(str(exc))} "
                 "(a bug: please report it; CACHEKIT_DEBUG=1 shows the traceback)",
                 err=True,
             )
@@ -103,12 +107,12 @@ class Terminal:
     def note(self, message: str) -> None:
         """Something the user should know about how the answer was reached (``-q`` hides)."""
         if not self.quiet:
-            click.echo(f"cachekit: note: {message}", err=True)
+            click.echo(f"cachekit: note: {safe_field(message)}", err=True)
 
     def detail(self, message: str) -> None:
         """What ``-v`` adds: what was read, how long it took."""
         if self.verbose and not self.quiet:
-            click.echo(f"cachekit: {message}", err=True)
+            click.echo(f"cachekit: {safe_field(message)}", err=True)
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A ``done/total`` counter on stderr, only when stderr is a terminal."""
@@ -293,6 +297,12 @@ class RunOptions:
             python_manifest=python_manifest,
         )
 
+    def platform_run(self) -> PlatformRun:
+        """The options another CI platform's adapters read (the branch and the job)."""
+        from ..platforms.dispatch import RunOptions as PlatformRun  # noqa: PLC0415 - lazy
+
+        return PlatformRun(ref=self.ref, job=self.job)
+
     def check_selection(self, root: str, rev: str | None, *, require: bool = True) -> None:
         """No workflows, or a --workflow/--job selecting nothing: exit 2 listing what exists."""
         from ..fs.gittree import tree_at  # noqa: PLC0415 - lazy
@@ -369,6 +379,23 @@ def run_options(
         return _decorate(wrapper, selection if selection_only else selection + modelled)
 
     return decorate
+
+
+def platform_option(fn: Callable[..., R]) -> Callable[..., R]:
+    """``--platform``: the CI platform whose configuration to read (default: detected)."""
+    return click.option(
+        "--platform",
+        type=click.Choice(list(PLATFORMS)),
+        default=None,
+        help="The CI platform (default: detected from the files present; GitHub when several).",
+    )(fn)
+
+
+def platform_of(root: str, rev: str | None, requested: str | None) -> Platform:
+    """``--platform``, or the one platform whose configuration ``root`` holds at ``rev``."""
+    from ..platforms.dispatch import platform_of as detect  # noqa: PLC0415 - lazy
+
+    return detect(root, rev, requested)
 
 
 def rev_option(what: str) -> Callable[[Callable[..., R]], Callable[..., R]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,8 @@ from .common import (
     exit_for_findings,
     fail_on_option,
     output_options,
+    platform_of,
+    platform_option,
     repo_argument,
     reports_errors,
     resolve_repo,
@@ -20,6 +23,9 @@ from .common import (
     run_options,
     terminal_options,
 )
+
+if TYPE_CHECKING:
+    from ..explain import ExplainResult
 
 
 @click.command("explain")
@@ -41,6 +47,7 @@ from .common import (
     "(default: the bundled dated snapshot).",
 )
 @fail_on_option("none")
+@platform_option
 @reports_errors
 @terminal_options
 @output_options("explain")
@@ -51,6 +58,7 @@ def command(
     rev: str | None,
     compare_revs: tuple[str, str] | None,
     python_manifest: str | None,
+    platform: str | None,
     run: RunOptions,
     out: Output,
     term: Terminal,
@@ -61,18 +69,43 @@ def command(
     key, each component (literal, context value and where it came from, hashFiles with the
     files it hashed), restore keys, paths, the cache version and what feeds it, and warnings.
     """
+    root = resolve_repo(repo, term, command="explain")
+    chosen = platform_of(root, rev, platform)
+    if chosen != "github":  # GitLab, CircleCI, Azure: the same result, their own rules
+        from ..platforms.dispatch import explain_platform  # noqa: PLC0415
+
+        result = explain_platform(root, chosen, rev=rev, options=run.platform_run())
+    else:
+        explained = _github(root, rev, compare_revs, python_manifest, run, out)
+        if explained is None:  # --compare: the comparison is written
+            return
+        result = explained
+    term.detail(f"{len(result.caches)} cache(s), {len(result.jobs)} job combination(s)")
+    out.emit(result)
+    found = [*result.problems, *(f for c in result.caches for f in c.findings)]
+    exit_for_findings([f.severity for f in found], fail_on)
+
+
+def _github(
+    root: str,
+    rev: str | None,
+    compare_revs: tuple[str, str] | None,
+    python_manifest: str | None,
+    run: RunOptions,
+    out: Output,
+) -> ExplainResult | None:
+    """GitHub's workflows explained, or None when --compare has written the comparison."""
     from ..explain import compare, explain  # noqa: PLC0415 - imported when the command runs
 
-    root = resolve_repo(repo, term, command="explain")
     options = run.explain_options(python_manifest)
     if compare_revs is not None:
         before, after = compare_revs
         run.check_selection(root, None if after == "-" else after)
         comparison = compare(root, before, None if after == "-" else after, options)
         replace(out, kind="compare").emit(comparison)
-        return
+        return None
     run.check_selection(root, rev)
-    result = explain(
+    return explain(
         root,
         rev=rev,
         workflow=run.workflow,
@@ -83,7 +116,3 @@ def command(
         arch=run.arch,
         python_manifest=python_manifest,
     )
-    term.detail(f"{len(result.caches)} cache(s), {len(result.jobs)} job combination(s)")
-    out.emit(result)
-    found = [*result.problems, *(f for c in result.caches for f in c.findings)]
-    exit_for_findings([f.severity for f in found], fail_on)

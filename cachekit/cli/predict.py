@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..errors import UsageError
 from .common import (
     Output,
     RunOptions,
@@ -15,6 +16,8 @@ from .common import (
     output_options,
     parse_date,
     parse_size,
+    platform_of,
+    platform_option,
     repo_argument,
     reports_errors,
     resolve_repo,
@@ -24,8 +27,12 @@ from .common import (
     write_file,
 )
 
+if TYPE_CHECKING:
+    from ..platforms import Platform
+    from ..predict import PredictResult
+
 R = TypeVar("R")
-EVENTS = ("push", "pull_request")
+EVENTS = ("push", "pull_request", "workflow_dispatch")
 
 
 def history_options(fn: Callable[..., R]) -> Callable[..., R]:
@@ -50,6 +57,15 @@ def history_options(fn: Callable[..., R]) -> Callable[..., R]:
             "--limit", default="10G", show_default=True, help="The repository's cache size limit."
         ),
         click.option(
+            "--schedule", is_flag=True, help="Also replay on: schedule runs on the default branch."
+        ),
+        click.option(
+            "--repository",
+            default=None,
+            metavar="OWNER/NAME",
+            help="github.repository for if: conditions (default: the origin remote).",
+        ),
+        click.option(
             "--html",
             "html_file",
             type=click.Path(dir_okay=False),
@@ -69,6 +85,8 @@ def predict_options(
     max_commits: int,
     entry_size: str,
     limit: str,
+    schedule: bool,
+    repository: str | None,
     html_file: str | None,
     **more: Any,
 ) -> Any:
@@ -85,8 +103,11 @@ def predict_options(
         max_commits=max_commits,
         entry_size=entry,
         limit_bytes=limit_bytes,
-        event="push",
+        # workflow_dispatch replays each commit as a manual run; pull_request adds PR runs
+        event="workflow_dispatch" if run.event == "workflow_dispatch" else "push",
         pull_requests=run.event == "pull_request",
+        schedule=schedule,
+        repository=repository,
         workflow=run.workflow,
         job=run.job,
         os=run.os,
@@ -122,6 +143,7 @@ def write_html(kind: str, path: str | None, result: object, title: str) -> None:
     help="gh cache list --json output: entry sizes are taken from it (by key, else by the "
     "key's family) instead of --entry-size.",
 )
+@platform_option
 @reports_errors
 @terminal_options
 @output_options("predict")
@@ -135,8 +157,11 @@ def command(
     max_commits: int,
     entry_size: str,
     limit: str,
+    schedule: bool,
+    repository: str | None,
     html_file: str | None,
     caches: str | None,
+    platform: str | None,
     run: RunOptions,
     out: Output,
     term: Terminal,
@@ -146,7 +171,9 @@ def command(
     Every commit's cache keys are computed without checking it out, then the runs are fed in
     time order through a model of GitHub's cache service (lookup order, restore keys, scopes,
     versions, immutability, 7-day expiry, size-limited eviction). --event pull_request also
-    replays merged branches as pull_request runs.
+    replays merged branches as pull_request runs; workflow_dispatch replays each commit as a
+    manual run. GitLab, CircleCI and Azure histories are replayed through their own lookup
+    rules (--platform, or detected).
     """
     from ..evidence import read_cache_list  # noqa: PLC0415 - imported when the command runs
     from ..predict import predict  # noqa: PLC0415
@@ -158,6 +185,8 @@ def command(
         max_commits=max_commits,
         entry_size=entry_size,
         limit=limit,
+        schedule=schedule,
+        repository=repository,
         html_file=html_file,
         rev=rev,
         range=range_,
@@ -165,7 +194,25 @@ def command(
         known_sizes=tuple((e.key, e.size_bytes) for e in known if e.size_bytes is not None),
     )
     root = resolve_repo(repo, term, history=True, command="predict")
-    run.check_selection(root, rev or "HEAD")
-    result = predict(root, options, progress=term.progress("commits"))
+    chosen = platform_of(root, rev, platform)
+    if chosen != "github":
+        result = _other_platform(root, chosen, max_commits=max_commits, rev=rev, job=run.job)
+    else:
+        run.check_selection(root, rev or "HEAD")
+        result = predict(root, options, progress=term.progress("commits"))
     write_html("predict", html_file, result, f"cachekit predict: {repo}")
     out.emit(result, title=f"cachekit predict: {repo}")
+
+
+def _other_platform(
+    root: str, platform: Platform, *, max_commits: int, rev: str | None, job: str | None
+) -> PredictResult:
+    """The default branch's history through GitLab's, CircleCI's or Azure's lookup rules."""
+    from ..azure.predict import predict_azure  # noqa: PLC0415 - imported when used
+    from ..circleci.predict import predict_circleci  # noqa: PLC0415
+    from ..gitlab.predict import predict_gitlab  # noqa: PLC0415
+
+    replay = {"gitlab": predict_gitlab, "circleci": predict_circleci, "azure": predict_azure}
+    if platform not in replay:
+        raise UsageError(f"predict does not support --platform {platform} yet")
+    return replay[platform](root, max_commits=max_commits, rev=rev, job=job)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import UsageError
+from ..textsafe import safe_field, safe_text
 from .common import (
     Output,
     RunOptions,
@@ -15,6 +16,8 @@ from .common import (
     exit_for_findings,
     fail_on_option,
     output_options,
+    platform_of,
+    platform_option,
     repo_argument,
     reports_errors,
     resolve_repo,
@@ -23,6 +26,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from ..platforms import Platform
     from ..suggest import SuggestResult
 
 
@@ -43,6 +47,7 @@ if TYPE_CHECKING:
     help="With --simulate: how many commits to replay.",
 )
 @fail_on_option("none")
+@platform_option
 @reports_errors
 @terminal_options
 @output_options("suggest")
@@ -54,6 +59,7 @@ def command(
     yes: bool,
     simulate: bool,
     max_commits: int,
+    platform: str | None,
     run: RunOptions,
     out: Output,
     term: Terminal,
@@ -80,6 +86,10 @@ def command(
             "--write asks before editing each file and there is no terminal: use --yes"
         )
     root = resolve_repo(repo, term, history=simulate, command="suggest --simulate")
+    chosen = platform_of(root, None, platform)
+    if chosen != "github":
+        _other_platform(root, chosen, write=write, simulate=simulate, run=run, out=out)
+        return
     if simulate:
         require_repository_top(root)  # fail before any output, not after it
     run.check_selection(root, None)
@@ -100,6 +110,20 @@ def command(
     exit_for_findings([f.severity for f in result.residual], fail_on)
 
 
+def _other_platform(
+    root: str, platform: Platform, *, write: bool, simulate: bool, run: RunOptions, out: Output
+) -> None:
+    """GitLab, CircleCI, Azure: the cache stanzas to paste, as commented YAML (no edits yet)."""
+    from ..platforms.dispatch import suggest_platform_text  # noqa: PLC0415
+
+    unsupported = "--write" if write else "--simulate" if simulate else None
+    if out.format == "json":
+        unsupported = "--format json"
+    if unsupported:
+        raise UsageError(f"suggest {unsupported} is for GitHub workflows, not {platform}")
+    out.write(safe_text(suggest_platform_text(root, platform, job=run.job)))
+
+
 def _write(root: str, result: SuggestResult, yes: bool) -> None:
     """Show each file's diff, ask (unless --yes), and write it."""
     from ..suggest.edit import EditRefused, apply_edit  # noqa: PLC0415 - when the command runs
@@ -109,16 +133,16 @@ def _write(root: str, result: SuggestResult, yes: bool) -> None:
         return
     refused: list[EditRefused] = []
     for edit in result.edits:
-        click.echo(edit.diff().rstrip("\n"))
-        if not yes and not click.confirm(f"apply to {edit.path}?", default=False):
-            click.echo(f"{edit.path}: left unchanged")
+        click.echo(safe_text(edit.diff().rstrip("\n")))
+        if not yes and not click.confirm(f"apply to {safe_field(edit.path)}?", default=False):
+            click.echo(f"{safe_field(edit.path)}: left unchanged")
             continue
         try:
             apply_edit(root, edit)
         except EditRefused as exc:  # one refused file never stops the others
             refused.append(exc)
-            click.echo(f"cachekit: error: {exc}; left unchanged", err=True)
+            click.echo(f"cachekit: error: {safe_field(str(exc))}; left unchanged", err=True)
             continue
-        click.echo(f"{edit.path}: written")
+        click.echo(f"{safe_field(edit.path)}: written")
     if refused:
         sys.exit(max(exc.exit_code for exc in refused))

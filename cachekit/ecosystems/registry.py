@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from . import go, java, node, python, rust
+from . import go, java, node, python, ruby, rust
 from .model import CacheDir, Ecosystem, NamedDir, PackageManager, Program, Recogniser, Runner, Tool
 
 __all__ = [
@@ -40,6 +40,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
     go.ECOSYSTEM,
     rust.ECOSYSTEM,
     java.ECOSYSTEM,
+    ruby.ECOSYSTEM,
 )
 
 

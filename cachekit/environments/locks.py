@@ -27,7 +27,7 @@ from ..ecosystems.registry import manager
 from ..errors import TreeError
 from ..fs.trees import Tree
 from . import toml
-from .project import poetry_specifier
+from .project.poetry import poetry_specifier
 from .requirements import Problem
 
 __all__ = ["LockFile", "Locked", "lock_kind", "read_lock"]

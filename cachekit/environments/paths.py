@@ -176,6 +176,14 @@ _GENERIC_DIRS = (
         generic=True,
     ),
     CacheDir(
+        "~/.local/share",
+        UNKNOWN,
+        None,
+        "~/.local/share holds many applications' data (flatpak runtimes, fonts, …); Python's"
+        " tools there have their own rules",
+        False,
+    ),
+    CacheDir(
         "~",
         UNKNOWN,
         None,

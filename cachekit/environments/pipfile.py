@@ -20,7 +20,8 @@ from packaging.utils import canonicalize_name
 
 from ..fs.trees import Tree
 from . import toml
-from .project import Dependency, join_markers, one_line
+from .project.model import Dependency
+from .project.pep508 import join_markers, one_line
 from .requirements import Problem
 
 __all__ = ["Pipfile", "read_pipfile"]

@@ -104,6 +104,9 @@ def _documents(text: str, source: str) -> list[Any]:
             raise CacheListError(
                 f"{source}: not valid JSON at line {e.lineno} column {e.colno}: {e.msg}"
             ) from None
+        except ValueError as e:  # a number of more than 4,300 digits
+            line = text.count("\n", 0, i) + 1
+            raise CacheListError(f"{source}: not valid JSON after line {line}: {e}") from None
         docs.append(doc)
         while i < len(text) and text[i] in " \t\r\n":
             i += 1
@@ -140,7 +143,7 @@ def _entry(item: Any, n: int, source: str) -> CacheEntry:
             continue
         value = item[name]
         if field in ("id", "size_bytes"):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
                 raise CacheListError(f"{where}: {name!r} must be a whole number, got {value!r}")
         elif not isinstance(value, str):
             raise CacheListError(f"{where}: {name!r} must be a string, got {value!r}")
@@ -158,7 +161,7 @@ def _date(text: str, where: str) -> datetime:
     offset = timedelta(0)
     if sign:
         offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
-    try:
+    try:  # out of range: a month 13, or a year 9999 pushed past it by the offset
         local = datetime(
             int(year),
             int(month),
@@ -169,6 +172,6 @@ def _date(text: str, where: str) -> datetime:
             int((frac or "0")[:6].ljust(6, "0")),
             tzinfo=timezone(offset),
         )
-    except ValueError:
+        return local.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         raise CacheListError(f"{where} is not a valid time: {text!r}") from None
-    return local.astimezone(timezone.utc)

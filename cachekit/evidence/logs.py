@@ -22,12 +22,13 @@ import io
 import itertools
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .assemble import JobBuilder
 from .lines import (
@@ -42,7 +43,60 @@ from .lines import (
 )
 from .model import EvidenceError, LogBundle
 
-__all__ = ["read_log_text", "read_logs"]
+__all__ = ["MAX_LOG_BYTES", "LogTooLarge", "read_log_text", "read_logs"]
+
+MAX_LOG_BYTES = 256 << 20
+"""The most of one log (a file, or a zip member decompressed) cachekit reads: a zip bomb or a
+log folder's symlink to ``/dev/zero`` stops here as a skipped file, not after the disk or the
+afternoon. A job's log on GitHub is far smaller (a few MB is large)."""
+
+
+class LogTooLarge(ValueError):
+    """A log went past :data:`MAX_LOG_BYTES` (a ValueError: the file is skipped, not fatal)."""
+
+
+class _Capped(io.RawIOBase):
+    """A byte stream that refuses to give more than ``limit`` bytes."""
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        self._raw = raw
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._raw.read(min(len(view), self._left + 1))
+        if len(data) > self._left:
+            raise LogTooLarge(f"more than {MAX_LOG_BYTES >> 20} MiB")
+        self._left -= len(data)
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _capped(open_: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
+    return lambda: io.BufferedReader(_Capped(open_(), MAX_LOG_BYTES))
+
+
+def _regular_file(path: Path) -> Callable[[], IO[bytes]]:
+    """An opener that refuses what is not a regular file (a FIFO would block, a device never
+    ends) and, inside a folder, a symlink (it may point anywhere, ``/dev/zero`` included)."""
+
+    def open_() -> IO[bytes]:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            raise ValueError("a symbolic link: not followed")
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("not a regular file")
+        return open(path, "rb")
+
+    return open_
+
 
 _JOB_FILE = re.compile(r"(-?\d+)_(.+)\.txt")
 _STEP_FILE = re.compile(r"(\d+)_(.+)\.txt")
@@ -89,6 +143,8 @@ def read_logs(path: str | os.PathLike[str]) -> LogBundle:
             if _is_job_folder(entries):
                 entries = [_Entry((p.name, *e.parts), e.display, e.open) for e in entries]
             return _read_entries(entries, str(p), [])
+        if p.exists() and not p.is_file():  # a device or FIFO (a named symlink is followed)
+            raise EvidenceError(f"{p}: not a regular file, a folder or a zip archive")
         with open(p, "rb") as f:
             magic = f.read(4)
     except OSError as e:
@@ -134,7 +190,7 @@ def _read_zip(path: Path) -> LogBundle:
 
 
 def _member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
-    return lambda: archive.open(info)
+    return _capped(lambda: archive.open(info))
 
 
 def _dir_entries(root: Path) -> list[_Entry]:
@@ -144,7 +200,7 @@ def _dir_entries(root: Path) -> list[_Entry]:
         for name in sorted(files):
             path = Path(folder, name)
             parts = path.relative_to(root).parts
-            entries.append(_Entry(parts, str(path), _file_opener(path)))
+            entries.append(_Entry(parts, str(path), _capped(_regular_file(path))))
     return entries
 
 
@@ -156,7 +212,7 @@ def _is_job_folder(entries: list[_Entry]) -> bool:
 
 
 def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
-    return lambda: open(path, "rb")
+    return _capped(lambda: open(path, "rb"))
 
 
 # -- layout -------------------------------------------------------------------------------------

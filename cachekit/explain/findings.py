@@ -25,11 +25,39 @@ from ..caches import CacheSpec, validate_key
 from ..findings import Code, Severity
 from .model import CacheReport, Finding
 
-__all__ = ["cache_findings", "pair_findings"]
+__all__ = ["cache_findings", "handoffs", "pair_findings"]
 
 _VOLATILE: Final = re.compile(
     r"github\.(sha|run_id|run_number|run_attempt)\b|\bdate\b|timestamp", re.IGNORECASE
 )
+# `date +FORMAT` in the script that computes a key part: a format of calendar fields only
+# (%Y-%m-%d, %Y-%U) rotates the key once a day/week/month on purpose, and every run of that
+# period hits; a clock field (%H, %M, %S, %s, %N, %T…) or no format at all changes every run.
+_DATE_FORMAT: Final = re.compile(r"""\bdate\b[^|;>`)]*?\+\s*["']?([^"'\s)]+)""")
+_CLOCK_FIELDS: Final = re.compile(r"%[-_0^#]?[HIklMSsNTRrcXp]")
+_PERIODS: Final = (("d", "day"), ("j", "day"), ("F", "day"), ("D", "day"), ("e", "day"))
+
+
+def _calendar_period(source: str) -> str | None:
+    """'day', 'week', 'month' or 'year' when a part is a ``date +FORMAT`` of calendar fields
+    only, else None (a per-run value, or not a date at all)."""
+    if "github." in source and re.search(r"github\.(sha|run_)", source):
+        return None
+    match = _DATE_FORMAT.search(source)
+    if match is None:
+        return None
+    fmt = match.group(1)
+    if _CLOCK_FIELDS.search(fmt) or "%" not in fmt:
+        return None
+    fields = set(re.findall(r"%[-_0^#]?([A-Za-z])", fmt))
+    for field, period in _PERIODS:
+        if field in fields:
+            return period
+    if fields & {"U", "V", "W", "u", "w", "a", "A"}:
+        return "week"
+    if fields & {"m", "b", "B", "h"}:
+        return "month"
+    return "year"
 
 
 def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) -> list[Finding]:
@@ -41,9 +69,9 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
             continue
         if call.error and ("EUNKNOWABLE" in call.error or "EMISSING" in call.error):
             out.append(
-                Finding(
+                Finding(  # a note: nothing is wrong in the workflow, cachekit cannot see it
                     Code.HASHFILES_UNKNOWABLE,
-                    Severity.WARNING,
+                    Severity.NOTE,
                     f"{call.call} cannot be computed offline: {call.error.split(' failed: ')[-1]}",
                     mark,
                 )
@@ -66,9 +94,9 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         runner = call.flavor == "runner"
         if runner and installs and any(p.lstrip("!").startswith("**") for p in call.patterns):
             out.append(
-                Finding(
+                Finding(  # a note: a risk of time, rarely near the limit in practice
                     Code.WALKS_LARGE_TREE,
-                    Severity.WARNING,
+                    Severity.NOTE,
                     f"{call.call} starts with '**': at run time it also walks what "
                     f"'{installs[0]}' created (node_modules, virtualenvs); hashFiles has 120 s",
                     mark,
@@ -77,7 +105,9 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
     volatile = [
         p.text
         for p in report.parts
-        if p.kind != "literal" and _VOLATILE.search(p.text + " " + (p.source or ""))
+        if p.kind != "literal"
+        and _VOLATILE.search(p.text + " " + (p.source or ""))
+        and _calendar_period(p.source or "") is None
     ]
     if volatile and not report.restore_keys and spec.restores:
         out.append(
@@ -118,10 +148,20 @@ def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
     by_job: dict[tuple[str, str, str], list[tuple[int, CacheReport]]] = {}
     for i, r in enumerate(reports):
         by_job.setdefault((r.workflow, r.job, repr(sorted(r.matrix.items()))), []).append((i, r))
+    versions_of_job: dict[tuple[str, str, str], set[str | None]] = {}
+    for r in reports:
+        if r.kind == "save-only":
+            versions_of_job.setdefault((r.workflow, r.job, r.key_template.strip()), set()).add(
+                r.version
+            )
     for items in by_job.values():
         restores = [(i, r) for i, r in items if r.kind == "restore-only"]
         saves = [(i, r) for i, r in items if r.kind == "save-only"]
         for i, restore in restores:
+            cross_os = bool((restore.version_inputs or {}).get("enableCrossOsArchive"))
+            job_key = (restore.workflow, restore.job, restore.key_template.strip())
+            if cross_os and restore.version in versions_of_job.get(job_key, set()):
+                continue  # a cross-OS restore reads what another leg (OS) of the job saves
             for _, save in saves:
                 if restore.key_template.strip() != save.key_template.strip():
                     continue
@@ -136,4 +176,38 @@ def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
                             restore.mark,
                         )
                     )
+    return out
+
+
+def handoffs(reports: list[CacheReport], needs: dict[tuple[str, str], tuple[str, ...]]) -> set[int]:
+    """Reports whose per-run key passes files from one job to a later job of the same run.
+
+    A job that saves under ``github.sha`` (or run_id) and a job that ``needs:`` it (directly or
+    through others) restoring the same key written the same way: the entry is meant to be read
+    in the same run, so "every run misses" is the design, not a mistake. ``needs`` maps
+    (workflow, job) to the jobs it names in ``needs:``.
+    """
+
+    def upstream(workflow: str, job: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(needs.get((workflow, job), ()))
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(needs.get((workflow, name), ()))
+        return seen
+
+    out: set[int] = set()
+    for i, saver in enumerate(reports):
+        if saver.kind == "restore-only":
+            continue
+        for j, reader in enumerate(reports):
+            if (
+                reader.kind != "save-only"
+                and reader.workflow == saver.workflow
+                and reader.key_template.strip() == saver.key_template.strip()
+                and saver.job in upstream(reader.workflow, reader.job)
+            ):
+                out.update((i, j))
     return out

@@ -104,6 +104,12 @@ class CacheReport:
     findings: tuple[Finding, ...] = ()
     # longest `needs:` chain before this job: jobs of one stage run together
     stage: int = field(default=0, metadata=json_spec(skip=True))
+    # actions/cache `lookup-only`: a hit downloads nothing (used by predict, not in the JSON)
+    lookup_only: bool = field(default=False, metadata=json_spec(skip=True))
+    # a miss fails the step, hence the job
+    fail_on_cache_miss: bool = field(default=False, metadata=json_spec(skip=True))
+    # the post step saves even when the job failed
+    save_always: bool = field(default=False, metadata=json_spec(skip=True))
 
     @property
     def ident(self) -> tuple[str, str, str, int, str]:

@@ -43,6 +43,33 @@ __all__ = ["HashFilesCallback", "Site", "call_function", "decide_equal", "parse_
 
 HashFilesCallback = Callable[[list[str]], "str | Unknown"]
 
+MAX_RESULT_BYTES = 1 << 20
+"""GitHub's runner evaluates expressions with ``EvaluationOptions.MaxMemory`` of 1 MB
+(actions/runner ``Sdk/Expressions/Sdk/EvaluationContext.cs``) and fails the expression
+beyond it; strings count two bytes a character there (.NET UTF-16). ``format`` and ``join``,
+the only functions that multiply text (``format('{0}{0}{0}{0}', …)`` nested 20 deep is 4^20
+characters), stop at the same size instead of exhausting memory."""
+
+_MAX_RESULT_CHARS = MAX_RESULT_BYTES // 2
+
+
+class _Budget:
+    """Counts the characters a string result is built from; an error past the limit."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.chars = 0
+
+    def add(self, parts: Sequence[Part]) -> Sequence[Part]:
+        for part in parts:
+            self.chars += len(part) if isinstance(part, str) else 0
+        if self.chars > _MAX_RESULT_CHARS:
+            raise self.site.error(
+                "The maximum allowed memory size was exceeded while evaluating "
+                f"{self.site.text[:40]}… (GitHub's runner stops at {MAX_RESULT_BYTES:,} bytes)"
+            )
+        return parts
+
 
 @dataclass(frozen=True)
 class Site:
@@ -240,8 +267,9 @@ def _format(site: Site, fmt: object, args: Sequence[object]) -> object:
     text = to_string(concrete(fmt))
     pieces = parse_format(site, text, len(args), "***" if secret else text)
     parts: list[Part] = []
+    budget = _Budget(site)
     for piece in pieces:
-        parts.extend((piece,) if isinstance(piece, str) else string_parts(args[piece]))
+        parts.extend(budget.add((piece,) if isinstance(piece, str) else string_parts(args[piece])))
     result = make_string(parts)
     if not secret:
         return result
@@ -270,10 +298,11 @@ def _join(site: Site, items: object, separator: object | None, has_separator: bo
         elif separator_kind in PRIMITIVES:
             glue = string_parts(separator)
     parts: list[Part] = []
+    budget = _Budget(site)
     for position, item in enumerate(items):
         if position:
-            parts.extend(glue)
-        parts.extend(string_parts(item))
+            parts.extend(budget.add(glue))
+        parts.extend(budget.add(string_parts(item)))
     return make_string(parts)
 
 

@@ -22,8 +22,9 @@ from .severity import Severity
 __all__ = ["CODES", "Code", "CodeInfo", "Origin", "code_info"]
 
 #: Which command raises a code: ``explain`` while reading the workflow (``check`` carries those
-#: over), or one of ``check``'s rules (``cachekit.checks.rules``).
-Origin = Literal["explain", "check"]
+#: over), one of ``check``'s rules (``cachekit.checks.rules``), or the checks of the other CI
+#: platforms (``cachekit.platforms.checks``, GitLab/CircleCI/Azure), which have no rule engine.
+Origin = Literal["explain", "check", "platform"]
 
 
 class Code(str, Enum):
@@ -51,6 +52,11 @@ class Code(str, Enum):
     RUNNER_UNKNOWN = "runner-unknown"
     HASHFILES_OUTSIDE_STEP = "hashfiles-outside-step"
     INPUT_OUTSIDE_REPOSITORY = "input-outside-repository"
+    DEPRECATED_ACTION = "deprecated-action"
+    FALLBACK_NEVER_MATCHES = "fallback-never-matches"
+    KEY_NEVER_REFRESHED = "key-never-refreshed"
+    CACHE_NOT_SHARED = "cache-not-shared"
+    INSTALL_INPUT_PROBLEM = "install-input-problem"
     WORKFLOW_PROBLEM = "workflow-problem"
 
     __str__ = str.__str__
@@ -160,8 +166,10 @@ _ALL: Final = (
         Code.VOLATILE_KEY,
         Severity.WARNING,
         "The key changes every run and there are no restore-keys",
-        "github.sha, run_id or a date in the key make every run miss and save a new entry, "
-        "which evicts useful ones.",
+        "github.sha, run_id or a clock time in the key make every run miss and save a new "
+        "entry, which evicts useful ones. A calendar date (date +%Y-%m-%d, +%Y-%U) rotates the "
+        "key once a day or week on purpose and is not reported; nor is a per-commit key that "
+        "a later job of the same run (needs:) restores: that is a hand-off.",
         "Add restore-keys with the stable prefix, or drop the volatile part.",
         "key: pip-${{ github.sha }}",
         origin="explain",
@@ -285,6 +293,17 @@ _ALL: Final = (
         origin="explain",
     ),
     CodeInfo(
+        Code.DEPRECATED_ACTION,
+        Severity.ERROR,
+        "The cache action uses the retired legacy cache service",
+        "actions/cache before v3.4.0/v4.2.0 (and setup actions bundling @actions/cache < 4) talk "
+        "to the legacy cache service GitHub retired in 2025: actions/cache fails the step, a "
+        "setup action's cache requests fail (a warning then: the job runs uncached).",
+        "Upgrade to actions/cache@v4 (or v3.4.0+) and a current setup action.",
+        "uses: actions/cache@v2",
+        origin="check",
+    ),
+    CodeInfo(
         Code.HASHFILES_OUTSIDE_STEP,
         Severity.ERROR,
         "hashFiles() outside a step",
@@ -303,6 +322,57 @@ _ALL: Final = (
         "rejects patterns outside the workspace).",
         "Commit the file into the repository and install from that path.",
         "run: pip install -r ../../shared/requirements.txt",
+        origin="check",
+    ),
+    CodeInfo(
+        Code.FALLBACK_NEVER_MATCHES,
+        Severity.WARNING,
+        "A fallback key can never find an entry",
+        "GitLab appends -protected or -non_protected to every key and fallback key of the "
+        "running ref, so a fallback to the (protected) default branch's cache from another "
+        "branch names a key nobody saves; CACHE_FALLBACK_KEY gets no suffix at all. On "
+        "CircleCI and Azure: a restore key that no saved key of the configuration starts with.",
+        "Make it the leading part of a key some job saves. On GitLab: unprotect: true on the "
+        "cache (both sides then use -non_protected) and a CACHE_FALLBACK_KEY ending in "
+        "-non_protected.",
+        "fallback_keys: [venv-$CI_DEFAULT_BRANCH]   # main is protected",
+        origin="platform",
+    ),
+    CodeInfo(
+        Code.KEY_NEVER_REFRESHED,
+        Severity.WARNING,
+        "A cache is restored under a key nothing saves, or saved once and never again",
+        "A key with no part that ever changes (no hashFiles, no version, no date) keeps its "
+        "first entry: cache entries are immutable on GitHub, CircleCI and Azure, so when what "
+        "the job would cache changes the stale entry stays for good (a note on GitHub, where "
+        "content that never changes, a dataset, may be what the author wants). A pull-only "
+        "GitLab cache whose key no job pushes is never populated at all.",
+        "Put what decides the content in the key: hashFiles of the lock or version file, the "
+        "tool's version, runner.os; on GitLab, let one job save it (policy: pull-push).",
+        "path: .tmp/puppeteer / key: v1",
+        origin="check",
+    ),
+    CodeInfo(
+        Code.CACHE_NOT_SHARED,
+        Severity.NOTE,
+        "Jobs meant to share one cache compute different keys",
+        "GitLab 15.7+ prefixes a key:files key without prefix: by the cache's position in the "
+        "job's cache: list, so the same files at another position is another cache.",
+        "Give the shared cache the same key:prefix in every job.",
+        "job a: cache: [{key: {files: [Gemfile.lock]}}]  job b: cache: [{...}, {key: {files: "
+        "[Gemfile.lock]}}]",
+        origin="platform",
+    ),
+    CodeInfo(
+        Code.INSTALL_INPUT_PROBLEM,
+        Severity.WARNING,
+        "A file an install reads is missing, loops or cannot be read",
+        "pip fails on a requirements file that is not there (a note: an earlier step may "
+        "create it), on -r includes that include each other, and cachekit does not read a "
+        "file it cannot trust (a device, one over its size limit, a setup.py nested too "
+        "deeply): what the install reads is then not known.",
+        "Fix the path or the include; commit the file the install reads.",
+        "run: pip install -r requirements/missing.txt",
         origin="check",
     ),
     CodeInfo(

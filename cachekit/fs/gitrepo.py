@@ -12,15 +12,41 @@ import hashlib
 import os
 import subprocess
 import threading
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Final
 
 from ..errors import GitError, UsageError
 
-__all__ = ["GitRepo", "GitStats", "MissingObject", "TreeEntry"]
+__all__ = ["GitRepo", "GitStats", "MissingObject", "ObjectTooLarge", "TreeEntry"]
 
 _CHUNK: Final = 1 << 20
+_POOL_FROM: Final = 64 * 1024  # blobs at least this large are hashed on the pool
+_IN_FLIGHT: Final = 64 << 20  # bytes read but not yet hashed, at most
+
+
+def _sha256_bytes(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+_POOLS: list[ThreadPoolExecutor] = []  # one pool for the process, made on first use
+_POOL_LOCK = threading.Lock()
+
+
+def _hash_pool() -> ThreadPoolExecutor | None:
+    """One pool for the process (None on one core: nothing to gain)."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return None
+    with _POOL_LOCK:
+        if not _POOLS:
+            _POOLS.append(
+                ThreadPoolExecutor(max_workers=min(8, cores), thread_name_prefix="sha256")
+            )
+        return _POOLS[0]
+
 
 TreeEntry = tuple[bytes, int, str]
 """``(name, mode, oid)`` of one entry of a git tree object."""
@@ -32,6 +58,15 @@ class MissingObject(GitError):
     def __init__(self, oid: str) -> None:
         super().__init__(f"git object {oid} is missing from the object store")
         self.oid = oid
+
+
+class ObjectTooLarge(GitError):
+    """An object larger than the caller will hold in memory (it was skipped, not read)."""
+
+    def __init__(self, oid: str, size: int) -> None:
+        super().__init__(f"git object {oid} is {size:,} bytes, too large to read")
+        self.oid = oid
+        self.size = size
 
 
 @dataclass
@@ -202,10 +237,21 @@ class GitRepo:
             f"git object {oid} is corrupt or truncated: git read {got} of its {size} bytes"
         )
 
-    def read_object(self, oid: str) -> tuple[bytes, bytes]:
-        """``(type, content)`` of one object; GitError, never fewer bytes, when git stops."""
+    def read_object(self, oid: str, limit: int | None = None) -> tuple[bytes, bytes]:
+        """``(type, content)`` of one object; GitError, never fewer bytes, when git stops.
+
+        An object larger than ``limit`` is skipped in the stream (not buffered) and raises
+        :class:`ObjectTooLarge`."""
         with self._lock:
             kind, size, out = self._request(oid)
+            if limit is not None and size > limit:
+                remaining = size + 1  # the content and its newline
+                while remaining:
+                    chunk = out.read(min(_CHUNK, remaining))
+                    if not chunk:
+                        raise self._short_read(oid, size + 1 - remaining, size)
+                    remaining -= len(chunk)
+                raise ObjectTooLarge(oid, size)
             data = out.read(size)
             if len(data) != size or out.read(1) != b"\n":  # the newline after the content
                 raise self._short_read(oid, len(data), size)
@@ -235,6 +281,83 @@ class GitRepo:
         self.stats.blobs_hashed += 1
         self.stats.bytes_hashed += size
         return digest
+
+    def _blob_bytes(self, oid: str) -> tuple[bytes, bytes | None]:
+        """A blob's bytes; for one larger than ``_IN_FLIGHT``, its digest, hashed while
+        streaming it (memory stays flat)."""
+        with self._lock:
+            kind, size, out = self._request(oid)
+            if kind != b"blob":
+                skipped = out.read(size + 1)  # keep the pipe in step
+                if len(skipped) != size + 1:
+                    raise self._short_read(oid, max(0, len(skipped) - 1), size)
+                raise GitError(f"{oid} is a {kind.decode()}, not a blob")
+            self.stats.blobs_hashed += 1
+            self.stats.bytes_hashed += size
+            if size <= _IN_FLIGHT:
+                data = out.read(size)
+                if len(data) != size or out.read(1) != b"\n":
+                    raise self._short_read(oid, len(data), size)
+                return data, None
+            h = hashlib.sha256()
+            remaining = size
+            while remaining:
+                chunk = out.read(min(_CHUNK, remaining))
+                if not chunk:
+                    raise self._short_read(oid, size - remaining, size)
+                h.update(chunk)
+                remaining -= len(chunk)
+            if out.read(1) != b"\n":
+                raise self._short_read(oid, size, size)
+        digest = h.digest()
+        self._blob_digests[oid] = digest
+        return b"", digest
+
+    def blob_sha256_many(self, oids: list[str]) -> list[bytes | GitError]:
+        """SHA-256 of many blobs, large ones hashed on every core.
+
+        ``git cat-file`` streams blobs one after the other; a large blob is handed to a thread
+        pool (hashlib releases the GIL) while the next one is read, so reading never waits
+        for hashing and hashing runs on every core. At most ``_IN_FLIGHT`` bytes wait in
+        memory. Small blobs are hashed inline (a thread costs more than their hash).
+        """
+        out: list[bytes | GitError | Future[bytes]] = []
+        pending: deque[tuple[int, int, Future[bytes]]] = deque()  # (slot, size, future)
+        waiting = 0
+        pool = _hash_pool()
+        for oid in oids:
+            cached = self._blob_digests.get(oid)
+            if cached is not None:
+                out.append(cached)
+                continue
+            try:
+                data, streamed = self._blob_bytes(oid)
+            except GitError as exc:
+                out.append(exc)
+                continue
+            if streamed is not None:
+                out.append(streamed)  # too large to hold: hashed while streaming
+                continue
+            if len(data) < _POOL_FROM or pool is None:
+                digest = hashlib.sha256(data).digest()
+                self._blob_digests[oid] = digest
+                out.append(digest)
+                continue
+            future = pool.submit(_sha256_bytes, data)
+            pending.append((len(out), len(data), future))
+            out.append(future)
+            waiting += len(data)
+            while waiting > _IN_FLIGHT and pending:
+                _, size, first = pending.popleft()
+                first.result()
+                waiting -= size
+        done: list[bytes | GitError] = []
+        for oid, item in zip(oids, out, strict=True):
+            if isinstance(item, Future):
+                item = item.result()
+                self._blob_digests[oid] = item
+            done.append(item)
+        return done
 
     def tree_entries(self, oid: str) -> list[TreeEntry]:
         """Parsed entries of a tree object, memoized by tree id."""

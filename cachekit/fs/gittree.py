@@ -22,8 +22,19 @@ from contextlib import contextmanager
 from typing import Final
 
 from ..errors import GitError, TreeError
-from .gitrepo import GitRepo, MissingObject
-from .trees import DIR, FILE, SYMLINK, UNREACHABLE, Listing, Tree, WorkTree, libuv_order
+from .gitrepo import GitRepo, MissingObject, ObjectTooLarge
+from .trees import (
+    DIR,
+    FILE,
+    MAX_READ_BYTES,
+    SYMLINK,
+    UNREACHABLE,
+    Listing,
+    Tree,
+    WorkTree,
+    libuv_order,
+    too_large,
+)
 
 __all__ = ["CommitTree", "tree_at"]
 
@@ -288,6 +299,12 @@ class CommitTree:
         # Walk results differ when submodules are fetched (a gitlink below is unknowable).
         return "sm:" + ident if self.submodules_checked_out else ident
 
+    def object_id(self, rel: str) -> tuple[int, str] | None:
+        """``(kind, object id)`` of ``rel`` (links followed), None if it does not exist: two
+        commits whose paths name one object read the same bytes (no need to read them)."""
+        found = self._resolve(rel, follow_last=True)
+        return None if found is None else found[0]
+
     def read(self, rel: str) -> bytes:
         found = self._resolve(rel, follow_last=True)
         if found is None:
@@ -298,15 +315,20 @@ class CommitTree:
         if oid.startswith(_SYNTHETIC):
             raise TreeError("EUNKNOWABLE", "made by actions/checkout at run time", self._abs(rel))
         try:
-            _, data = self.repo.read_object(oid)
+            _, data = self.repo.read_object(oid, limit=MAX_READ_BYTES)
         except MissingObject as exc:
             raise TreeError(
                 "EMISSING", f"blob {exc.oid} is not in the object store", self._abs(rel)
             ) from None
+        except ObjectTooLarge as exc:
+            raise too_large(exc.size, self._abs(rel)) from None
         return data
 
     def digests(self, rels: Sequence[str]) -> list[bytes | TreeError]:
+        """Each file's SHA-256: the paths resolved first, then the blobs hashed together
+        (:meth:`GitRepo.blob_sha256_many`: large ones on every core)."""
         out: list[bytes | TreeError] = []
+        blobs: list[tuple[int, str, str]] = []  # (slot in out, blob id, path)
         for rel in rels:
             try:
                 found = self._resolve(rel, follow_last=True)
@@ -326,7 +348,8 @@ class CommitTree:
                         )
                     )
                     continue
-                out.append(self.repo.blob_sha256(oid))
+                blobs.append((len(out), oid, rel))
+                out.append(b"")
             except MissingObject as exc:
                 out.append(
                     TreeError(
@@ -337,6 +360,16 @@ class CommitTree:
                 out.append(exc)
             except GitError as exc:
                 out.append(TreeError("EIO", str(exc), self._abs(rel)))
+        digests = self.repo.blob_sha256_many([oid for _, oid, _ in blobs])
+        for (slot, _, rel), hashed in zip(blobs, digests, strict=True):
+            if isinstance(hashed, bytes):
+                out[slot] = hashed
+            elif isinstance(hashed, MissingObject):
+                out[slot] = TreeError(
+                    "EMISSING", f"blob {hashed.oid} is not in the object store", self._abs(rel)
+                )
+            else:
+                out[slot] = TreeError("EIO", str(hashed), self._abs(rel))
         return out
 
 

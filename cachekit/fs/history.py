@@ -51,10 +51,17 @@ def _parse_log(text: str) -> list[Commit]:
 
 
 def default_branch(repo: GitRepo) -> str:
-    """The branch pushes land on: origin's HEAD, else main/master/trunk, else HEAD."""
+    """The branch pushes land on: origin's HEAD, a bare mirror's HEAD, else
+    main/master/trunk, else HEAD."""
     head = repo.run_git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
     if head:
         return head.strip().removeprefix("refs/remotes/origin/")
+    if repo.bare:
+        # A bare mirror's HEAD is the remote's default branch (a clone's is only the branch
+        # checked out); it must win over a stale `main` next to the real `master`.
+        own = repo.run_git("symbolic-ref", "--quiet", "--short", "HEAD")
+        if own and repo.run_git("rev-parse", "--verify", "--quiet", f"refs/heads/{own.strip()}"):
+            return own.strip()
     for name in ("main", "master", "trunk", "develop"):
         if repo.run_git("rev-parse", "--verify", "--quiet", f"refs/heads/{name}"):
             return name

@@ -27,6 +27,7 @@ from ..errors import TreeError
 __all__ = [
     "DIR",
     "FILE",
+    "MAX_READ_BYTES",
     "OTHER",
     "SYMLINK",
     "UNREACHABLE",
@@ -48,6 +49,11 @@ Listing = list[tuple[str, int]]
 """A directory's entries as ``(name, kind)`` with ``kind`` from ``lstat``, in libuv order."""
 
 _CHUNK: Final = 1 << 20
+
+MAX_READ_BYTES: Final = 32 << 20
+"""The most of one file cachekit reads into memory (workflows, actions, requirements, lock
+files, manifests): larger files are refused with ``EFBIG`` instead of exhausting memory (a
+2 GB requirements file, a 1 GB blob). Hashing is not bounded by it: it streams."""
 _PARALLEL_FROM: Final = 16 * 1024  # bytes; smaller files are hashed inline
 _LARGE_TO_SWITCH: Final = 8  # large files seen (and at least half) before using threads
 _BATCH: Final = 16  # files per pool task
@@ -80,7 +86,11 @@ class Tree(Protocol):
         ...
 
     def read(self, rel: str) -> bytes:
-        """A file's bytes (symlinks followed); TreeError (ENOENT, EISDIR, …) if unreadable."""
+        """A file's bytes (symlinks followed); TreeError (ENOENT, EISDIR, …) if unreadable.
+
+        Only regular files of at most :data:`MAX_READ_BYTES` are read: anything else is
+        ``EFTYPE`` (a device, a FIFO, a socket) or ``EFBIG``, never a hang or a huge buffer.
+        """
         ...
 
 
@@ -108,6 +118,20 @@ def _node_view(entries: Listing) -> Listing:
     order = {n: i for i, n in enumerate(libuv_order([n for n, _ in out], raw))}
     out.sort(key=lambda e: order[e[0]])
     return out
+
+
+def too_large(size: int, path: str) -> TreeError:
+    """The error for a file larger than :data:`MAX_READ_BYTES` (never read into memory)."""
+    return TreeError(
+        "EFBIG",
+        f"{size:,} bytes, more than the {MAX_READ_BYTES >> 20} MiB cachekit reads into memory",
+        path,
+    )
+
+
+def check_read_size(size: int, path: str) -> None:
+    if size > MAX_READ_BYTES:
+        raise too_large(size, path)
 
 
 def _oserror(exc: OSError, syscall: str, path: str) -> TreeError:
@@ -286,11 +310,23 @@ class WorkTree:
         path = self._abs(rel)
         if leaves_tree(self, rel):
             raise TreeError("EOUTSIDE", "outside the repository, not read", path)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore it).
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         try:
-            with open(path, "rb") as fh:
-                return fh.read()
+            fd = os.open(path, flags)
         except OSError as exc:
             raise _oserror(exc, "open", path) from None
+        with os.fdopen(fd, "rb") as fh:
+            try:
+                st = os.fstat(fd)
+                if not statmod.S_ISREG(st.st_mode):
+                    raise TreeError("EFTYPE", "not a regular file, cachekit does not read it", path)
+                check_read_size(st.st_size, path)
+                data = fh.read(MAX_READ_BYTES + 1)
+            except OSError as exc:
+                raise _oserror(exc, "read", path) from None
+        check_read_size(len(data), path)  # it grew while being read
+        return data
 
     def _inside(self, real: str) -> bool:
         return real == self.workspace or real.startswith(self.workspace + "/")

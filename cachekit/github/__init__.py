@@ -1,7 +1,5 @@
-"""GitHub Actions as a CI platform: workflow files, contexts, matrix, needs, reusable workflows
-and composite actions, walked the way a run would; the result is platform-neutral job, step and
-cache records (:mod:`cachekit.explain.model`).
+"""GitHub Actions as a CI platform: what triggers a workflow, which jobs and steps run.
 
-Kept small on purpose: other modules of this package (triggers, conditions) are imported by
-name, not re-exported here.
+Modules here read GitHub's own rules (workflow triggers and their filters, ``if:``
+conditions); the platform-neutral parts (trees, hashing, the cache service) live elsewhere.
 """

@@ -17,11 +17,12 @@ from ..caches import (
 )
 from ..caches.actions.interface import CachingAction, StepCall
 from ..errors import HashFilesError
-from ..explain.model import KeyPart
+from ..explain.model import Finding, KeyPart
 from ..expressions import (
     EvaluationContext,
     to_string,
 )
+from ..findings import Code, Severity
 from ..hashing.hashfiles import Flavor
 from .reporting import Reporter, _template_text
 from .scope import JobScope
@@ -89,6 +90,14 @@ class ActionSteps(Reporter):
         try:
             specs = action.specs(call)
         except HashFilesError as exc:
+            if "EUNKNOWABLE" in str(exc):
+                # another repository's checkout or a submodule: not a problem of the workflow
+                unknowable = Finding(
+                    Code.HASHFILES_UNKNOWABLE, Severity.NOTE, f"{uses.raw}: {exc}", step.mark
+                )
+                if unknowable not in self.problems:
+                    self.problems.append(unknowable)
+                return {}
             self._problem(step.mark, f"{uses.raw}: {exc}")
             return {}
         except ActionError as exc:

@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..expressions import EvaluationContext
+from ..expressions import EvaluationContext, Unknown
 from .evaluate import Evaluator
 from .scope import JobScope
 from .workflows import Step
 
-__all__ = ["WORKSPACE_ACTIONS", "checkout"]
+__all__ = ["WORKSPACE_ACTIONS", "checkout", "local_action_path"]
+
+
+def local_action_path(ev: Evaluator, path: str) -> tuple[str, str | None]:
+    """Where ``uses: ./<path>`` lives in this tree, given the job's checkouts.
+
+    ``./src/.github/actions/x`` after ``actions/checkout`` with ``path: src`` is this
+    repository's ``.github/actions/x``; under another repository's checkout it is that
+    repository's file (returned as the second value: unknowable here, not a problem).
+    """
+    for prefix, what in sorted(ev._checkouts.items(), key=lambda kv: -len(kv[0])):
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            rest = path[len(prefix) :].lstrip("/")
+            return (rest, None) if what is None else (path, what)
+    if ev._foreign is not None and not ev._foreign[0]:
+        return path, ev._foreign[1]
+    return path, None
 
 
 def checkout(ev: Evaluator, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
@@ -23,19 +39,19 @@ def checkout(ev: Evaluator, step: Step, scope: JobScope, ctx: EvaluationContext)
     scope.submodules = str(value).lower() in ("true", "recursive")
     ev._submodules = scope.submodules
     raw = step.with_.get("repository")
-    if raw is None:
-        if ev._foreign is not None:
-            path = ev._value(step.with_.get("path"), dict(ctx.contexts), step.mark)
-            prefix = path.strip().strip("/") if isinstance(path, str) else ""
-            if prefix == ev._foreign[0] or not prefix:
-                ev._foreign = None  # this repository checked out there again
-        return
-    repo = ev._value(raw, dict(ctx.contexts), step.mark)
-    if not isinstance(repo, str) or not repo.strip():
-        return  # github.repository or unknown: this repository, as far as we can tell
     path = ev._value(step.with_.get("path"), dict(ctx.contexts), step.mark)
+    if isinstance(path, Unknown):
+        return  # checked out somewhere only the run knows: the workspace keeps its files
     prefix = path.strip().strip("/").removeprefix("./") if isinstance(path, str) else ""
-    what = f"{repo.strip()} (checked out at {step.mark})"
+    repo = ev._value(raw, dict(ctx.contexts), step.mark) if raw is not None else None
+    # absent, github.repository or a value cachekit cannot know: this repository
+    own = raw is None or not isinstance(repo, str) or not repo.strip()
+    what = f"{str(repo).strip()} (checked out at {step.mark})"
+    ev._checkouts[prefix] = None if own else what
+    if own:
+        if ev._foreign is not None and (prefix == ev._foreign[0] or not prefix):
+            ev._foreign = None  # this repository checked out there again
+        return
     if not prefix or ev._foreign is None or ev._foreign[0]:
         ev._foreign = (prefix, what)
 

@@ -26,6 +26,7 @@ from ..explain.options import Options
 from ..expressions import (
     EvaluationContext,
     ExpressionError,
+    HashFilesCallback,
     Secret,
     TemplateResult,
     Unknown,
@@ -73,10 +74,15 @@ class Evaluator:
         # (path prefix, what) when the job checked out another repository there ("" = the
         # workspace itself): hashFiles under it hashes that repository's files, not this one's
         self._foreign: tuple[str, str] | None = None
+        # where the job's actions/checkout steps put repositories: path prefix -> None for this
+        # repository, or what the other repository is (a local action ./<prefix>/x lives there)
+        self._checkouts: dict[str, str | None] = {}
         self._job_outputs: dict[tuple[str, str], dict[str, Any]] = {}
         self._secrets: dict[str, Secret] = {}
         self._vars: dict[str, Unknown] = {}
         self._actions: dict[str, CompositeAction | WorkflowProblem] = {}
+        self._stages: dict[int, tuple[Workflow, dict[str, int]]] = {}  # by id(workflow)
+        self._composite_depth = 0  # nested composite actions around the step being walked
 
     def _note_names(self, wf: Workflow) -> None:
         """Secrets and variables the workflow names: secrets render ***, vars are unknown."""
@@ -222,12 +228,16 @@ class Evaluator:
             return raw
 
     @staticmethod
-    def _run_text(script: str, contexts: dict[str, Any]) -> str:
+    def _run_text(
+        script: str, contexts: dict[str, Any], hash_files: HashFilesCallback | None = None
+    ) -> str:
         """The script as the shell gets it; unknown expressions are left as written."""
         if "${{" not in script:
             return script
         try:
-            result = evaluate_template(script, EvaluationContext(contexts=contexts))
+            result = evaluate_template(
+                script, EvaluationContext(contexts=contexts, hash_files=hash_files)
+            )
         except (ExpressionError, CachekitError):
             return script
         out: list[str] = []

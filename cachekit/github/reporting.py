@@ -177,6 +177,9 @@ class Reporter(Evaluator):
             },
             notes=spec.notes,
             stage=scope.stage,
+            lookup_only=spec.lookup_only,
+            fail_on_cache_miss=spec.fail_on_cache_miss,
+            save_always=bool(spec.save_always),
         )
         findings = cache_findings(report, spec, scope.installs)
         self.reports.append(replace(report, findings=tuple(findings)))

@@ -32,17 +32,21 @@ from ..fs.trees import leaves_tree
 from ..hashing.hashfiles import TargetOS
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
 from .actionsteps import ActionSteps
-from .checkout import WORKSPACE_ACTIONS
+from .checkout import WORKSPACE_ACTIONS, local_action_path
 from .runsteps import published_values
 from .scope import JobScope
 from .workflows import (
+    MAX_COMPOSITE_DEPTH,
+    MAX_WORKFLOW_LEVELS,
     Job,
+    MatrixTooLarge,
     Step,
     Workflow,
     WorkflowProblem,
     expand_matrix,
     load_local_action,
     load_workflow,
+    needs_order,
 )
 
 __all__ = ["Walker"]
@@ -84,27 +88,14 @@ class Walker(ActionSteps):
     @staticmethod
     def _ordered(wf: Workflow) -> list[Job]:
         """Jobs in ``needs`` order, so a job's outputs are known before its dependants."""
-        done: list[Job] = []
-        seen: set[str] = set()
+        return needs_order(wf.jobs)[0]
 
-        def visit(job: Job, stack: tuple[str, ...]) -> None:
-            if job.id in seen or job.id in stack:
-                return
-            for dep in job.needs:
-                if dep in wf.jobs:
-                    visit(wf.jobs[dep], (*stack, job.id))
-            seen.add(job.id)
-            done.append(job)
-
-        for job in wf.jobs.values():
-            visit(job, ())
-        return done
-
-    @staticmethod
-    def _stage(wf: Workflow, job: Job, seen: tuple[str, ...] = ()) -> int:
+    def _stage(self, wf: Workflow, job: Job) -> int:
         """The longest chain of ``needs`` before a job (a cycle counts as none)."""
-        deps = [wf.jobs[d] for d in job.needs if d in wf.jobs and d not in seen]
-        return 1 + max((Walker._stage(wf, d, (*seen, job.id)) for d in deps), default=-1)
+        memo = self._stages.get(id(wf))
+        if memo is None or memo[0] is not wf:
+            memo = self._stages[id(wf)] = (wf, needs_order(wf.jobs)[1])
+        return memo[1].get(job.id, 0)
 
     def _needs(self, wf: Workflow, job: Job) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -126,7 +117,11 @@ class Walker(ActionSteps):
             return [{}]
         value = self._value(matrix, contexts, mark)
         if isinstance(value, Mapping) and is_known(value):
-            combos: list[dict[str, Any] | Unknown] = list(expand_matrix(value))
+            try:
+                combos: list[dict[str, Any] | Unknown] = list(expand_matrix(value))
+            except MatrixTooLarge as exc:
+                self._problem(job.strategy.mark_of("matrix"), str(exc))
+                return [Unknown("matrix", "the matrix is larger than GitHub allows")]
             return combos or [{}]
         return [Unknown("matrix", "the matrix is computed at run time")]
 
@@ -139,6 +134,13 @@ class Walker(ActionSteps):
         prefix: str,
     ) -> None:
         contexts = self._base_contexts(inputs)
+        github = dict(contexts["github"])
+        if prefix:  # in a called workflow both name the caller's workflow and job
+            github["workflow"] = Unknown("github.workflow", "the calling workflow's name")
+            github["job"] = Unknown("github.job", "the calling job's id")
+        else:  # the runner fills them in: the workflow's name (else its path), the job's id
+            github["workflow"], github["job"] = wf.name, job.id
+        contexts["github"] = github
         contexts["needs"] = self._needs(wf, job)
         combos = self._combos(job, contexts, job.strategy.mark_of("matrix"))
         for combo in combos:
@@ -156,6 +158,7 @@ class Walker(ActionSteps):
             runner, runner_source = self._runner(runs_on)
             self._submodules = False
             self._foreign = None
+            self._checkouts = {}
             self._target_os = {"Windows": TargetOS.WINDOWS, "macOS": TargetOS.MACOS}.get(
                 runner.os if runner else "", TargetOS.LINUX
             )
@@ -228,6 +231,18 @@ class Walker(ActionSteps):
                 "must be rooted in '.github/workflows' (and stay in the repository); not read",
             )
             return
+        chain = [*(m.path for m in via), wf.path, path]
+        if path in chain[:-1]:
+            loop = " -> ".join(chain[chain.index(path) :])
+            self._problem(job.mark, f"reusable workflow loop {loop}: GitHub refuses loops")
+            return
+        if len(chain) > MAX_WORKFLOW_LEVELS:
+            self._problem(
+                job.mark,
+                f"{path} is the {len(chain)}th level of workflows: GitHub allows "
+                f"{MAX_WORKFLOW_LEVELS} (the caller and nine reusable levels)",
+            )
+            return
         try:
             called = load_workflow(self.tree.read(path), path)
         except (WorkflowSyntaxError, CachekitError) as exc:
@@ -257,7 +272,7 @@ class Walker(ActionSteps):
     def _dispatch(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
         uses = step.uses
         if uses is None:
-            self._run_step(step, scope)
+            self._run_step(step, scope, ctx)
             return
         if uses.kind == "local":
             self._composite(step, scope, ctx)
@@ -283,8 +298,13 @@ class Walker(ActionSteps):
                         f"output of {uses.raw} ({step.mark})"
                     )
 
-    def _run_step(self, step: Step, scope: JobScope) -> None:
-        script = step.run or ""
+    def _run_step(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
+        # The runner substitutes ${{ }} before the shell starts: `echo "key=v1-${{
+        # hashFiles('go.sum') }}" >> "$GITHUB_OUTPUT"` writes a value known here; only shell
+        # expansion ($VAR, $(…)) is run-time.
+        calls = list(self._calls)
+        script = self._run_text(step.run or "", dict(ctx.contexts), ctx.hash_files)
+        self._calls = calls
         if re.search(
             r"\b(npm (ci|install)|yarn( install)?\b|pnpm install|pip install|"
             r"poetry install|uv sync|python -m venv|virtualenv)",
@@ -304,8 +324,12 @@ class Walker(ActionSteps):
                 "written by the script",
                 origin=script.strip().splitlines()[0] if script.strip() else None,
             )
+        lines = script.splitlines()
         for pub in published:
             where = f"run step '{step.label}' ({step.mark}), script line {pub.line}"
+            text = lines[pub.line - 1].strip() if 0 < pub.line <= len(lines) else ""
+            if text and text not in step.label:
+                where += f": {text}"  # what computes it (a date format says how it rotates)
             if pub.kind == "output":
                 if isinstance(outputs, dict):
                     outputs[pub.name] = pub.value
@@ -323,9 +347,12 @@ class Walker(ActionSteps):
 
     def _composite(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
         assert step.uses is not None
-        action = self._actions.get(step.uses.path)
+        where, foreign = local_action_path(self, step.uses.path)
+        if foreign is not None:
+            return  # another repository's action: its steps are not in this tree
+        action = self._actions.get(where)
         if action is None:
-            action = self._actions[step.uses.path] = load_local_action(self.tree, step.uses.path)
+            action = self._actions[where] = load_local_action(self.tree, where)
         if isinstance(action, WorkflowProblem):
             if "not a composite action" not in action.message:
                 self._problem(step.mark, f"{step.uses.raw}: {action.message}")
@@ -366,8 +393,19 @@ class Walker(ActionSteps):
                 if name in given
                 else f"default in {action.path}"
             )
-        for inner_step in action.steps:
-            self._step(inner_step, inner)
+        if self._composite_depth >= MAX_COMPOSITE_DEPTH:
+            self._problem(
+                step.mark,
+                f"{step.uses.raw}: composite actions nested more than {MAX_COMPOSITE_DEPTH} "
+                "deep (GitHub's runner fails the job: composite action depth exceeded)",
+            )
+            return
+        self._composite_depth += 1
+        try:
+            for inner_step in action.steps:
+                self._step(inner_step, inner)
+        finally:
+            self._composite_depth -= 1
         scope.env.update(inner.env)
         if step.id:
             scope.steps[step.id] = {

@@ -9,6 +9,7 @@ and the other files are still read: one broken workflow must not hide the rest.
 from __future__ import annotations
 
 import itertools
+import math
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,22 +17,40 @@ from typing import Any
 
 import xxhash
 
-from ..errors import TreeError
+from ..errors import CachekitError, TreeError
 from ..fs.trees import DIR, Tree, leaves_tree
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap, YamlSeq, load_yaml
 
 __all__ = [
+    "MAX_COMPOSITE_DEPTH",
+    "MAX_MATRIX_JOBS",
+    "MAX_WORKFLOW_LEVELS",
     "Job",
+    "MatrixTooLarge",
     "Step",
     "Workflow",
     "WorkflowProblem",
     "expand_matrix",
     "load_workflow",
     "load_workflows",
+    "needs_order",
     "parse_uses",
+    "parse_workflow_file",
 ]
 
 WORKFLOW_DIR = ".github/workflows"
+
+MAX_WORKFLOW_LEVELS = 10
+"""GitHub: "You can connect a maximum of ten levels of workflows - that is, the top-level
+caller workflow and up to nine levels of reusable workflows", and "Loops are not permitted
+in the reusable workflow tree" (Reuse workflows, docs.github.com/actions/how-tos/
+reuse-automations/reuse-workflows#nesting-reusable-workflows; GitHub Enterprise Server
+allows four)."""
+
+MAX_COMPOSITE_DEPTH = 9
+"""actions/runner ``Constants.CompositeActionsMaxDepth``: the steps of nested composite
+actions may be at most nine levels below the job's (``ActionManager`` fails the job with
+"Composite action depth exceeded max depth 9"; the docs round it to ten)."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +252,8 @@ def load_workflow(text: str | bytes, path: str) -> Workflow:
     """Read one workflow file. Raises WorkflowSyntaxError when it is not a workflow at all."""
     doc = load_yaml(text, path)
     if not isinstance(doc, YamlMap):
-        raise WorkflowSyntaxError(f"{path}:1: a workflow must be a mapping")
+        mark = getattr(doc, "mark", Mark(path, 1, 1))
+        raise WorkflowSyntaxError(f"{mark}: a workflow must be a mapping", mark)
     problems: list[WorkflowProblem] = []
     jobs_raw = doc.get("jobs")
     jobs: dict[str, Job] = {}
@@ -282,6 +302,25 @@ def _parse_cached(data: bytes, path: str) -> Workflow:
     return hit
 
 
+_BY_ID: dict[tuple[str, object], Workflow] = {}
+
+
+def parse_workflow_file(tree: Tree, path: str) -> Workflow:
+    """A commit's file is its blob id: across a history, each distinct workflow file is read
+    and parsed once (``predict`` asks for every workflow of every commit)."""
+    object_id = getattr(tree, "object_id", None)
+    node = object_id(path) if object_id is not None else None
+    if node is None:
+        return _parse_cached(tree.read(path), path)
+    hit = _BY_ID.get((path, node))
+    if hit is None:
+        hit = _parse_cached(tree.read(path), path)
+        if len(_BY_ID) >= _PARSED_LIMIT:
+            _BY_ID.clear()
+        _BY_ID[(path, node)] = hit
+    return hit
+
+
 def load_workflows(
     tree: Tree, *, only: str | None = None
 ) -> tuple[list[Workflow], list[WorkflowProblem]]:
@@ -301,12 +340,48 @@ def load_workflows(
         if only is not None and only not in (name, path, name.rsplit(".", 1)[0]):
             continue
         try:
-            workflows.append(_parse_cached(tree.read(path), path))
+            workflows.append(parse_workflow_file(tree, path))
         except WorkflowSyntaxError as exc:
-            problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1]))
+            problems.append(WorkflowProblem(exc.mark or Mark(path, 1, 1), exc.reason))
         except TreeError as exc:
             problems.append(WorkflowProblem(Mark(path, 1, 1), str(exc)))
     return workflows, problems
+
+
+# --- needs ----------------------------------------------------------------------------------
+
+
+def needs_order(jobs: Mapping[str, Job]) -> tuple[list[Job], dict[str, int]]:
+    """Jobs in ``needs`` order (each after what it needs) and each job's stage.
+
+    The stage is the longest chain of ``needs`` before a job (0 for none). One depth-first
+    pass, iterative and memoised: a ``needs`` chain of 400 jobs used to exhaust Python's
+    recursion and a diamond of 35 jobs took 84 s walking every path. An edge back into the
+    chain being visited (a cycle, which GitHub refuses) is ignored; unknown ids are skipped.
+    """
+    order: list[Job] = []
+    stage: dict[str, int] = {}
+    active: set[str] = set()
+    for root in jobs.values():
+        if root.id in stage:
+            continue
+        active.add(root.id)
+        stack: list[tuple[Job, int]] = [(root, 0)]
+        while stack:
+            job, i = stack[-1]
+            deps = job.needs
+            while i < len(deps) and (deps[i] not in jobs or deps[i] in stage or deps[i] in active):
+                i += 1
+            if i < len(deps):
+                stack[-1] = (job, i + 1)
+                active.add(deps[i])
+                stack.append((jobs[deps[i]], 0))
+                continue
+            stack.pop()
+            active.discard(job.id)
+            stage[job.id] = 1 + max((stage[d] for d in deps if d in stage), default=-1)
+            order.append(job)
+    return order, stage
 
 
 # --- matrices ------------------------------------------------------------------------------
@@ -320,8 +395,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+MAX_MATRIX_JOBS = 256
+"""GitHub: "A matrix will generate a maximum of 256 jobs per workflow run" (Using a matrix
+for your jobs, docs.github.com/actions/how-tos/write-workflows/choose-what-workflows-do/
+run-job-variations). GitHub refuses the workflow past it."""
+
+_MAX_PRODUCT = MAX_MATRIX_JOBS * 64
+"""The product is not built past this size even if ``exclude`` would shrink it back under
+256 (8 axes x 10 values would be 10^8 combinations)."""
+
+
+class MatrixTooLarge(CachekitError):
+    """The matrix expands past :data:`MAX_MATRIX_JOBS`; GitHub refuses such a workflow."""
+
+
 def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
     """GitHub's ``strategy.matrix`` expansion: product, then exclude, then include.
+
+    Raises :class:`MatrixTooLarge` when the result has more than :data:`MAX_MATRIX_JOBS`
+    combinations (or the product before ``exclude`` more than 64 times that).
 
     - Excludes drop every combination whose values equal all of an entry's values.
     - Each include entry is merged into every original combination it does not contradict
@@ -335,6 +427,9 @@ def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
     for key in base_keys:
         values = matrix[key]
         axes.append([_plain(v) for v in values] if isinstance(values, list) else [_plain(values)])
+    product = math.prod(len(axis) for axis in axes)
+    if product > _MAX_PRODUCT:
+        raise MatrixTooLarge(_too_many(product, axes))
     combos: list[dict[str, Any]] = []
     if base_keys:
         combos = [dict(zip(base_keys, values, strict=True)) for values in itertools.product(*axes)]
@@ -359,7 +454,17 @@ def expand_matrix(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
                     merged = True
             if not merged:
                 extra.append(dict(inc))
+    if len(combos) + len(extra) > MAX_MATRIX_JOBS:
+        raise MatrixTooLarge(_too_many(len(combos) + len(extra), axes))
     return combos + extra
+
+
+def _too_many(count: int, axes: list[list[Any]]) -> str:
+    sizes = " x ".join(str(len(a)) for a in axes) or "includes"
+    return (
+        f"the matrix has {count:,} jobs ({sizes}); GitHub allows at most "
+        f"{MAX_MATRIX_JOBS} jobs per matrix and refuses the workflow"
+    )
 
 
 # --- local composite actions -------------------------------------------------------------
@@ -396,7 +501,7 @@ def load_local_action(tree: Tree, directory: str) -> CompositeAction | WorkflowP
                 continue
             doc = load_yaml(tree.read(path), path)
         except WorkflowSyntaxError as exc:
-            return WorkflowProblem(Mark(path, 1, 1), str(exc).split(": ", 1)[-1])
+            return WorkflowProblem(exc.mark or Mark(path, 1, 1), exc.reason)
         except TreeError as exc:
             return WorkflowProblem(Mark(path, 1, 1), str(exc))
         if not isinstance(doc, YamlMap):

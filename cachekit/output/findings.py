@@ -28,6 +28,7 @@ from ..checks.model import CheckFinding, CheckResult, Location
 from ..encoding import encode
 from ..errors import UsageError
 from ..findings import CODES, SEVERITIES, CodeInfo
+from ..textsafe import escape_controls, neutralize_commands, safe_field
 from .registry import RenderOptions
 
 __all__ = [
@@ -107,12 +108,6 @@ def _where(file: str, line: int) -> str:
 
 # -- text ---------------------------------------------------------------------------------------
 
-# C0/C1 controls (ESC starts terminal sequences; CR rewrites the line), the bidirectional
-# overrides that make text display in another order than it reads ("Trojan Source"), and lone
-# surrogates (a file name read with surrogateescape), which no terminal encoding can print.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 _STYLE: Final = {
     "error": "\x1b[1;31m",
     "warning": "\x1b[1;33m",
@@ -126,12 +121,7 @@ _RESET: Final = "\x1b[0m"
 
 def _safe(text: str) -> str:
     """Text a terminal shows as is: control characters become visible escapes."""
-    return _UNSAFE.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+    return escape_controls(text)
 
 
 def _indented(label: str, text: str, indent: str, shown: str | None = None) -> list[str]:
@@ -155,7 +145,7 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
         groups.setdefault(f.file, []).append(f)
     out: list[str] = []
     for file, findings in groups.items():
-        out.append(paint("file", _safe(file)))
+        out.append(paint("file", safe_field(file)))
         for f in findings:
             head = (
                 f"{_safe(_where(f.file, f.line))}: {paint(f.severity, f.severity)} "
@@ -174,7 +164,7 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
                 out.extend(_indented(f"{where}: " if r.message else where, r.message, "    "))
         out.append("")
     out.append(summary_line(result))
-    return "\n".join(out)
+    return neutralize_commands("\n".join(out))
 
 
 # -- Markdown (a job summary, a pull-request comment) -------------------------------------------
@@ -268,8 +258,12 @@ def github_command(f: CheckFinding) -> str:
         "line": str(f.line) if f.line > 0 else "",
         "title": f"cachekit {f.code}",
     }
-    props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
-    return f"::{_GITHUB_COMMAND[f.severity]} {props}::{escape_data(_annotation_text(f))}"
+    # The runner unescapes only %25, %0D, %0A (and %3A, %2C in properties): every other
+    # control character (ESC, BEL, NUL) is shown as a visible escape before that.
+    shown = {k: escape_controls(v, keep="\n\r") for k, v in properties.items() if v}
+    props = ",".join(f"{k}={escape_property(v)}" for k, v in shown.items())
+    data = escape_data(escape_controls(_annotation_text(f), keep="\n\r"))
+    return f"::{_GITHUB_COMMAND[f.severity]} {props}::{data}"
 
 
 def render_github(result: CheckResult) -> str:

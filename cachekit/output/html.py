@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import UsageError
 from ..predict import PredictedCache, PredictedRun, PredictResult
 from .registry import RenderOptions
 
@@ -46,7 +45,7 @@ _PITCH = 18  # one row: the gap the key-change marker sits in, then the cell
 _CELL_H = 12
 _TOP = 16  # the column heads
 _AXIS_H = 40
-_LABEL_CHARS = 40  # what fits in _LABEL_W at the label font; the rest goes to the tooltip
+_CHAR_W = 6.6  # the width of one character at the label font (a generous average)
 
 
 def _e(value: object) -> str:
@@ -119,7 +118,7 @@ class _Row:
 
     @property
     def name(self) -> str:
-        return f"{self.workflow.rsplit('/', 1)[-1]}:{self.line} {self.job}"
+        return f"{self.workflow.rsplit('/', 1)[-1]}:{self.line} {self.job} / {self.step}"
 
     @property
     def title(self) -> str:
@@ -217,7 +216,9 @@ def _timeline(runs: Sequence[PredictedRun], grid: _Grid, columns: list[range]) -
     n_rows, n_cols = len(grid.rows), len(columns)
     cw = max(1, min(_MAX_CELL_W, _CHART_W // max(1, n_cols)))
     chart_w = cw * n_cols
-    x0 = _LABEL_W
+    # Labels are shown whole: the label column grows to the longest one.
+    longest = max((len(r.name) + 1 + len(r.short) for r in grid.rows), default=0)
+    x0 = max(_LABEL_W, int(longest * _CHAR_W) + _RATE_W + 16)
     width = x0 + max(chart_w + _RIGHT, 180)  # room for the heading over a short history
     height = _TOP + n_rows * _PITCH + _AXIS_H
     inner = cw - 1 if cw >= 5 else cw  # a hairline between wide cells, none between thin ones
@@ -233,9 +234,7 @@ def _timeline(runs: Sequence[PredictedRun], grid: _Grid, columns: list[range]) -
     for ri, row in enumerate(grid.rows):
         y = _TOP + ri * _PITCH + (_PITCH - _CELL_H)
         lanes.append(f'<rect class="lane" x="{x0}" y="{y}" width="{chart_w}" height="{_CELL_H}"/>')
-        name = _clip(row.name, _LABEL_CHARS)
-        room = _LABEL_CHARS - len(name) - 1
-        extra = _clip(row.short, room) if row.short and room > 3 else ""
+        name, extra = row.name, row.short
         tspan = f'<tspan class="matrix"> {_e(extra)}</tspan>' if extra else ""
         counts = ", ".join(f"{row.counts[o]:,} {o}" for o in _WORST_FIRST if row.counts[o])
         labels.append(
@@ -543,11 +542,13 @@ def render_predict_html(
     title: str,
     max_table_rows: int = 200,
     max_columns: int = 1200,
+    extra: str = "",
 ) -> str:
     """One self-contained HTML document showing ``result``.
 
     ``max_table_rows`` caps the table of misses and key changes (the newest are kept);
     ``max_columns`` caps the timeline's columns, past which adjacent runs are merged.
+    ``extra`` is more sections, already escaped HTML (the audit's run-log findings).
     """
     runs = result.runs
     grid = _grid(runs)
@@ -582,6 +583,7 @@ def render_predict_html(
 <section><h2>Key changes and misses</h2>
 {_events(result, max_table_rows)}
 </section>
+{extra}
 {_problems(result.problems)}
 <footer>cachekit {_e(__version__)} · predicted offline from the git history; entry sizes are
 estimates, so evictions are too.</footer>
@@ -598,7 +600,7 @@ def predict_html(result: PredictResult, options: RenderOptions) -> str:
 
 
 def audit_html(result: AuditResult, options: RenderOptions) -> str:
-    """The history's report; an audit of the logs alone (--no-history) has none to draw."""
-    if result.prediction is None:
-        raise UsageError("the HTML report draws the history: drop --no-history")
-    return render_predict_html(result.prediction, title=options.title or "cachekit audit")
+    """The history's report with what the run logs say (job costs, failed cache steps)."""
+    from .audit_html import render_audit_html  # noqa: PLC0415 - it imports this module
+
+    return render_audit_html(result, title=options.title or "cachekit audit")

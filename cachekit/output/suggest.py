@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..suggest.engine import Proposal, SuggestResult
+from ..textsafe import text_output
 from .jsondoc import document, dumps
 from .registry import SCHEMAS, RenderOptions
 
@@ -66,6 +67,7 @@ def _proposal_yaml(p: Proposal) -> list[str]:
     return lines
 
 
+@text_output
 def render_suggest_yaml(result: SuggestResult, *, diff: bool = True) -> str:
     """Every proposal as YAML, then the diff of each workflow file (unless ``diff`` is off)."""
     out: list[str] = []

@@ -6,8 +6,14 @@ The ``*_text`` functions at the end are the registered renderers (:mod:`.registr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec
+
+from ..textsafe import safe_field, safe_text
 
 if TYPE_CHECKING:  # only annotations: rendering `hash` must not import predict or explain
     from ..audit import AuditResult
@@ -39,10 +45,39 @@ _STYLE = {
 }
 
 
+_RESET = "\x1b[0m"
+P = ParamSpec("P")
+# While a renderer decorated with text_output runs: a random marker paint() puts around the
+# words it colours, so the colours survive safe_text and nothing from the repository can
+# pose as one (it cannot guess the marker; an ESC it holds is escaped like any other).
+_MARKER: ContextVar[str | None] = ContextVar("cachekit_paint_marker", default=None)
+
+
 def paint(word: str, color: bool) -> str:
     """``word`` in its colour when ``color`` (a severity or an outcome), else as is."""
     style = _STYLE.get(word) if color else None
-    return f"{style}{word}\x1b[0m" if style else word
+    if not style:
+        return word
+    marker = _MARKER.get()
+    return f"\x00{marker}{word}\x00" if marker else f"{style}{word}{_RESET}"
+
+
+def text_output(render: Callable[P, str]) -> Callable[P, str]:
+    """A text renderer whose output is :func:`~cachekit.textsafe.safe_text` (repository text
+    cannot drive the terminal or the runner), with the colours :func:`paint` added kept."""
+
+    @wraps(render)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
+        marker = secrets.token_hex(8)
+        token = _MARKER.set(marker)
+        try:
+            text = safe_text(render(*args, **kwargs))
+        finally:
+            _MARKER.reset(token)
+        painted = re.compile(re.escape(f"\\x00{marker}") + r"(\w+)" + re.escape("\\x00"))
+        return painted.sub(lambda m: f"{_STYLE[m.group(1)]}{m.group(1)}{_RESET}", text)
+
+    return wrapper
 
 
 def render_finding(f: Finding, indent: str = "", *, color: bool = False) -> str:
@@ -93,6 +128,8 @@ def _cache(c: CacheReport, color: bool = False) -> Iterable[str]:
         if vi["windows"] and not vi["enableCrossOsArchive"]:
             extra.append("windows-only")
         yield f"  version   {c.version}  (paths as written + {' + '.join(extra)})"
+    elif c.version_inputs is not None and "identity" in c.version_inputs:  # other platforms
+        yield f"  identity  {c.version_inputs['identity']}"
     else:
         yield "  version   unknown (a path is only known at run time)"
     for note in c.notes:
@@ -101,6 +138,7 @@ def _cache(c: CacheReport, color: bool = False) -> Iterable[str]:
         yield render_finding(f, "  ", color=color)
 
 
+@text_output
 def render_explain(result: ExplainResult, *, color: bool = False) -> str:
     lines: list[str] = []
     where = result.revision or "working tree"
@@ -114,6 +152,7 @@ def render_explain(result: ExplainResult, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
+@text_output
 def render_comparison(cmp: Comparison) -> str:
     lines = [f"comparing {cmp.before} -> {cmp.after}"]
     for d in cmp.diffs:
@@ -143,6 +182,7 @@ def render_comparison(cmp: Comparison) -> str:
     return "\n".join(lines)
 
 
+@text_output
 def render_eval(result: EvalResult) -> str:
     out = [result.text]
     if not result.is_known:
@@ -156,7 +196,12 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f}%"
 
 
+@text_output
 def render_predict(result: PredictResult, *, misses: int = 25, color: bool = False) -> str:
+    # predict's helpers, imported when a prediction is rendered (rendering hash stays light)
+    from ..predict_groups import cache_name, miss_groups  # noqa: PLC0415
+    from ..simulator.model import format_size  # noqa: PLC0415
+
     s = result.summary
     lines = []
     if not result.runs:
@@ -172,35 +217,72 @@ def render_predict(result: PredictResult, *, misses: int = 25, color: bool = Fal
         f"unknown {s['unknown']}; evictions {s['evictions']}, expirations {s['expirations']}"
     )
     known = "taken from the cache list where known, else " if s.get("sizes_from_cache_list") else ""
-    lines.append(
-        f"  entry sizes {known}estimated at {s['entry_size_mib']} MiB, limit "
-        f"{s['limit_gib']} GiB (--entry-size, --caches, --limit)"
-    )
-    lines.append("")
-    lines.append("per cache:")
-    for name, c in sorted(s["per_cache"].items()):
+    if "platform" in s:  # another CI platform's lookup rules: no size model
+        lines.append(f"  {s['platform']}'s lookup rules; entry sizes and limits not modelled")
+    else:
         lines.append(
-            f"  {name:<60} hit {c['hit']:>4}  restore {c['restore']:>4}  miss {c['miss']:>4}"
-            f"  unknown {c['unknown']:>4}  hit rate {_pct(c['hit_rate'])}"
+            f"  entry sizes {known}estimated at {s['entry_size_mib']} MiB, limit "
+            f"{s['limit_gib']} GiB (--entry-size, --caches, --limit)"
         )
-    shown = [
-        (run, c) for run in result.runs for c in run.caches if c.outcome in ("miss", "restore")
-    ]
-    if shown:
+    lines.extend(_predict_workflows(s.get("workflows", {})))
+    lines.append("")
+    lines.append("per cache (file:line job / step):")
+    width = max((len(n) for n in s["per_cache"]), default=0)
+    for name, c in s["per_cache"].items():  # natural file order, from the library
+        lines.append(
+            f"  {name:<{width}}  hit {c['hit']:>4}  restore {c['restore']:>4}"
+            f"  miss {c['miss']:>4}  unknown {c['unknown']:>4}  hit rate {_pct(c['hit_rate'])}"
+        )
+    if s.get("causes"):
+        lines.append("")
+        lines.append("causes by cost (misses x entry size):")
+        for cause in s["causes"][:10]:
+            lines.append(
+                f"  {format_size(cause['cost_bytes']):>9}  {cause['misses']:>4} miss"
+                f"{'es' if cause['misses'] != 1 else '  '}  {cause['cache']}: "
+                f"{cause['code']}: {cause['cause']}"
+            )
+    groups = miss_groups(result.runs)
+    if groups:
         lines.append("")
         lines.append(
-            f"misses and partial restores (newest {min(misses, len(shown))} of {len(shown)}):"
+            f"misses and partial restores (newest {min(misses, len(groups))} of {len(groups)},"
+            " identical matrix legs merged):"
         )
-        for run, c in shown[-misses:]:
+        for g in groups[-misses:]:
+            legs = f" x{g.legs} matrix legs" if g.legs > 1 else ""
             lines.append(
-                f"  {run.commit[:10]} {run.time[:10]} {run.ref.split('/', 2)[-1]:<14} "
-                f"{c.workflow}:{c.line} {c.job}  {paint(c.outcome, color)}: {c.cause}"
+                f"  {g.run.commit[:10]} {g.run.time[:10]} {g.run.ref.split('/', 2)[-1]:<14} "
+                f"{cache_name(g.cache)}  {paint(g.cache.outcome, color)}{legs}: {g.cache.cause}"
             )
     for p in result.problems[:10]:
         lines.append(f"note: {p}")
     return "\n".join(lines)
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f}s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def _predict_workflows(workflows: dict[str, Any]) -> list[str]:
+    """Runs replayed and skipped per workflow, and the conditions assumed to hold."""
+    if not workflows:
+        return []
+    lines = ["", "workflows (runs replayed; skipped by triggers; by if: conditions):"]
+    width = max(len(k) for k in workflows)
+    for path, w in workflows.items():
+        line = (
+            f"  {path:<{width}}  replayed {w['replayed']:>4}  skipped by trigger "
+            f"{w['skipped_by_trigger']:>4}  jobs skipped by if {w['jobs_skipped_by_condition']:>4}"
+            f"  caches skipped by if {w['caches_skipped_by_condition']:>4}"
+        )
+        lines.append(line)
+        for text, n in w["unknown_condition_texts"].items():
+            lines.append(f"      assumed to run ({n}x, unknown offline): if: {text}")
+    return lines
+
+
+@text_output
 def render_audit(result: AuditResult) -> str:
     lines: list[str] = []
     p = result.prediction
@@ -231,11 +313,23 @@ def render_audit(result: AuditResult) -> str:
             lines.append(
                 f"  {j.job:<40} runs {j.runs:>3}  hit {j.hit_runs:>3} ({hit_s})"
                 f"  miss {j.miss_runs:>3} ({miss_s})"
-                + (f"  a miss costs ~{cost}s" if cost is not None else "")
+                + (
+                    f"  a miss costs ~{cost}s ({j.miss_cost_minutes} min;"
+                    f" {j.total_miss_minutes} min in all)"
+                    if cost is not None
+                    else ""
+                )
                 + (f"  restore ~{j.median_restore_seconds}s" if j.median_restore_seconds else "")
             )
             for key in j.missed_keys[:3]:
                 lines.append(f"      missed {key}")
+    if result.incidents:
+        lines.append("")
+        lines.append("cache steps that did not do their job (from the logs):")
+        for i in result.incidents:
+            took = f", step took {_duration(i.step_seconds)}" if i.step_seconds else ""
+            lines.append(f"  {i.kind}: {i.job} / {i.step}{took}: {i.detail}")
+            lines.append(f"      {i.source}" + (f" key {i.key}" if i.key else ""))
     if result.disagreements:
         lines.append("")
         lines.append("where the logs disagree with the prediction:")
@@ -256,6 +350,7 @@ def render_audit(result: AuditResult) -> str:
     return "\n".join(lines) if lines else "nothing to audit"
 
 
+@text_output
 def render_resolve(result: ResolveResult) -> str:
     """Each install set: where it runs, what it resolves to, and its drift."""
     if not result.installs:
@@ -318,7 +413,7 @@ def hash_text(result: HashResult, options: RenderOptions) -> str:
     """The digest (an empty line when nothing matched), or each file then the digest."""
     if not options.files:
         return result.digest
-    lines = [f"{f.sha256}  {f.path}" for f in result.files]
+    lines = [f"{f.sha256}  {safe_field(f.path)}" for f in result.files]
     lines.append(f"digest: {result.digest}" if result.digest else "digest: '' (no file hashed)")
     return "\n".join(lines)
 

@@ -31,6 +31,10 @@ _ANSI_C = {
 }  # fmt: skip
 
 
+_MAX_NESTING = 64
+"""``$(`` nested deeper than this is not read (``$(`` 500 deep was a RecursionError)."""
+
+
 class BashLexer:
     """Words and operators of a bash script, with substitutions lexed recursively.
 
@@ -44,6 +48,8 @@ class BashLexer:
         self.problems = problems
         self.limit = len(src) if limit is None else limit
         self.pos = 0
+        self._nesting = 0  # $( and <( being lexed around the current position
+        self._abandoned = False  # the rest was given up (too deep): no "unterminated" noise
 
     def problem(self, offset: int, message: str) -> None:
         self.problems.append(f"line {self.lines.line(offset)}: {message}")
@@ -90,7 +96,7 @@ class BashLexer:
             word = self._word()
             if word.value or word.quoted or not word.literal:  # a final lone "\\" is no word
                 toks.append(word)
-        if closer is not None:
+        if closer is not None and not self._abandoned:
             self.problem(opened, f"unterminated $( … {closer}")
         if pending:
             self._heredoc_bodies(pending)
@@ -233,7 +239,7 @@ class BashLexer:
                     break
                 at = self.pos
                 self.pos += 2
-                subs.append(tuple(self.lex(")")))
+                subs.append(self._substitution(at))
                 buf.append(src[at : self.pos])
                 literal = False
                 continue
@@ -323,7 +329,7 @@ class BashLexer:
             end = self._balanced(at + 1, "(", ")")
         elif nxt == "(":
             self.pos = at + 2
-            subs.append(tuple(self.lex(")")))
+            subs.append(self._substitution(at))
             buf.append(src[at : self.pos])
             return False, False
         elif nxt == "{":
@@ -362,6 +368,23 @@ class BashLexer:
             buf.append(c)
             self.pos += 1
         self.problem(at, "unterminated $'…' quote")
+
+    def _substitution(self, at: int) -> tuple[Tok, ...]:
+        """The tokens of ``$(…)`` or ``<(…)`` opened at ``at`` (``self.pos`` is inside).
+
+        Lexed recursively, so nesting is bounded: past :data:`_MAX_NESTING` the rest of the
+        script is not read (a problem says so) instead of exhausting Python's stack.
+        """
+        if self._nesting >= _MAX_NESTING:
+            self.problem(at, f"substitutions nested more than {_MAX_NESTING} deep: not read")
+            self.pos = self.limit
+            self._abandoned = True
+            return ()
+        self._nesting += 1
+        try:
+            return tuple(self.lex(")"))
+        finally:
+            self._nesting -= 1
 
     def _backtick(self, buf: list[str], subs: list[tuple[Tok, ...]]) -> None:
         src, at = self.src, self.pos

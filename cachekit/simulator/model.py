@@ -126,6 +126,9 @@ class CacheRequest:
     under ``if: always()``). ``fail_on_cache_miss`` fails the step, hence the job, when nothing
     matched. ``label`` names the cache for reports and groups it into a key family across
     runs; ``job`` names the job the step belongs to (jobs of one run run concurrently).
+    ``only_if`` is ``(label, outputs)``: the step runs only when the ``cache-hit`` output of
+    the earlier step of the same job labelled ``label`` is one of ``outputs`` (an ``if:
+    steps.<id>.outputs.cache-hit != 'true'`` on a save step).
     """
 
     primary_key: str
@@ -139,6 +142,7 @@ class CacheRequest:
     fail_on_cache_miss: bool = False
     label: str = ""
     job: str = ""
+    only_if: tuple[str, frozenset[str]] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", CacheStepKind(self.kind))

@@ -151,7 +151,12 @@ def run_once(service: CacheService, run: Run, run_index: int = 0) -> tuple[Cache
 
         for i in indices:
             req = run.requests[i]
-            if failed[job] and not (req.kind is CacheStepKind.SAVE_ONLY and req.save_always):
+            guard = _guarded(req, run, indices, outcomes)
+            if guard is not None:
+                outcomes[i] = CacheOutcome(
+                    req, "n/a", save_explanation=guard, causes=(Cause("not-run", guard),)
+                )
+            elif failed[job] and not (req.kind is CacheStepKind.SAVE_ONLY and req.save_always):
                 why = "an earlier step (fail-on-cache-miss) failed the job"
                 outcomes[i] = CacheOutcome(
                     req,
@@ -185,6 +190,26 @@ def run_once(service: CacheService, run: Run, run_index: int = 0) -> tuple[Cache
             outcomes[i] = replace(done, save_result=result, save_scope=scope, save_explanation=why)
     service.advance(run.time)
     return tuple(o for o in outcomes if o is not None)
+
+
+def _guarded(
+    req: CacheRequest,
+    run: Run,
+    indices: list[int],
+    outcomes: list[CacheOutcome | None],
+) -> str | None:
+    """Why the step does not run under its ``only_if`` guard (``None``: it runs)."""
+    if req.only_if is None:
+        return None
+    label, when = req.only_if
+    for j in indices:
+        done = outcomes[j]
+        if done is not None and run.requests[j].label == label and done.request.restores:
+            if done.cache_hit_output in when:
+                return None
+            shown = done.cache_hit_output or "''"
+            return f"step skipped by its if: (cache-hit was {shown})"
+    return None
 
 
 def _restore(

@@ -20,7 +20,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Any, Final
 
 from ..checks.engine import check_explained, release_jobs
 from ..checks.installs import JobInstalls, _Reader, job_installs
@@ -176,10 +176,24 @@ class _Suggester:
         proposals: list[Proposal] = []
         for (ecosystem, tool, directory), first_step in used.items():
             manager = self._manager(ecosystem, tool, directory)
+            if manager is not None and tool == "uv" and manager.name in ("pip", "pip-tools"):
+                # `uv pip install -r requirements.txt`: pip's files, uv's cache (~/.cache/uv);
+                # pip's own cache would stay empty
+                manager = replace(manager, name="uv")
             if manager is None:
                 self.kept.append(
                     f"{job.workflow} {job.job}: {tool} in '{directory or '.'}' installs from "
                     "nothing a key could hash (no manifest or lock found)"
+                )
+                continue
+            other = _other_cacher(list(job.steps), ecosystem, manager.name)
+            if other is not None:
+                default = "setup-uv" in (other.uses or "") and not other.with_.get("enable-cache")
+                how = "by default" if default else ""
+                self.kept.append(
+                    f"{job.workflow} {job.job}: {other.uses} (line {other.mark.line}) already "
+                    f"caches {manager.name}'s files{' ' + how if how else ''}: a second cache "
+                    "would store them twice"
                 )
                 continue
             existing = self._existing(job, ecosystem, manager)
@@ -255,7 +269,7 @@ class _Suggester:
     # --- one proposal ---------------------------------------------------------------------
 
     def _key_files(self, manager: Manager, installs: JobInstalls, recipe: Recipe) -> list[str]:
-        if manager.name in ("pip", "pip-tools"):
+        if manager.name in ("pip", "pip-tools", "uv"):
             files = [
                 f.path
                 for i in installs.installs
@@ -475,6 +489,56 @@ def _merge_setup_inputs(proposals: list[Proposal]) -> list[Proposal]:
             replaces=tuple(dict.fromkeys((*first.replaces, *p.replaces))),
         )
     return merged
+
+
+# Actions that cache a package manager's files themselves (cachekit does not model their keys):
+# (action, ecosystem, managers or None for all, input that turns it off, its "off" value).
+_CACHING_ACTIONS: Final = (
+    ("swatinem/rust-cache", "rust", None, "", ""),
+    ("actions-rust-lang/setup-rust-toolchain", "rust", None, "cache", "false"),
+    ("astral-sh/setup-uv", "python", ("uv",), "enable-cache", "false"),
+    ("pnpm/action-setup", "node", ("pnpm",), "", ""),  # only with its cache input set
+    ("gradle/actions/setup-gradle", "java", ("gradle",), "cache-disabled", "true"),
+    ("gradle/gradle-build-action", "java", ("gradle",), "cache-disabled", "true"),
+    ("mamba-org/setup-micromamba", "python", ("conda",), "cache-environment", ""),
+)
+
+
+def _other_cacher(steps: list[StepRecord], ecosystem: str, manager: str) -> StepRecord | None:
+    """A step of the job using an action that caches this manager's files on its own
+    (Swatinem/rust-cache, setup-uv, setup-gradle…): suggest never adds a second cache."""
+    for step in steps:
+        name = (step.uses or "").split("@", 1)[0].lower()
+        if _custom_cacher(step, name):
+            return step
+        for action, eco, managers, off_input, off in _CACHING_ACTIONS:
+            if name != action or eco != ecosystem or (managers and manager not in managers):
+                continue
+            value = step.with_.get(off_input, "").strip().lower() if off_input else ""
+            if action == "pnpm/action-setup" and not step.with_.get("cache", "").strip():
+                continue
+            if action == "mamba-org/setup-micromamba":
+                if value in ("", "false"):
+                    continue
+            elif action == "astral-sh/setup-uv":
+                if not _caches_by_default(step):
+                    continue
+            elif off_input and value == off:
+                continue
+            return step
+    return None
+
+
+def _custom_cacher(step: StepRecord, name: str) -> bool:
+    """A third-party or local action given a cache input (``cache_key_suffix``,
+    ``cache: true``…), such as a project's own setup action: it caches something cachekit
+    cannot see, so suggest proposes nothing on top of it."""
+    if not name or name.startswith("actions/") or any(name == a for a, *_ in _CACHING_ACTIONS):
+        return False
+    return any(
+        k.lower().startswith("cache") and v.strip().lower() not in ("false", "none", "")
+        for k, v in step.with_.items()
+    )
 
 
 def _caches_by_default(step: StepRecord) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import UsageError
 from ..fs.gitrepo import GitRepo
 from ..predict import PredictOptions, PredictResult, predict
+from ..textsafe import text_output
 from .engine import SuggestResult
 
 __all__ = [
@@ -112,6 +113,7 @@ def simulate_suggestion(
     return tuple(rows)
 
 
+@text_output
 def render_simulation(rows: tuple[SimulationRow, ...]) -> str:
     """A side-by-side table: current vs suggested, per workflow."""
     if not rows:

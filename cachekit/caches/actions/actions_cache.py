@@ -27,8 +27,10 @@ legacy cache service and fail on github.com since its retirement in 2025.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
+from ...expressions import Unknown
 from ..model import (
     ActionError,
     CacheSpec,
@@ -42,7 +44,7 @@ from ..model import (
 )
 from ..releases import ActionRelease, resolve_ref, toolkit_supported
 from ..version import MAX_KEYS, Compression, cache_version, input_as_bool, validate_key
-from .interface import CachingAction, StepCall
+from .interface import CachingAction, Exports, StepCall
 
 __all__ = ["ActionsCache", "actions_cache_spec", "inputs_of"]
 
@@ -99,10 +101,45 @@ def _template(value: InputValue | None) -> KeyTemplate:
     return value if isinstance(value, KeyTemplate) else KeyTemplate.of(value)
 
 
-def _lines(value: KeyTemplate, v: Version) -> list[KeyTemplate]:
-    if v < (2, 1, 0):
+@dataclass(frozen=True)
+class _Era:
+    """How one release behaves where releases differ: the table in the module docstring.
+
+    Each flag holds for the releases in its range of :data:`_ERAS`; the spec below reads the
+    flags rather than comparing versions, so a newly found difference is one line there.
+    """
+
+    multiline_paths: bool  # v2.0.0: ``path`` is a list of lines (v1: one path)
+    sends_version: bool  # v2.0.0: @actions/cache sends a cache version (v1: key alone)
+    trims_lines: bool  # v2.1.0: path and restore-keys lines are trimmed
+    negation: bool  # v3.0.9: a line "! x" becomes "!x" before trimming
+    sub_actions: bool  # v3.2.0: actions/cache/restore and actions/cache/save exist
+    version_modelled: bool  # v3.2.3: the version algorithm with gzip and windows-only
+    restore_errors_pass: bool  # v3.3.2 to v4.0.2: restore errors are logged, the step passes
+    save_always_deprecated: bool  # v4.1.0
+
+
+_ALWAYS: Version = (1_000_000, 0, 0)
+_ERAS: dict[str, tuple[Version, Version]] = {
+    "multiline_paths": ((2, 0, 0), _ALWAYS),
+    "sends_version": ((2, 0, 0), _ALWAYS),
+    "trims_lines": ((2, 1, 0), _ALWAYS),
+    "negation": ((3, 0, 9), _ALWAYS),
+    "sub_actions": ((3, 2, 0), _ALWAYS),
+    "version_modelled": ((3, 2, 3), _ALWAYS),
+    "restore_errors_pass": ((3, 3, 2), (4, 0, 2)),
+    "save_always_deprecated": ((4, 1, 0), _ALWAYS),
+}
+
+
+def _era(v: Version) -> _Era:
+    return _Era(**{name: low <= v < high for name, (low, high) in _ERAS.items()})
+
+
+def _lines(value: KeyTemplate, era: _Era) -> list[KeyTemplate]:
+    if not era.trims_lines:
         return value.multiline(negation=False, trim_lines=False)
-    return value.multiline(negation=v >= (3, 0, 9), trim_lines=True)
+    return value.multiline(negation=era.negation, trim_lines=True)
 
 
 def _key_problems(label: str, key: KeyTemplate) -> list[str]:
@@ -111,6 +148,96 @@ def _key_problems(label: str, key: KeyTemplate) -> list[str]:
     if any(isinstance(c, Literal) and "," in c.text for c in key.components):
         return [f"{label}: the key contains a comma, which keys cannot contain"]
     return []
+
+
+def _release_notes(
+    action: str, ref: str, kind: CacheStepKind, fork: bool, era: _Era, rel: ActionRelease
+) -> tuple[list[str], str | None]:
+    """What the release itself says (a fork, a missing sub-action, a retired release)."""
+    notes: list[str] = []
+    if fork:
+        notes.append(
+            f"{action} is a fork: modelled as actions/cache {rel.tag}; a fork can change anything"
+        )
+    fails: str | None = None
+    if kind is not CacheStepKind.RESTORE_AND_SAVE and not era.sub_actions:
+        fails = (
+            f"Can't find 'action.yml', 'action.yaml' or 'Dockerfile' for action"
+            f" '{action}@{ref}' ({rel.tag} has no sub-actions; they appeared in v3.2.0)"
+        )
+    if not toolkit_supported(rel) or not era.sends_version:
+        notes.append(
+            f"actions/cache {rel.tag} is deprecated: it uses the legacy cache service,"
+            " retired on github.com in 2025; workflow runs using it fail (upgrade to"
+            " v4.2.0+ or v3.4.0+)"
+        )
+    return notes, fails
+
+
+def _input_problems(
+    key: KeyTemplate,
+    restore_keys: tuple[KeyTemplate, ...],
+    raw_paths: KeyTemplate,
+    kind: CacheStepKind,
+) -> list[str]:
+    """What the action rejects in these inputs (a missing key or path, bad keys, too many)."""
+    problems: list[str] = []
+    if not key.components:
+        problems.append("Input required and not supplied: key")
+    problems += _key_problems("key", key)
+    for i, rk in enumerate(restore_keys, 1):
+        problems += _key_problems(f"restore key {i}", rk)
+    if kind is not CacheStepKind.SAVE_ONLY and 1 + len(restore_keys) > MAX_KEYS:
+        problems.append("Key Validation Error: Keys are limited to a maximum of 10.")
+    if not raw_paths.components:
+        problems.append("Input required and not supplied: path")
+    return problems
+
+
+def _problem_outcome(
+    problems: list[str], kind: CacheStepKind, era: _Era, notes: list[str]
+) -> str | None:
+    """The step's failure for ``problems``, or None when this kind and release only log them."""
+    if not problems:
+        return None
+    if kind is CacheStepKind.SAVE_ONLY:
+        notes += [f"save skipped with a warning: {p}" for p in problems]
+        return None
+    if era.restore_errors_pass:
+        notes += [
+            f"restore error (logged, but this release exits 0 — the step passes): {p}"
+            for p in problems
+        ]
+        return None
+    return "; ".join(problems)
+
+
+def _cache_version(
+    paths: list[str],
+    runner: RunnerEnv,
+    cross: bool,
+    era: _Era,
+    rel: ActionRelease,
+    notes: list[str],
+) -> tuple[VersionInputs | None, str | None]:
+    """The cache version the release sends, when it is modelled and the paths are known."""
+    if not era.sends_version:
+        notes.append("v1 sent no cache version: entries matched on key alone")
+        return None, None
+    if not (paths and paths_known(paths)):
+        return None, None
+    if not era.version_modelled:
+        notes.append(
+            f"{rel.tag}'s @actions/cache ({rel.toolkit}) used an older version"
+            " algorithm (no gzip, no windows-only), not modelled"
+        )
+        return None, None
+    comp = Compression.ZSTD_WITHOUT_LONG if runner.zstd else Compression.GZIP
+    version_inputs = VersionInputs(tuple(paths), comp.value, runner.windows, cross)
+    version = cache_version(
+        paths, compression=comp.value, windows=runner.windows, enable_cross_os_archive=cross
+    )
+    return version_inputs, version
 
 
 def actions_cache_spec(
@@ -131,25 +258,10 @@ def actions_cache_spec(
     resolved = resolve_ref("actions/cache", ref)
     rel: ActionRelease = resolved.release
     v = rel.version
-    notes: list[str] = []
-    if resolved.note:
-        notes.append(resolved.note)
-    if fork:
-        notes.append(
-            f"{action} is a fork: modelled as actions/cache {rel.tag}; a fork can change anything"
-        )
-    fails: str | None = None
-    if kind is not CacheStepKind.RESTORE_AND_SAVE and v < (3, 2, 0):
-        fails = (
-            f"Can't find 'action.yml', 'action.yaml' or 'Dockerfile' for action"
-            f" '{action}@{ref}' ({rel.tag} has no sub-actions; they appeared in v3.2.0)"
-        )
-    if not toolkit_supported(rel) or v < (2, 0, 0):
-        notes.append(
-            f"actions/cache {rel.tag} is deprecated: it uses the legacy cache service,"
-            " retired on github.com in 2025; workflow runs using it fail (upgrade to"
-            " v4.2.0+ or v3.4.0+)"
-        )
+    era = _era(v)
+    notes: list[str] = [resolved.note] if resolved.note else []
+    release_notes, fails = _release_notes(action, ref, kind, fork, era, rel)
+    notes += release_notes
 
     declared = inputs_of(v, kind)
     unexpected = sorted(n for n in inputs if n not in declared)
@@ -170,15 +282,15 @@ def actions_cache_spec(
 
     key = _template(inputs.get("key")).trim()
     restore_keys = (
-        tuple(_lines(_template(inputs.get("restore-keys")), v))
+        tuple(_lines(_template(inputs.get("restore-keys")), era))
         if "restore-keys" in declared
         else ()
     )
     raw_paths = _template(inputs.get("path")).trim()
-    if v < (2, 0, 0):
+    if not era.multiline_paths:
         path_lines = [raw_paths] if raw_paths.components else []
     else:
-        path_lines = _lines(raw_paths, v)
+        path_lines = _lines(raw_paths, era)
     paths = [p.render() for p in path_lines]
 
     cross = flag("enableCrossOsArchive")
@@ -186,46 +298,46 @@ def actions_cache_spec(
     lookup_only = flag("lookup-only")
     save_always = flag("save-always") if "save-always" in declared else None
 
-    problems: list[str] = []
-    if not key.components:
-        problems.append("Input required and not supplied: key")
-    problems += _key_problems("key", key)
-    for i, rk in enumerate(restore_keys, 1):
-        problems += _key_problems(f"restore key {i}", rk)
-    if kind is not CacheStepKind.SAVE_ONLY and 1 + len(restore_keys) > MAX_KEYS:
-        problems.append("Key Validation Error: Keys are limited to a maximum of 10.")
-    if not raw_paths.components:
-        problems.append("Input required and not supplied: path")
+    problems = _input_problems(key, restore_keys, raw_paths, kind)
+    if fails is None:
+        fails = _problem_outcome(problems, kind, era, notes)
+    version_inputs, version = _cache_version(paths, runner, cross, era, rel, notes)
+    notes += _behaviour_notes(
+        kind, era, rel, declared, inputs, runner, cross, save_always, lookup_only, fail_on_miss
+    )
+    return CacheSpec(
+        action=action,
+        ref=ref,
+        release=rel.tag,
+        kind=kind,
+        key=key,
+        restore_keys=restore_keys if kind is not CacheStepKind.SAVE_ONLY else (),
+        paths=tuple(paths),
+        version_inputs=version_inputs,
+        version=version,
+        lookup_only=lookup_only,
+        fail_on_cache_miss=fail_on_miss,
+        enable_cross_os_archive=cross,
+        save_always=save_always,
+        fails=fails,
+        notes=tuple(notes),
+    )
 
-    if problems and fails is None:
-        if kind is CacheStepKind.SAVE_ONLY:
-            notes += [f"save skipped with a warning: {p}" for p in problems]
-        elif (3, 3, 2) <= v < (4, 0, 2):
-            notes += [
-                f"restore error (logged, but this release exits 0 — the step passes): {p}"
-                for p in problems
-            ]
-        else:
-            fails = "; ".join(problems)
 
-    version_inputs: VersionInputs | None = None
-    version: str | None = None
-    if v < (2, 0, 0):
-        notes.append("v1 sent no cache version: entries matched on key alone")
-    elif paths and paths_known(paths):
-        new_algorithm = v >= (3, 2, 3)
-        comp = Compression.ZSTD_WITHOUT_LONG if runner.zstd else Compression.GZIP
-        if new_algorithm:
-            version_inputs = VersionInputs(tuple(paths), comp.value, runner.windows, cross)
-            version = cache_version(
-                paths, compression=comp.value, windows=runner.windows, enable_cross_os_archive=cross
-            )
-        else:
-            notes.append(
-                f"{rel.tag}'s @actions/cache ({rel.toolkit}) used an older version"
-                " algorithm (no gzip, no windows-only), not modelled"
-            )
-
+def _behaviour_notes(
+    kind: CacheStepKind,
+    era: _Era,
+    rel: ActionRelease,
+    declared: tuple[str, ...],
+    inputs: Mapping[str, InputValue],
+    runner: RunnerEnv,
+    cross: bool,
+    save_always: bool | None,
+    lookup_only: bool,
+    fail_on_miss: bool,
+) -> list[str]:
+    """What the step does with these inputs that a reader would not guess from them."""
+    notes: list[str] = []
     if runner.windows and not cross and kind is not CacheStepKind.SAVE_ONLY:
         notes.append(
             "on Windows the version includes 'windows-only': entries saved on Linux or"
@@ -234,7 +346,7 @@ def actions_cache_spec(
     if "enableCrossOsArchive" not in declared and "enableCrossOsArchive" in inputs:
         notes.append(f"enableCrossOsArchive needs v3.2.3+; {rel.tag} ignores it")
     if save_always is not None and "save-always" in inputs:
-        if v < (4, 1, 0):
+        if not era.save_always_deprecated:
             notes.append(
                 "save-always does nothing here: post-if is `success() ||"
                 " github.event.inputs.save-always`, which reads a workflow_dispatch"
@@ -260,23 +372,7 @@ def actions_cache_spec(
         )
     elif kind is CacheStepKind.RESTORE_ONLY:
         notes.append("actions/cache/restore never saves")
-    return CacheSpec(
-        action=action,
-        ref=ref,
-        release=rel.tag,
-        kind=kind,
-        key=key,
-        restore_keys=restore_keys if kind is not CacheStepKind.SAVE_ONLY else (),
-        paths=tuple(paths),
-        version_inputs=version_inputs,
-        version=version,
-        lookup_only=lookup_only,
-        fail_on_cache_miss=fail_on_miss,
-        enable_cross_os_archive=cross,
-        save_always=save_always,
-        fails=fails,
-        notes=tuple(notes),
-    )
+    return notes
 
 
 class ActionsCache(CachingAction):
@@ -310,6 +406,27 @@ class ActionsCache(CachingAction):
                 ),
             )
         return (spec,)
+
+    def exports(self, call: StepCall) -> Exports:
+        """``actions/cache/restore``'s outputs: its primary key is known when its key is (a
+        later ``actions/cache/save`` usually saves under it); whether it hit is known only
+        when the step has run."""
+        if not call.action.lower().endswith("/restore"):
+            return Exports()
+        key = call.inputs.get("key")
+        at_run = f"known when {call.where} has run"
+        primary: Any = (
+            key.render()
+            if isinstance(key, KeyTemplate) and key.is_known
+            else Unknown("cache-primary-key", "the key is not known offline")
+        )
+        return Exports(
+            outputs={
+                "cache-primary-key": primary,
+                "cache-hit": Unknown("cache-hit", at_run),
+                "cache-matched-key": Unknown("cache-matched-key", at_run),
+            }
+        )
 
 
 _SUBS = frozenset({"", "restore", "save"})

@@ -16,6 +16,7 @@ from .setup_gradle import SetupGradle
 from .setup_java import SetupJava
 from .setup_node import SetupNode
 from .setup_python import SetupPython
+from .setup_ruby import SetupRuby
 from .setup_uv import SetupUv
 
 __all__ = ["ACTIONS", "log_patterns", "lookup"]
@@ -30,6 +31,7 @@ ACTIONS: tuple[CachingAction, ...] = (
     RustCache(),
     SetupDotnet(),
     SetupGradle(),
+    SetupRuby(),
 )
 
 

@@ -174,6 +174,35 @@ class SetupGo(CachingAction):
         ("nothing_to_save", r"(There are no cache folders on the disk)"),
     )
 
+    def prepare(self, call: StepCall) -> Mapping[str, str]:
+        """``go-version-file`` read as setup-go's installer reads it (``parseGoVersionFile``):
+        go.mod/go.work's ``toolchain`` line (v6+, unless GOTOOLCHAIN=local), else its ``go``
+        line; ``.tool-versions``' ``golang`` entry; any other file's text. The version found
+        is then a spec like ``go-version`` (``1.22.5`` exact, ``1.22`` the newest patch)."""
+        if call.text("go-version").strip():
+            return {}
+        path = call.text("go-version-file").strip()
+        text = call.read_text(path) if path else None
+        if text is None:
+            return {}
+        name = path.rsplit("/", 1)[-1]
+        version = ""
+        if name in ("go.mod", "go.work"):
+            major = re.match(r"v?(\d+)", call.ref)
+            toolchain = re.search(r"^toolchain go(1\.\d+(?:\.\d+|rc\d+)?)", text, re.M)
+            local = str(call.env.get("GOTOOLCHAIN", "")) == "local"
+            if toolchain and major and int(major.group(1)) >= 6 and not local:
+                version = toolchain.group(1)
+            else:
+                go = re.search(r"^go (\d+(\.\d+)*)", text, re.M)
+                version = go.group(1) if go else ""
+        elif name == ".tool-versions":
+            found = re.search(r"^golang\s+([^\n#]+)", text, re.M)
+            version = found.group(1).strip() if found else ""
+        else:
+            version = text.strip()
+        return {"go-version": version} if version else {}
+
     def enabled(self, call: StepCall) -> bool:
         raw = call.text("cache").strip()
         if not raw:

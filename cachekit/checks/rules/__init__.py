@@ -11,7 +11,17 @@ from typing import Final
 
 from ...findings import CODES, Code
 from ..rule import Rule
-from . import build_output, built_env, collisions, inputs, poisoning, populated, unused
+from . import (
+    build_output,
+    built_env,
+    collisions,
+    inputs,
+    install_inputs,
+    lifecycle,
+    poisoning,
+    populated,
+    unused,
+)
 
 __all__ = ["RULES"]
 
@@ -26,6 +36,8 @@ RULES: Final[tuple[Rule, ...]] = (
     collisions.matrix_dimensions,
     collisions.shared_key,
     poisoning.poisoning,
+    install_inputs.install_inputs,
+    lifecycle.lifecycle,
 )
 
 

@@ -37,8 +37,16 @@ _MARKER_DIMENSION: Final = (
 
 
 def _restored_env(cache: CacheFacts) -> bool:
-    """A Python environment restored by a key that can restore another run's build."""
-    return cache.ecosystem == "python" and cache.restores and not cache.volatile and cache.built_env
+    """A Python environment restored by a key that can restore another run's build (and a key
+    cachekit could build: a setup action on an unknown runner hashes what its
+    cache-dependency-path says, not nothing, so there is no verdict on it)."""
+    return (
+        cache.ecosystem == "python"
+        and cache.restores
+        and not cache.volatile
+        and cache.built_env
+        and (bool(cache.hashed) or not cache.setup_action)
+    )
 
 
 @cache_rule("loose-pins", Code.UNPINNED_IN_BUILT_ENV)

@@ -46,9 +46,19 @@ def matrix_dimensions(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterat
             steps[(c.report.workflow, c.report.job, c.report.step_index)].append(c)
     for group in steps.values():
         first = group[0]
+        named = [get for dim, _, get in _DIMENSIONS if _NAMED[dim].search(first.names)]
         for dimension, code, get in _DIMENSIONS:
-            values = sorted({str(v) for v in map(get, group) if v is not None})
-            if len(values) < 2 or _NAMED[dimension].search(first.names):
+            if _NAMED[dimension].search(first.names):
+                continue
+            # Legs the key already tells apart (runner.os in the key when the matrix varies
+            # only the OS, each OS with one architecture) never share an entry.
+            parts: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            for c in group:
+                value = get(c)
+                if value is not None:
+                    parts[tuple(str(g(c)) for g in named)].add(str(value))
+            values = sorted({v for part in parts.values() if len(part) > 1 for v in part})
+            if len(values) < 2:
                 continue
             yield finding(
                 code,

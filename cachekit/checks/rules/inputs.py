@@ -29,8 +29,11 @@ def missing_inputs(ctx: CheckContext, cache: CacheFacts) -> Iterator[CheckFindin
     if cache.ecosystem is None or not cache.restores or cache.volatile:
         return
     node = cache.ecosystem == "node"
-    if node and not cache.hashed and cache.setup_action:
-        return  # setup-node's own key: its lock is what it hashes
+    if not cache.hashed and cache.setup_action:
+        # setup-node's own key hashes its lock; a setup action whose key cachekit could not
+        # build (an unknown runner) hashes what its cache-dependency-path says, not nothing:
+        # no verdict on its inputs then
+        return
     if _hash_failed(cache.report):
         # What the key hashes is unknown (a blob missing from the object store, a pattern
         # GitHub rejects): the hashFiles finding says why; "not in the key" would be a guess.

@@ -37,6 +37,7 @@ _PUBLISH_RUN = re.compile(
     r"pdm\s+publish|(npm|yarn|pnpm)\s+publish|cargo\s+publish|gh\s+release\s+(create|upload)|"
     r"mvn\b[^\n]*\bdeploy\b|gradlew?\b[^\n]*\bpublish|docker\s+push)\b"
 )
+_DRY_RUN = re.compile(r"--dry-run\b")  # `cargo publish --dry-run` publishes nothing
 
 
 @repository_rule("poisoning", Code.CACHE_POISONING)
@@ -97,25 +98,43 @@ def release_jobs(jobs: Iterable[JobRecord]) -> set[tuple[str, str]]:
     feeds: set[tuple[str, str]] = set()
     for wf, members in by_workflow.items():
         names = {j.job: j for j in members}
-        stack = [j.job for j in members if _publishes(j)]
+        publishers = [j.job for j in members if _publishes(j)]
+        stack, seen = list(publishers), set(publishers)
+        feeds.update((wf, name) for name in publishers)
         while stack:
-            name = stack.pop()
-            if (wf, name) in feeds:
-                continue
-            feeds.add((wf, name))
-            needed = names.get(name)
-            if needed is not None:
-                stack.extend(needed.needs)
+            needed = names.get(stack.pop())
+            for name in needed.needs if needed is not None else ():
+                if name in seen:
+                    continue
+                seen.add(name)
+                stack.append(name)
+                # a needed job feeds the release only if it hands files on (an artifact); one
+                # that only passes or fails is a gate (`needs: [lint, test]`), not a build
+                if name in names and _hands_on(names[name]):
+                    feeds.add((wf, name))
     return feeds
 
 
+def _hands_on(job: JobRecord) -> bool:
+    """Whether a job passes files to later jobs (an uploaded artifact)."""
+    return any((s.uses or "").lower().split("@")[0] == "actions/upload-artifact" for s in job.steps)
+
+
+# With an OIDC token (trusted publishing to npm, PyPI, crates.io), a script the job runs with a
+# publish verb (`./scripts/release.sh --publish`) is the publishing step, whatever its name.
+_PUBLISH_WORD = re.compile(r"(?:^|[\s/_-])publish(?:$|[\s=_-])", re.IGNORECASE | re.MULTILINE)
+
+
 def _publishes(job: JobRecord) -> bool:
+    oidc = str(job.permissions.get("id-token", "")).lower() == "write"
     for step in job.steps:
+        if oidc and step.run and _PUBLISH_WORD.search(step.run):
+            return True
         if step.uses and step.uses.lower().split("@")[0].startswith(_PUBLISH_ACTIONS):
             docker = step.uses.lower().startswith("docker/build-push-action")
             if docker and step.with_.get("push", "").lower() != "true":
                 continue
             return True
-        if step.run and _PUBLISH_RUN.search(step.run):
+        if step.run and _PUBLISH_RUN.search(step.run) and not _DRY_RUN.search(step.run):
             return True
     return False

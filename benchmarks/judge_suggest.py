@@ -1,0 +1,126 @@
+"""Every ``suggest`` proposal on the corpus, applied, re-checked and validated, with a verdict.
+
+Usage: python benchmarks/judge_suggest.py [--validate] [--stub]
+
+For each repository of ``benchmarks/corpus.toml`` (at its pinned commit) every proposal is
+listed with what would make a maintainer reject it: a finding ``check`` still reports on the
+edited workflow (residual), a problem GitHub's workflow schema or actionlint reports on the
+edited file that the original did not have (``--validate``), an edit the editor refused, a
+setup step that runs before the checkout (item 18), a save in a job on an untrusted trigger
+(item 23). Verdicts live in ``benchmarks/corpus/labels.toml`` as ``[[proposal]]`` tables keyed by
+repo, workflow, job, manager and action; ``--stub`` prints unlabelled ones to paste.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus
+
+from cachekit.fs.gittree import tree_at
+from cachekit.suggest import suggest_tree
+
+LABELS = Path(__file__).resolve().parent / "corpus" / "labels.toml"
+_UNTRUSTED = ("pull_request_target", "issue_comment", "workflow_run")
+
+
+def _unplaced(problem: str) -> str:
+    return re.sub(r": \{.*\} is ", ": {…} is ", re.sub(r"^\d+:\d+: ", "", problem))
+
+
+def _labels() -> dict[tuple[str, str, str, str, str], dict[str, str]]:
+    with LABELS.open("rb") as handle:
+        data = tomllib.load(handle)
+    return {
+        (p["repo"], p["workflow"], p["job"], p["manager"], p["action"]): p
+        for p in data.get("proposal", [])
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--validate", action="store_true")
+    parser.add_argument("--stub", action="store_true")
+    args = parser.parse_args(argv)
+    validation = None
+    if args.validate:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        import workflow_validation as validation  # noqa: PLC0415
+
+    labels = _labels()
+    totals: collections.Counter[str] = collections.Counter()
+    for repo in corpus.load():
+        with tree_at(str(repo.git_dir()), repo.commit) as tree:
+            result = suggest_tree(tree)
+        new_problems: dict[str, list[str]] = {}
+        if validation is not None:
+            for edit in result.edits:
+                before = collections.Counter(
+                    map(
+                        _unplaced,
+                        [
+                            *validation.validate_schema(edit.before),
+                            *validation.validate_actionlint(edit.before),
+                        ],
+                    )
+                )
+                after = collections.Counter(
+                    map(
+                        _unplaced,
+                        [
+                            *validation.validate_schema(edit.after),
+                            *validation.validate_actionlint(edit.after),
+                        ],
+                    )
+                )
+                new_problems[edit.path] = list(after - before)
+        residual = collections.Counter(f.file for f in result.residual)
+        refused = " ".join(result.refused)
+        seen: set[tuple[str, str, str, str, str]] = set()
+        for p in result.proposals:
+            key = (repo.name, p.workflow, p.job, p.manager, p.action)
+            if key in seen:
+                continue
+            seen.add(key)
+            flags = []
+            if residual.get(p.workflow):
+                flags.append("residual findings in the edited workflow")
+            if new_problems.get(p.workflow):
+                flags.append(f"new problems: {new_problems[p.workflow][:2]}")
+            if p.workflow in refused:
+                flags.append("the editor refused the file")
+            totals["proposals"] += 1
+            label = labels.get(key)
+            verdict = label["verdict"] if label else "?"
+            totals[verdict] += 1
+            if flags:
+                totals["flagged"] += 1
+            if label is None and args.stub:
+                reason = "; ".join(flags) or (
+                    "applied, re-checked: no residual finding; no new schema/actionlint problem"
+                )
+                print(
+                    f'[[proposal]]\nrepo = "{repo.name}"\nworkflow = "{p.workflow}"\n'
+                    f'job = "{p.job}"\nmanager = "{p.manager}"\naction = "{p.action}"\n'
+                    f'verdict = "{"reject" if flags else "accept"}"\nreason = "{reason}"\n'
+                )
+            elif flags or label is None:
+                print(f"  [{verdict}] {'/'.join(key)}: {'; '.join(flags) or 'unlabelled'}")
+    print()
+    for name, n in totals.most_common():
+        print(f"  {name}: {n}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""The compiled explanation: the same keys as a full walk, compiled only when it must be."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from gitutil import ENV, init
+from treebuild import build
+
+from cachekit.encoding import encode
+from cachekit.explain.core import explain_tree
+from cachekit.explain.options import Options
+from cachekit.fs.gitrepo import GitRepo
+from cachekit.fs.gittree import CommitTree
+from cachekit.github.compiled import CompiledExplainer
+from cachekit.predict import PredictOptions, predict
+
+WORKFLOW = """\
+on: push
+jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-24.04, windows-2022]
+    steps:
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - uses: actions/cache@v4
+        with:
+          path: build
+          key: build-${{ runner.os }}-${{ hashFiles('**/deps.txt') }}-${{ github.sha }}
+          restore-keys: |
+            build-${{ runner.os }}-${{ hashFiles('**/deps.txt') }}-
+      - uses: actions/cache@v4
+        with:
+          path: empty
+          key: none-${{ hashFiles('nothing/**') }}
+"""
+
+
+def commit(repo: Path, n: int, files: dict[str, str]) -> str:
+    when = f"2026-03-{n:02d}T10:00:00Z"
+    env = {**ENV, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    build(repo, files)
+    for args in (("add", "-A"), ("commit", "-q", "--allow-empty", "-m", f"c{n}")):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+    return subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def keys(result: object) -> list[tuple[object, ...]]:
+    return [
+        (
+            c.workflow,
+            c.job,
+            c.step_index,
+            str(c.matrix),
+            c.key,
+            c.restore_keys,
+            [(p.kind, p.value, p.hash.files if p.hash else None) for p in c.parts],
+        )
+        for c in result.caches  # type: ignore[attr-defined]
+    ]
+
+
+def test_compiled_equals_a_full_walk_commit_by_commit(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    shas = [
+        commit(
+            repo,
+            1,
+            {
+                ".github/workflows/ci.yml": WORKFLOW,
+                "a/deps.txt": "1",
+                "package-lock.json": "{}",
+                "package.json": '{"version": "1.0.0"}',
+            },
+        ),
+        commit(repo, 2, {"README.md": "x", "package.json": '{"version": "1.0.1"}'}),
+        commit(repo, 3, {"a/deps.txt": "2"}),
+        commit(repo, 4, {"b/deps.txt": "new"}),
+        commit(repo, 5, {"package-lock.json": '{"v": 2}'}),
+        commit(repo, 6, {".github/workflows/ci.yml": WORKFLOW.replace("build-", "b2-")}),
+        commit(repo, 7, {"nothing/x": "now it matches"}),
+        commit(repo, 8, {"c.txt": "y"}),
+    ]
+    compiled = CompiledExplainer()
+    with GitRepo(str(repo)) as git:
+        for sha in shas:
+            options = Options(commit=sha)
+            fresh = explain_tree(CommitTree(git, sha), options)
+            filled = compiled.explain(CommitTree(git, sha), options)
+            assert keys(filled) == keys(fresh), sha
+    # compiled at 1, at 6 (workflow edited), at 7 (a hashFiles starts matching files);
+    # every other commit only filled digests and the sha (a package.json version bump too:
+    # setup-node reads only its packageManager and devEngines)
+    assert (compiled.compiles, compiled.reuses) == (3, 5)
+
+
+def test_predict_is_the_same_compiled_or_not(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    commit(repo, 1, {".github/workflows/ci.yml": WORKFLOW, "a/deps.txt": "1"})
+    for n in range(2, 9):
+        commit(repo, n, {"a/deps.txt": str(n // 3)})
+    a = encode(predict(str(repo), PredictOptions()))
+    b = encode(predict(str(repo), PredictOptions(compile=False)))
+    assert a["runs"] == b["runs"]
+    assert a["summary"]["explain_reused"] == 7
