@@ -1,8 +1,10 @@
 """What a command analyses, refused when it is nothing: never an empty answer that looks fine.
 
 One rule for every command that reads workflows: the workspace is the directory holding
-``.github/workflows``. REPO itself when it has them; otherwise, inside a git repository, the
-repository's top (GitHub reads workflows there), which the CLI says on stderr. A workspace
+``.github/workflows`` (or another platform's configuration: ``.gitlab-ci.yml``,
+``.circleci/config.yml``, ``azure-pipelines.yml``). REPO itself when it has them; otherwise,
+inside a git repository, the repository's top (GitHub reads workflows there), which the CLI
+says on stderr. A workspace
 without workflow files, a ``--workflow`` or ``--job`` that matches none, are usage errors that
 list what exists. Commands that replay history (predict, audit, suggest --simulate) need the
 repository's top itself: its commits are what GitHub runs.
@@ -18,6 +20,7 @@ from typing import Final
 from .errors import TreeError, UsageError
 from .fs.trees import DIR, Tree, leaves_tree
 from .github.workflows import WORKFLOW_DIR, load_workflows
+from .platforms.detect import CONFIG_FILES
 
 __all__ = ["Workspace", "check_selection", "find_top", "require_workflows", "workspace"]
 
@@ -52,7 +55,15 @@ def find_top(path: str) -> str | None:
 
 
 def _has_workflow_dir(path: str) -> bool:
-    return os.path.isdir(os.path.join(path, WORKFLOW_DIR))
+    """GitHub's workflow directory, or another CI platform's configuration file."""
+    if os.path.isdir(os.path.join(path, WORKFLOW_DIR)):
+        return True
+    return any(
+        os.path.isfile(os.path.join(path, name))
+        for platform, names in CONFIG_FILES.items()
+        if platform != "github"
+        for name in names
+    )
 
 
 def workspace(given: str, *, history: bool = False, command: str = "cachekit") -> Workspace:
