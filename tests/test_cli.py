@@ -110,6 +110,21 @@ def test_a_subdirectory_means_the_repository_top_said_on_stderr(repo: Path, comm
     )
 
 
+@pytest.mark.parametrize(
+    "config", [".gitlab-ci.yml", ".circleci/config.yml", "azure-pipelines.yml"]
+)
+def test_another_platforms_configuration_makes_its_directory_the_workspace(
+    tmp_path: Path, config: str
+) -> None:
+    """A GitLab/CircleCI/Azure project inside a GitHub repository is read where it is."""
+    top = init(tmp_path / "top")
+    build(top, {".github/workflows/ci.yml": WORKFLOW, f"ci/{config}": "{}\n"})
+    commit_all(top)
+    out = invoke("explain", str(top / "ci"), "--format", "json")
+    assert out.exit_code == 0 and "repository's top" not in out.stderr, out.output
+    assert json.loads(out.stdout)["root"] == str((top / "ci").resolve())
+
+
 def _untimed(data: Any) -> Any:
     """JSON without the durations (resolve's "seconds") that differ from run to run."""
     if isinstance(data, dict):
