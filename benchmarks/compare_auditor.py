@@ -171,10 +171,11 @@ def run_cachekit_library(case: Path) -> ToolRun:
     """``cachekit.checks.check(CASE)`` in this process."""
     try:
         from cachekit.checks import check  # noqa: PLC0415 - the engine may not exist yet
+        from cachekit.encoding import encode  # noqa: PLC0415
     except ImportError as exc:
         return ToolRun(error=f"cachekit.checks does not import: {exc}")
     result = check(str(case))
-    return _from_check_json(result.to_json())
+    return _from_check_json(encode(result))
 
 
 def compare(case: Path, auditor: ToolRun, cachekit: ToolRun) -> Row:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
+from .encoding import json_spec
 from .evidence import CacheEntry, CacheEvent, JobLog, read_cache_list, read_logs
 from .predict import PredictedCache, PredictOptions, PredictResult, predict
 
@@ -36,17 +38,6 @@ class Breaker:
     restores: int  # and how many only restored an older entry by a restore key
     inputs: tuple[str, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "commit": self.commit,
-            "time": self.time,
-            "subject": self.subject,
-            "caches": self.caches,
-            "misses": self.misses,
-            "restores": self.restores,
-            "inputs": list(self.inputs),
-        }
-
 
 @dataclass(frozen=True)
 class JobCost:
@@ -60,6 +51,12 @@ class JobCost:
     median_miss_seconds: float | None
     median_restore_seconds: float | None
     missed_keys: tuple[str, ...]
+
+    __json_properties__: ClassVar[tuple[str, ...]] = (
+        "miss_cost_seconds",
+        "miss_cost_minutes",
+        "total_miss_minutes",
+    )
 
     @property
     def miss_cost_seconds(self) -> float | None:
@@ -78,21 +75,6 @@ class JobCost:
         """What all the job's misses in the logs cost, in minutes."""
         cost = self.miss_cost_minutes
         return None if cost is None else round(cost * self.miss_runs, 1)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "job": self.job,
-            "runs": self.runs,
-            "hit_runs": self.hit_runs,
-            "miss_runs": self.miss_runs,
-            "median_hit_seconds": self.median_hit_seconds,
-            "median_miss_seconds": self.median_miss_seconds,
-            "median_restore_seconds": self.median_restore_seconds,
-            "miss_cost_seconds": self.miss_cost_seconds,
-            "miss_cost_minutes": self.miss_cost_minutes,
-            "total_miss_minutes": self.total_miss_minutes,
-            "missed_keys": list(self.missed_keys),
-        }
 
 
 IncidentKind = Literal["failed-save", "reservation-conflict", "restore-timeout", "failed-restore"]
@@ -116,17 +98,6 @@ class Incident:
     source: str
     step_seconds: float | None  # the step's duration when the log gives one
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "job": self.job,
-            "step": self.step,
-            "key": self.key,
-            "detail": self.detail,
-            "source": self.source,
-            "step_seconds": self.step_seconds,
-        }
-
 
 @dataclass(frozen=True)
 class Disagreement:
@@ -137,53 +108,44 @@ class Disagreement:
     explanation: str
     source: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "job": self.job,
-            "observed": self.observed,
-            "predicted": self.predicted,
-            "explanation": self.explanation,
-            "source": self.source,
-        }
-
 
 @dataclass(frozen=True)
 class AuditResult:
-    prediction: PredictResult | None
+    # In JSON only the history's summary (predict --json has the runs).
+    prediction: PredictResult | None = field(
+        metadata=json_spec(derive=lambda a: {"summary": a.prediction and a.prediction.summary})
+    )
     breakers: tuple[Breaker, ...]
     jobs: tuple[JobCost, ...]
     disagreements: tuple[Disagreement, ...]
-    observed: tuple[CacheEvent, ...]
-    cache_entries: tuple[CacheEntry, ...]
+    observed: tuple[CacheEvent, ...] = field(
+        metadata=json_spec(value=lambda events: [_event_json(e) for e in events])
+    )
+    cache_entries: tuple[CacheEntry, ...] = field(
+        metadata=json_spec(name="cache_list", value=lambda entries: _list_json(entries))  # noqa: PLW0108 - defined below
+    )
     problems: tuple[str, ...] = field(default=())
     incidents: tuple[Incident, ...] = field(default=())
 
-    def to_json(self) -> dict[str, Any]:
-        total = sum(e.size_bytes or 0 for e in self.cache_entries)
-        return {
-            "summary": self.prediction.summary if self.prediction else None,
-            "breakers": [b.to_json() for b in self.breakers],
-            "jobs": [j.to_json() for j in self.jobs],
-            "disagreements": [d.to_json() for d in self.disagreements],
-            "observed": [
-                {
-                    "job": e.job,
-                    "step": e.step,
-                    "action": e.action,
-                    "phase": e.phase,
-                    "outcome": e.outcome,
-                    "key": e.key,
-                    "matched_key": e.matched_key,
-                    "size_bytes": e.size_bytes,
-                    "source": f"{e.source}:{e.line}",
-                }
-                for e in self.observed
-            ],
-            "cache_list": {"entries": len(self.cache_entries), "total_bytes": total},
-            "incidents": [i.to_json() for i in self.incidents],
-            "problems": list(self.problems),
-        }
+
+def _event_json(e: CacheEvent) -> dict[str, Any]:
+    """A cache event from the logs: what it did, and the log line it was read from."""
+    return {
+        "job": e.job,
+        "step": e.step,
+        "action": e.action,
+        "phase": e.phase,
+        "outcome": e.outcome,
+        "key": e.key,
+        "matched_key": e.matched_key,
+        "size_bytes": e.size_bytes,
+        "source": f"{e.source}:{e.line}",
+    }
+
+
+def _list_json(entries: tuple[CacheEntry, ...]) -> dict[str, int]:
+    """The cache list in short: how many entries, how many bytes."""
+    return {"entries": len(entries), "total_bytes": sum(e.size_bytes or 0 for e in entries)}
 
 
 def _breakers(prediction: PredictResult, top: int) -> list[Breaker]:
@@ -347,10 +309,14 @@ def audit(
     options: PredictOptions | None = None,
     top: int = 20,
     history: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AuditResult:
-    """Audit the repository at ``root``: its history, and the run logs and cache list given."""
+    """Audit the repository at ``root``: its history, and the run logs and cache list given.
+
+    ``progress(done, total)`` follows the history's replay (predict's callback).
+    """
     problems: list[str] = []
-    prediction = predict(root, options) if history else None
+    prediction = predict(root, options, progress=progress) if history else None
     jobs: list[JobLog] = []
     for path in logs:
         bundle = read_logs(path)

@@ -28,10 +28,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from .checks.codes import CODES
-from .checks.model import SEVERITIES
 from .environments.toml import Document, parse
 from .errors import CachekitError, UsageError
+from .findings import CODES, SEVERITIES
 from .fs.trees import FILE, Tree
 
 __all__ = ["CONFIG_FILES", "CheckConfig", "Config", "ConfigError", "load_config"]

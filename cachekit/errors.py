@@ -18,9 +18,15 @@ __all__ = [
 
 
 class CachekitError(Exception):
-    """Root of every error cachekit reports to users."""
+    """Root of every error cachekit reports to users.
 
-    exit_code = 1
+    ``exit_code`` is what the CLI exits with (docs/cli.md, "Exit codes"): 2 unless a subclass says
+    otherwise — the input, as given, cannot be analysed (a malformed file or option). 1 is
+    reserved for an answer that reports a problem (findings, a step the runner would fail),
+    3 for a failure of the environment (:class:`EnvironmentFailure`), 70 for a bug.
+    """
+
+    exit_code = 2
 
 
 class UsageError(CachekitError):
@@ -40,10 +46,14 @@ class EnvironmentFailure(CachekitError):
 class HashFilesError(CachekitError):
     """``hashFiles()`` would fail the step on GitHub's runner, for the reason given.
 
+    Exit 1: that *is* the answer to "what does hashFiles give" — the step fails.
+
     The runner surfaces these as ``hashFiles('…') failed. Fail to hash files under directory
     '…'``; the message here carries the underlying reason (the pattern, the path, the errno),
     which is what users actually need.
     """
+
+    exit_code = 1
 
 
 class HashFilesUnknowable(HashFilesError):
@@ -52,7 +62,7 @@ class HashFilesUnknowable(HashFilesError):
     *something* on the runner, but its digest cannot be known here."""
 
 
-class TreeError(CachekitError):
+class TreeError(EnvironmentFailure):
     """A file-system style failure while reading a tree (ENOTDIR, ELOOP, EACCES, …).
 
     ``code`` holds the errno name node would report, so ``hashFiles`` can phrase the failure

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from .encoding import json_spec
 from .expressions import (
     EvaluationContext,
     Expression,
@@ -43,24 +44,27 @@ class EvalResult:
     """The value's string form (ConvertToString), as GitHub substitutes it into a string."""
     is_known: bool
     """False when any part of the value can only be known on the runner."""
-    unknowns: list[Unknown]
+    unknowns: list[Unknown] = field(
+        metadata=json_spec(
+            skip=True  # in JSON after ``kind`` (see ``kind``), as name, reason and origin
+        )
+    )
     """The leaf unknowns the value depends on (step outputs, secrets, …), in order."""
-    kind: str
+    kind: str = field(metadata=json_spec(derive=lambda r: {"kind": r.kind, **_unknowns(r)}))
     """``null``, ``boolean``, ``number``, ``string``, ``array``, ``object`` or ``unknown``."""
-    parts: tuple[Literal | Expression, ...] = field(default=())
-    """The template's pieces (one :class:`Expression` for a bare expression)."""
+    parts: tuple[Literal | Expression, ...] = field(
+        default=(), metadata=json_spec(value=lambda parts: [_part_json(p) for p in parts])
+    )
+    """The template's pieces (one :class:`Expression` for a bare expression); in JSON each
+    expression's value passes through :func:`jsonable`, so nothing secret is in it."""
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "value": self.value,
-            "text": self.text,
-            "is_known": self.is_known,
-            "kind": self.kind,
-            "unknowns": [
-                {"name": u.name, "reason": u.reason, "origin": u.origin} for u in self.unknowns
-            ],
-            "parts": [_part_json(p) for p in self.parts],
-        }
+
+def _unknowns(result: EvalResult) -> dict[str, object]:
+    return {
+        "unknowns": [
+            {"name": u.name, "reason": u.reason, "origin": u.origin} for u in result.unknowns
+        ]
+    }
 
 
 def _part_json(part: Literal | Expression) -> dict[str, object]:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from .caches import CacheStepKind
+from .encoding import json_spec
 from .explain import Options
 from .explain.core import explain_tree
 from .explain.model import CacheReport, KeyPart
@@ -93,31 +94,22 @@ class PredictedCache:
     line: int
     matrix: dict[str, Any]
     key: str
-    key_known: bool
+    key_known: bool = field(metadata=json_spec(skip=True))
     outcome: str  # hit | restore | miss | unknown | n/a (save-only)
     restored_key: str | None
-    cause: str | None
-    cause_code: str | None
-    changed: tuple[str, ...] = ()  # key parts that changed since this cache's previous run
+    # In JSON one "cause" object (null when nothing needs explaining): code, message, changed.
+    cause: str | None = field(metadata=json_spec(derive=lambda c: {"cause": _cause(c)}))
+    cause_code: str | None = field(metadata=json_spec(skip=True))
+    # key parts that changed since this cache's previous run
+    changed: tuple[str, ...] = field(default=(), metadata=json_spec(skip=True))
     size_bytes: int = 0  # the entry's size (from --caches, else the estimate)
     unknown_conditions: tuple[str, ...] = ()  # `if:`s assumed true (unknowable offline)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "workflow": self.workflow,
-            "job": self.job,
-            "step": self.step,
-            "line": self.line,
-            "matrix": self.matrix,
-            "key": self.key,
-            "outcome": self.outcome,
-            "restored_key": self.restored_key,
-            "cause": None
-            if self.cause is None
-            else {"code": self.cause_code, "message": self.cause, "changed": list(self.changed)},
-            "size_bytes": self.size_bytes,
-            "unknown_conditions": list(self.unknown_conditions),
-        }
+
+def _cause(c: PredictedCache) -> dict[str, Any] | None:
+    if c.cause is None:
+        return None
+    return {"code": c.cause_code, "message": c.cause, "changed": list(c.changed)}
 
 
 @dataclass(frozen=True)
@@ -129,29 +121,12 @@ class PredictedRun:
     subject: str
     caches: tuple[PredictedCache, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "commit": self.commit,
-            "time": self.time,
-            "ref": self.ref,
-            "event": self.event,
-            "subject": self.subject,
-            "caches": [c.to_json() for c in self.caches],
-        }
-
 
 @dataclass(frozen=True)
 class PredictResult:
     runs: tuple[PredictedRun, ...]
     summary: dict[str, Any]
     problems: tuple[str, ...] = field(default=())
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "runs": [r.to_json() for r in self.runs],
-            "summary": self.summary,
-            "problems": list(self.problems),
-        }
 
 
 SHALLOW_NOTE: Final = (

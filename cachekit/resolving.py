@@ -11,10 +11,12 @@ same inputs resolved to on that date: what a cache saved then still restores tod
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .checks.installs import Install, _Reader, job_installs
+from .encoding import json_spec
 from .environments.locks import read_lock
 from .environments.requirements import Requirement
 from .environments.resolve import (
@@ -57,48 +59,48 @@ class ResolvedInstall:
 
     jobs: tuple[str, ...]  # "ci.yml test (python=3.12)"
     commands: tuple[str, ...]  # "file:line: pip install -r requirements.txt"
-    request: ResolveRequest
-    resolution: Resolution | None
+    # In JSON the request and its resolution are one flat record (see _resolved_json).
+    request: ResolveRequest = field(
+        metadata=json_spec(derive=lambda i: _resolved_json(i))  # noqa: PLW0108 - defined below
+    )
+    resolution: Resolution | None = field(metadata=json_spec(skip=True))
     error: str | None = None
-    locked: dict[str, str] = field(default_factory=dict)  # what the repository pins
+    # what the repository pins
+    locked: dict[str, str] = field(default_factory=dict, metadata=json_spec(skip=True))
     locked_from: str | None = None  # "poetry.lock", "requirements (all ==)", "as of DATE"
-    drift: Drift | None = None
-    notes: tuple[str, ...] = ()
+    drift: Drift | None = field(default=None, metadata=json_spec(skip=True))
+    notes: tuple[str, ...] = field(
+        default=(), metadata=json_spec(derive=lambda i: {"notes": i.notes, "drift": _drift(i)})
+    )
 
-    def to_json(self) -> dict[str, Any]:
-        res = self.resolution
-        return {
-            "jobs": list(self.jobs),
-            "commands": list(self.commands),
-            "backend": self.request.backend,
-            "python": res.python if res else self.request.python,
-            "platform": res.platform if res else self.request.platform,
-            "pins": [{"name": p.name, "version": p.version, "via": list(p.via)} for p in res.pins]
-            if res
-            else [],
-            "command": list(res.command) if res else [],
-            "seconds": round(res.seconds, 3) if res else None,
-            "warnings": list(res.warnings) if res else [],
-            "error": self.error,
-            "locked_from": self.locked_from,
-            "notes": list(self.notes),
-            "drift": None
-            if self.drift is None
-            else {
-                "changed": [list(c) for c in self.drift.changed],
-                "added": [list(a) for a in self.drift.added],
-                "removed": [list(r) for r in self.drift.removed],
-            },
-        }
+
+def _resolved_json(item: ResolvedInstall) -> dict[str, Any]:
+    """What was asked and what it resolved to, the target falling back to the request's."""
+    res = item.resolution
+    return {
+        "backend": item.request.backend,
+        "python": res.python if res else item.request.python,
+        "platform": res.platform if res else item.request.platform,
+        "pins": [{"name": p.name, "version": p.version, "via": p.via} for p in res.pins]
+        if res
+        else [],
+        "command": res.command if res else [],
+        "seconds": round(res.seconds, 3) if res else None,
+        "warnings": res.warnings if res else [],
+    }
+
+
+def _drift(item: ResolvedInstall) -> dict[str, Any] | None:
+    d = item.drift
+    if d is None:
+        return None
+    return {"changed": d.changed, "added": d.added, "removed": d.removed}
 
 
 @dataclass(frozen=True)
 class ResolveResult:
     root: str
     installs: tuple[ResolvedInstall, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"root": self.root, "installs": [i.to_json() for i in self.installs]}
 
 
 def _python_of(job: JobRecord) -> str | None:
@@ -178,7 +180,10 @@ def _locked(tree: Tree, installs: list[Install]) -> tuple[dict[str, str], str | 
     return (pins, "requirements pinned with ==") if pins else ({}, None)
 
 
-def resolve_tree(tree: Tree, options: ResolveOptions) -> ResolveResult:
+def resolve_tree(
+    tree: Tree, options: ResolveOptions, *, progress: Callable[[int, int], None] | None = None
+) -> ResolveResult:
+    """Resolve each distinct install set of the jobs (``progress(done, total)`` after each)."""
     explained = explain_tree(tree, Options(workflow=options.workflow, job=options.job))
     reader = _Reader(tree)
     groups: dict[ResolveRequest, tuple[list[str], list[str], list[Install], JobRecord]] = {}
@@ -206,6 +211,8 @@ def resolve_tree(tree: Tree, options: ResolveOptions) -> ResolveResult:
                 entry[1].append(text)
     out: list[ResolvedInstall] = []
     for request, (labels, commands, installs, _job) in groups.items():
+        if progress is not None:
+            progress(len(out), len(groups))
         try:
             resolution = resolve(tree, request)
         except ResolveError as exc:
@@ -237,13 +244,19 @@ def resolve_tree(tree: Tree, options: ResolveOptions) -> ResolveResult:
                     ),
                 )
         out.append(item)
+    if progress is not None and groups:
+        progress(len(groups), len(groups))
     return ResolveResult(tree.workspace, tuple(out))
 
 
 def resolve_workflows(
-    root: str = ".", options: ResolveOptions | None = None, *, rev: str | None = None
+    root: str = ".",
+    options: ResolveOptions | None = None,
+    *,
+    rev: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ResolveResult:
     """Resolve what the workflows of ``root`` (or of commit ``rev``) install."""
     options = options or ResolveOptions()
     with tree_at(root, rev) as tree:
-        return resolve_tree(tree, options)
+        return resolve_tree(tree, options, progress=progress)

@@ -26,14 +26,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from .checks.codes import CODES
 from .checks.model import CheckFinding, CheckResult
 from .config import CheckConfig, Config, ConfigError, load_config
 from .errors import CachekitError, UsageError
+from .findings import CODES, Severity
 from .fs.atomic import write_atomic
 from .fs.gittree import tree_at
 from .fs.trees import FILE, Tree
-from .report.findings import fingerprint
+from .output.findings import fingerprint
 
 __all__ = [
     "BASELINE_SCHEMA",
@@ -132,7 +132,7 @@ def _configured(f: CheckFinding, cfg: CheckConfig) -> CheckFinding | None:
     if cfg.ignores_file(f.file) or (f.workflow is not None and cfg.ignores_file(f.workflow)):
         return None
     level = cfg.severity.get(f.code)
-    return replace(f, severity=level) if level and level != f.severity else f
+    return replace(f, severity=Severity(level)) if level and level != f.severity else f
 
 
 class _Files:

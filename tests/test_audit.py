@@ -13,9 +13,10 @@ from treebuild import build
 
 from cachekit.audit import JobCost, audit
 from cachekit.cli import main
+from cachekit.encoding import encode
+from cachekit.output.audit_html import render_audit_html
+from cachekit.output.text import render_audit
 from cachekit.predict import PredictOptions, predict
-from cachekit.render import render_audit
-from cachekit.report.audit_html import render_audit_html
 
 CASES = Path(__file__).parent / "cases" / "logs"
 
@@ -124,7 +125,7 @@ def test_cli_audit(repo: Path) -> None:
     bad = runner.invoke(
         main, ["audit", str(repo), "--caches", str(CASES / "run-archive" / "1_lint.txt")]
     )
-    assert bad.exit_code == 1 and "1_lint.txt" in bad.stderr
+    assert bad.exit_code == 2 and "1_lint.txt" in bad.stderr  # a file that is no cache list
 
 
 def test_incidents_and_miss_minutes_from_the_logs(tmp_path: Path) -> None:
@@ -157,7 +158,7 @@ def test_incidents_and_miss_minutes_from_the_logs(tmp_path: Path) -> None:
     kinds = [(i.kind, i.job) for i in result.incidents]
     assert kinds == [("restore-timeout", "build"), ("reservation-conflict", "build")]
     assert result.incidents[0].step_seconds == 300.0  # until the next step's first line
-    assert result.to_json()["incidents"][1]["key"] == key
+    assert encode(result)["incidents"][1]["key"] == key
     text = render_audit(result)
     assert "restore-timeout: build / Run actions/cache@v4, step took 5.0 min" in text  # 300 s
     html = render_audit_html(result, title="<t>")

@@ -342,7 +342,7 @@ def test_python_manifest_override(tmp_path: Path) -> None:
     bad = CliRunner().invoke(
         main, ["explain", str(EXAMPLE), "--python-manifest", str(EXAMPLE / "setup.py")]
     )
-    assert bad.exit_code == 1 and "cannot read the Python manifest" in bad.stderr
+    assert bad.exit_code == 2 and "cannot read the Python manifest" in bad.stderr  # bad input
 
 
 def test_job_filter_keeps_outputs_of_needed_jobs(repo: Path) -> None:

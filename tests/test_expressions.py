@@ -12,6 +12,7 @@ import math
 
 import pytest
 
+from cachekit.encoding import encode
 from cachekit.errors import CachekitError, HashFilesError
 from cachekit.evaluate import EvalResult, evaluate_expression, jsonable
 from cachekit.expressions import (
@@ -316,7 +317,7 @@ def test_secret_values_stay_hidden(expr: str) -> None:
     value = ev(expr)
     assert TOKEN_VALUE not in all_text(value)
     result = evaluate_expression(expr, context=ctx())
-    assert TOKEN_VALUE not in json.dumps(result.to_json())
+    assert TOKEN_VALUE not in json.dumps(encode(result))
     assert TOKEN_VALUE not in repr(result)
 
 
@@ -561,7 +562,7 @@ def test_evaluate_expression_bare_and_template() -> None:
     assert template.value == template.text == "Linux-" + U("steps.date.outputs.week")
     assert not template.is_known
     assert template.unknowns == [WEEK]
-    data = template.to_json()
+    data = encode(template)
     assert data["unknowns"] == [{"name": WEEK.name, "reason": WEEK.reason, "origin": WEEK.origin}]
     parts = data["parts"]
     assert isinstance(parts, list)
@@ -578,7 +579,7 @@ def test_evaluate_expression_values_are_json() -> None:
     )
     assert result.value == {"a": [1, 1.5, 0, 1e300], "u": None}
     assert result.kind == "object" and result.text == "Object"
-    json.dumps(result.to_json())
+    json.dumps(encode(result))
     unknown = evaluate_expression("github.sha", context={})
     assert unknown.kind == "unknown" and unknown.value == U("github.sha")
     assert unknown.unknowns == [Unknown("github.sha", "context not supplied")]

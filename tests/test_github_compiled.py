@@ -8,6 +8,7 @@ from pathlib import Path
 from gitutil import ENV, init
 from treebuild import build
 
+from cachekit.encoding import encode
 from cachekit.explain.core import explain_tree
 from cachekit.explain.options import Options
 from cachekit.fs.gitrepo import GitRepo
@@ -106,7 +107,7 @@ def test_predict_is_the_same_compiled_or_not(tmp_path: Path) -> None:
     commit(repo, 1, {".github/workflows/ci.yml": WORKFLOW, "a/deps.txt": "1"})
     for n in range(2, 9):
         commit(repo, n, {"a/deps.txt": str(n // 3)})
-    a = predict(str(repo), PredictOptions()).to_json()
-    b = predict(str(repo), PredictOptions(compile=False)).to_json()
+    a = encode(predict(str(repo), PredictOptions()))
+    b = encode(predict(str(repo), PredictOptions(compile=False)))
     assert a["runs"] == b["runs"]
     assert a["summary"]["explain_reused"] == 7

@@ -381,6 +381,11 @@ def test_suggested_stanza_is_silent_under_check(tmp_path: Path) -> None:
     build(tmp_path, {".gitlab-ci.yml": yaml.safe_dump({"test": job})})
     findings = check_platform(str(tmp_path), "gitlab").findings
     assert [f.code for f in findings] == []
+    # what suggest cannot do for GitLab yet is refused, not silently skipped
+    for more in (["--write", "--yes"], ["--simulate"], ["--format", "json"]):
+        out = CliRunner().invoke(main, ["suggest", str(tmp_path), *more])
+        assert out.exit_code == 2 and "not gitlab" in out.stderr, (more, out.output)
+        assert out.stdout == ""
 
 
 def test_header_document_and_undefined_parents(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import http.server
+import importlib
 import io
 import json
 import os
@@ -28,7 +29,6 @@ from gitutil import commit_all, git, init
 from treebuild import Link, build
 from wheelindex import Dist, write_wheels
 
-from cachekit import cli as cli_module
 from cachekit.cli import main
 from cachekit.environments.resolve import ResolveError, ResolveRequest, find_uv, resolve
 from cachekit.errors import GitError, TreeError
@@ -449,10 +449,10 @@ def test_full_disk_during_an_edit_leaves_the_file_intact(
 @pytest.mark.parametrize(
     ("command", "option", "work"),
     [
-        ("check", "-o", "run_check"),
-        ("check", "--write-baseline", "run_check"),
-        ("predict", "--html", "predict"),
-        ("audit", "--html", "audit"),
+        ("check", "-o", "cachekit.checks:check"),
+        ("check", "--write-baseline", "cachekit.checks:check"),
+        ("predict", "--html", "cachekit.predict:predict"),
+        ("audit", "--html", "cachekit.audit:audit"),
     ],
 )
 def test_output_in_a_missing_directory_fails_before_the_work(
@@ -465,7 +465,8 @@ def test_output_in_a_missing_directory_fails_before_the_work(
     def must_not_run(*_a: object, **_k: object) -> None:
         raise AssertionError("the work started before the output path was checked")
 
-    monkeypatch.setattr(cli_module, work, must_not_run)
+    module, _, name = work.partition(":")  # each command imports its library when it runs
+    monkeypatch.setattr(importlib.import_module(module), name, must_not_run)
     target = tmp_path / "missing" / "report.out"
     result = CliRunner().invoke(main, [command, option, str(target), str(repo)])
     assert result.exit_code == 2, result.output

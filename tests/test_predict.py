@@ -170,7 +170,8 @@ def test_cli_json_shape_and_text(history, tmp_path: Path) -> None:
     out = runner.invoke(main, ["predict", str(repo), "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert set(data) == {"runs", "summary", "problems"}
+    assert set(data) == {"schema", "runs", "summary", "problems"}
+    assert data["schema"] == "cachekit.predict/1"
     run = data["runs"][2]
     assert set(run) == {"commit", "time", "ref", "event", "subject", "caches"}
     assert run["commit"] == shas[2]

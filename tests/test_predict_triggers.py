@@ -5,21 +5,24 @@ Each case is a small git history built here; the expected set of runs is written
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from gitutil import ENV, init
 from treebuild import build
 
+from cachekit.cli import main
 from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.history import default_branch
 from cachekit.github.conditions import RunContext, evaluate_if, job_verdicts
 from cachekit.github.triggers import TriggerError, TriggerEvent, decide
 from cachekit.github.workflows import load_workflow
+from cachekit.output.text import render_predict
 from cachekit.predict import PredictOptions, predict
 from cachekit.predict_groups import miss_groups
-from cachekit.render import render_predict
 
 CACHE_JOB = """\
   {job}:
@@ -442,3 +445,27 @@ def test_a_bare_mirrors_head_is_its_default_branch(repo: Path, tmp_path: Path) -
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(mirror)], check=True, env=ENV)
     with GitRepo(str(mirror)) as bare:
         assert default_branch(bare) == "master"
+
+
+def test_cli_predict_and_audit_take_the_trigger_options(repo: Path) -> None:
+    """--schedule, --repository and --event workflow_dispatch reach the replay from the CLI."""
+    jobs = {"nightly": "    if: github.repository == 'o/r'\n"}
+    on = "  schedule:\n    - cron: '0 12 * * *'\n  workflow_dispatch:"
+    commit(repo, 1, "add", {".github/workflows/n.yml": workflow(on, jobs), "deps.txt": "1"})
+    commit(repo, 3, "later", {"x": "1"})
+    runner = CliRunner()
+
+    def events(*args: str) -> list[str]:
+        out = runner.invoke(main, ["predict", str(repo), "--format", "json", *args])
+        assert out.exit_code == 0, out.output
+        return [r["event"] for r in json.loads(out.stdout)["runs"] if r["caches"]]
+
+    assert events() == []
+    assert events("--schedule", "--repository", "o/r") == ["schedule"] * 2  # days 1 and 2
+    assert events("--schedule", "--repository", "someone/else") == []
+    assert events("--event", "workflow_dispatch", "--repository", "o/r") == [
+        "workflow_dispatch",
+        "workflow_dispatch",
+    ]
+    out = runner.invoke(main, ["audit", str(repo), "--schedule", "--repository", "o/r"])
+    assert out.exit_code == 0, out.output

@@ -4,6 +4,10 @@ they produce (valid for GitHub's schema and actionlint), ``--write`` and ``--sim
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -162,10 +166,40 @@ def test_written_workflow_keeps_comments_and_validates(tmp_path: Path) -> None:
 def test_write_asks_first_and_no_leaves_the_file(tmp_path: Path) -> None:
     build(tmp_path, CASES["pip"])
     before = (tmp_path / ".github/workflows/ci.yml").read_bytes()
-    out = CliRunner().invoke(main, ["suggest", str(tmp_path), "--write"], input="n\n")
-    assert out.exit_code == 0
-    assert "left unchanged" in out.output and "+        uses: actions/cache@v4" in out.output
+    proc = _in_terminal(["suggest", str(tmp_path), "--write"], answer="n\n")
+    assert proc.returncode == 0, proc.stdout
+    assert "apply to .github/workflows/ci.yml?" in proc.stdout
+    assert "left unchanged" in proc.stdout and "+        uses: actions/cache@v4" in proc.stdout
     assert (tmp_path / ".github/workflows/ci.yml").read_bytes() == before
+
+
+def test_write_without_a_terminal_asks_for_yes_before_any_work(tmp_path: Path) -> None:
+    # It used to end in "internal error: Abort" (exit 70) after printing the suggestion.
+    build(tmp_path, CASES["pip"])
+    before = (tmp_path / ".github/workflows/ci.yml").read_bytes()
+    out = CliRunner().invoke(main, ["suggest", str(tmp_path), "--write"], input="")
+    assert out.exit_code == 2
+    assert out.stdout == "" and "use --yes" in out.stderr
+    assert (tmp_path / ".github/workflows/ci.yml").read_bytes() == before
+
+
+def _in_terminal(args: list[str], answer: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI with a pseudo-terminal as stdin (typed ``answer`` waiting in it)."""
+    primary, secondary = pty.openpty()
+    try:
+        os.write(primary, answer.encode())
+        return subprocess.run(
+            [sys.executable, "-m", "cachekit", *args],
+            stdin=secondary,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        )
+    finally:
+        os.close(primary)
+        os.close(secondary)
 
 
 def test_json_format(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from ..explain.model import (
     KeyPart,
     StepRecord,
 )
+from ..findings import Code, Severity
 from ..fs.trees import Tree
 from .config import AzureConfig, AzureJob, AzureStep, load_config
 from .fingerprint import (
@@ -93,7 +94,9 @@ class _Builder:
         self.options = options
         self.caches: list[CacheReport] = []
         self.jobs: list[JobRecord] = []
-        self.problems = [Finding("workflow-problem", "warning", m, mk) for m, mk in config.problems]
+        self.problems = [
+            Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, m, mk) for m, mk in config.problems
+        ]
 
     def expand(self, text: str, job: AzureJob) -> tuple[str, list[KeyPart], list[str], bool]:
         """Macros in ``text``: (value, parts, volatile names, known)."""
@@ -223,8 +226,8 @@ class _Builder:
         if old:
             findings.append(
                 Finding(
-                    "workflow-problem",
-                    "warning",
+                    Code.WORKFLOW_PROBLEM,
+                    Severity.WARNING,
                     "'key' format is changing to a "
                     "single line: https://aka.ms/pipeline-caching-docs",
                     mark,
@@ -241,7 +244,9 @@ class _Builder:
             try:
                 check_segment(value)
             except SegmentError as exc:
-                findings.append(Finding("key-invalid", "error", f"segment '{raw}': {exc}", mark))
+                findings.append(
+                    Finding(Code.KEY_INVALID, Severity.ERROR, f"segment '{raw}': {exc}", mark)
+                )
                 known = False
                 parts.append(KeyPart("unknown", raw, f"‹{raw}›", source=str(exc)))
                 continue
@@ -282,8 +287,8 @@ class _Builder:
                 ):
                     findings.append(
                         Finding(
-                            "hashfiles-fails",
-                            "error",
+                            Code.HASHFILES_FAILS,
+                            Severity.ERROR,
                             f"{result.error}: the Cache task fails",
                             mark,
                         )
@@ -330,8 +335,8 @@ class _Builder:
         if volatile and not restore:
             findings.append(
                 Finding(
-                    "volatile-key",
-                    "warning",
+                    Code.VOLATILE_KEY,
+                    Severity.WARNING,
                     f"the key depends on {', '.join(volatile)}, which changes every "
                     "run, and there are no restoreKeys: every run misses and saves a "
                     "new cache",
@@ -341,8 +346,8 @@ class _Builder:
         elif not volatile and all(p.kind in ("literal", "context") for p in parts):
             findings.append(
                 Finding(
-                    "key-never-refreshed",
-                    "warning",
+                    Code.KEY_NEVER_REFRESHED,
+                    Severity.WARNING,
                     f"the key '{key}' has no file segment and never changes: cache "
                     "entries are immutable, so the first save is restored until it "
                     "expires, whatever the job installs",
@@ -391,8 +396,8 @@ def _never_match(caches: list[CacheReport]) -> list[CacheReport]:
             if not any(k[: len(segs)] == segs for k in keys if len(k) > len(segs)):
                 extra.append(
                     Finding(
-                        "fallback-never-matches",
-                        "warning",
+                        Code.FALLBACK_NEVER_MATCHES,
+                        Severity.WARNING,
                         f"restore key '{line}' is not the first segments of any Cache "
                         "key of this pipeline: it never matches",
                         c.mark,

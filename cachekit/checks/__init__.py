@@ -8,9 +8,9 @@ for f in result.findings:
 from __future__ import annotations
 
 from ..explain import Options, explain_tree
+from ..findings import CODES, CodeInfo
 from ..fs.gittree import tree_at
 from ..fs.trees import Tree
-from .codes import CODES, CodeInfo
 from .engine import check_explained
 from .model import SEVERITIES, CheckFinding, CheckResult, Location, severity_at_least
 

@@ -8,19 +8,11 @@ values only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
+
+from ..findings import SEVERITIES, Code, Severity, severity_at_least
 
 __all__ = ["SEVERITIES", "CheckFinding", "CheckResult", "Location", "severity_at_least"]
-
-# Ordered from most to least severe; the names are SARIF's levels.
-SEVERITIES: Final = ("error", "warning", "note")
-
-
-def severity_at_least(severity: str, threshold: str) -> bool:
-    """Whether ``severity`` is as severe as ``threshold`` or more (``none`` matches nothing)."""
-    if threshold == "none":
-        return False
-    return SEVERITIES.index(severity) <= SEVERITIES.index(threshold)
 
 
 @dataclass(frozen=True)
@@ -31,16 +23,13 @@ class Location:
     line: int  # 1-based; 0 when the finding is about the whole file
     message: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "message": self.message}
-
 
 @dataclass(frozen=True)
 class CheckFinding:
     """One problem: what is wrong, where, and the concrete change that fixes it."""
 
-    code: str  # stable, kebab-case: "input-not-in-key", "cache-poisoning", …
-    severity: str  # one of SEVERITIES
+    code: Code  # stable, kebab-case: "input-not-in-key", "cache-poisoning", …
+    severity: Severity
     message: str  # one sentence naming the inputs involved
     fix: str  # the concrete change (a key to use, a line to add)
     file: str  # repository-relative path (usually the workflow)
@@ -50,19 +39,10 @@ class CheckFinding:
     matrix: dict[str, Any] = field(default_factory=dict)
     related: tuple[Location, ...] = ()  # the inputs that matter: requirements lines, installs
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "message": self.message,
-            "fix": self.fix,
-            "workflow": self.workflow,
-            "job": self.job,
-            "matrix": self.matrix,
-            "related": [r.to_json() for r in self.related],
-        }
+    def __post_init__(self) -> None:
+        # Text is accepted (the values compare equal), an unregistered code is not.
+        object.__setattr__(self, "code", Code(self.code))
+        object.__setattr__(self, "severity", Severity(self.severity))
 
 
 @dataclass(frozen=True)
@@ -77,12 +57,3 @@ class CheckResult:
 
     def failing(self, threshold: str) -> tuple[CheckFinding, ...]:
         return tuple(f for f in self.findings if severity_at_least(f.severity, threshold))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "root": self.root,
-            "revision": self.revision,
-            "caches": self.caches,
-            "jobs": self.jobs,
-            "findings": [f.to_json() for f in self.findings],
-        }

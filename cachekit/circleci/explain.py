@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, KeyPart, StepRecord
+from ..findings import Code, Severity
 from ..fs.trees import Tree
 from ..platforms.variables import Var
 from ..yamlsource import Mark
@@ -85,7 +86,9 @@ class _Builder:
         self.options = options
         self.caches: list[CacheReport] = []
         self.jobs: list[JobRecord] = []
-        self.problems = [Finding("workflow-problem", "warning", m, mk) for m, mk in config.problems]
+        self.problems = [
+            Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, m, mk) for m, mk in config.problems
+        ]
         self.saves: list[tuple[KeyEval, int]] = []
         self.checkout = ""  # (evaluated key, index of its report)
 
@@ -173,7 +176,9 @@ class _Builder:
         keys = _keys(step.args)
         if not keys:
             self.problems.append(
-                Finding("workflow-problem", "warning", f"{step.kind} without a key", step.mark)
+                Finding(
+                    Code.WORKFLOW_PROBLEM, Severity.WARNING, f"{step.kind} without a key", step.mark
+                )
             )
             return None
 
@@ -202,8 +207,8 @@ class _Builder:
         for raw in ev.failing:
             findings.append(
                 Finding(
-                    "hashfiles-fails",
-                    "error",
+                    Code.HASHFILES_FAILS,
+                    Severity.ERROR,
                     f'checksum "{raw}": no such file in the checkout, so the '
                     "key cannot be computed and the step fails",
                     step.mark,
@@ -213,8 +218,8 @@ class _Builder:
         if unknown:
             findings.append(
                 Finding(
-                    "key-not-predictable",
-                    "info",
+                    Code.KEY_NOT_PREDICTABLE,
+                    Severity.NOTE,
                     f"part of the key is only known at run time: {', '.join(unknown)}",
                     step.mark,
                 )
@@ -293,8 +298,8 @@ class _Builder:
             version_inputs={"platform": "circleci", "identity": "set by the orb"},
             findings=(
                 Finding(
-                    "key-not-predictable",
-                    "info",
+                    Code.KEY_NOT_PREDICTABLE,
+                    Severity.NOTE,
                     f"the cache is made inside the orb {orb} ({source}): its key "
                     "cannot be read from the repository",
                     step.mark,
@@ -334,8 +339,8 @@ class _Builder:
             if sev.volatile and not covered:
                 extra.append(
                     Finding(
-                        "volatile-key",
-                        "warning",
+                        Code.VOLATILE_KEY,
+                        Severity.WARNING,
                         f"the key depends on {', '.join(sev.volatile)}, which changes every run, "
                         "and no restore_cache names it or a prefix of it: every run saves a new "
                         "cache that is never restored",
@@ -348,8 +353,8 @@ class _Builder:
             if not sev.volatile and constant:
                 extra.append(
                     Finding(
-                        "key-never-refreshed",
-                        "warning",
+                        Code.KEY_NEVER_REFRESHED,
+                        Severity.WARNING,
                         f"the key '{save.key_template}' never changes (per branch): caches are "
                         "immutable, so the first save is kept until it expires, whatever the job "
                         "installs later",
@@ -371,8 +376,8 @@ class _Builder:
                 if not any(p.fullmatch(key) for p in patterns):
                     extra.append(
                         Finding(
-                            "fallback-never-matches",
-                            "warning",
+                            Code.FALLBACK_NEVER_MATCHES,
+                            Severity.WARNING,
                             f"restore key '{key}' is not a prefix of any key a "
                             "save_cache of this configuration makes: it never "
                             "matches",

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from ..encoding import json_spec
 from ..errors import CachekitError
 from ..fs.gitrepo import GitRepo
 from ..fs.gittree import CommitTree
@@ -33,9 +34,6 @@ class FileChange:
     status: str  # added | removed | changed
     lines: tuple[str, ...] = ()  # "-old" / "+new" lines of a changed text file
 
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "status": self.status, "lines": list(self.lines)}
-
 
 @dataclass(frozen=True)
 class PartChange:
@@ -43,14 +41,6 @@ class PartChange:
     before: str | None
     after: str | None
     files: tuple[FileChange, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "before": self.before,
-            "after": self.after,
-            "files": [f.to_json() for f in self.files],
-        }
 
 
 @dataclass(frozen=True)
@@ -67,34 +57,12 @@ class CacheDiff:
     parts: tuple[PartChange, ...]
     version_changed: bool
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "workflow": self.workflow,
-            "job": self.job,
-            "matrix": self.matrix,
-            "step": self.step,
-            "line": self.line,
-            "key_before": self.key_before,
-            "key_after": self.key_after,
-            "template_changed": self.template_changed,
-            "version_changed": self.version_changed,
-            "parts": [p.to_json() for p in self.parts],
-        }
-
 
 @dataclass(frozen=True)
 class Comparison:
     before: str
     after: str
-    diffs: tuple[CacheDiff, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "before": self.before,
-            "after": self.after,
-            "caches": [d.to_json() for d in self.diffs],
-        }
+    diffs: tuple[CacheDiff, ...] = field(metadata=json_spec(name="caches"))
 
 
 def _text_lines(tree: Tree, path: str) -> list[str] | None:

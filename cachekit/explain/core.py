@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from ..findings import Code, Severity
 from ..fs.trees import Tree
 
 # Modules, not names: cachekit.github builds the records of cachekit.explain.model, so it may be
@@ -33,7 +34,7 @@ def explain_tree(
     workflows, problems = github_workflows.load_workflows(tree, only=options.workflow)
     walker = (walker_factory or github_walk.Walker)(tree, options)
     for p in problems:
-        walker.problems.append(Finding("workflow-problem", "warning", p.message, p.mark))
+        walker.problems.append(Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, p.message, p.mark))
     walker.walk(workflows)
     reports = walker.reports
     extra = pair_findings(reports)

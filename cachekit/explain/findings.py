@@ -22,6 +22,7 @@ import re
 from typing import Final
 
 from ..caches import CacheSpec, validate_key
+from ..findings import Code, Severity
 from .model import CacheReport, Finding
 
 __all__ = ["cache_findings", "handoffs", "pair_findings"]
@@ -69,19 +70,21 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         if call.error and ("EUNKNOWABLE" in call.error or "EMISSING" in call.error):
             out.append(
                 Finding(  # a note: nothing is wrong in the workflow, cachekit cannot see it
-                    "hashfiles-unknowable",
-                    "info",
+                    Code.HASHFILES_UNKNOWABLE,
+                    Severity.NOTE,
                     f"{call.call} cannot be computed offline: {call.error.split(' failed: ')[-1]}",
                     mark,
                 )
             )
         elif call.error:
-            out.append(Finding("hashfiles-fails", "error", f"{call.call}: {call.error}", mark))
+            out.append(
+                Finding(Code.HASHFILES_FAILS, Severity.ERROR, f"{call.call}: {call.error}", mark)
+            )
         elif call.digest == "":
             out.append(
                 Finding(
-                    "hashfiles-no-match",
-                    "warning",
+                    Code.HASHFILES_NO_MATCH,
+                    Severity.WARNING,
                     f"{call.call} matches no file: this part of the key is '' and never changes",
                     mark,
                 )
@@ -92,8 +95,8 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         if runner and installs and any(p.lstrip("!").startswith("**") for p in call.patterns):
             out.append(
                 Finding(  # a note: a risk of time, rarely near the limit in practice
-                    "walks-large-tree",
-                    "info",
+                    Code.WALKS_LARGE_TREE,
+                    Severity.NOTE,
                     f"{call.call} starts with '**': at run time it also walks what "
                     f"'{installs[0]}' created (node_modules, virtualenvs); hashFiles has 120 s",
                     mark,
@@ -109,8 +112,8 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
     if volatile and not report.restore_keys and spec.restores:
         out.append(
             Finding(
-                "volatile-key",
-                "warning",
+                Code.VOLATILE_KEY,
+                Severity.WARNING,
                 f"the key depends on {', '.join(dict.fromkeys(volatile))}, which changes on every "
                 "run or commit, and there are no restore-keys: every run misses and saves a new "
                 "entry",
@@ -119,7 +122,7 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         )
     if report.key_known:
         for problem in validate_key(report.key):
-            out.append(Finding("key-invalid", "error", problem, mark))
+            out.append(Finding(Code.KEY_INVALID, Severity.ERROR, problem, mark))
     else:
         unknown = [
             p.text
@@ -128,14 +131,14 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
         ]
         out.append(
             Finding(
-                "key-not-predictable",
-                "info",
+                Code.KEY_NOT_PREDICTABLE,
+                Severity.NOTE,
                 "part of the key is only known at run time: " + ", ".join(unknown or ["?"]),
                 mark,
             )
         )
     if spec.fails:
-        out.append(Finding("step-fails", "error", spec.fails, mark))
+        out.append(Finding(Code.STEP_FAILS, Severity.ERROR, spec.fails, mark))
     return out
 
 
@@ -165,8 +168,8 @@ def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
                 if restore.version and save.version and restore.version != save.version:
                     out.setdefault(i, []).append(
                         Finding(
-                            "path-mismatch",
-                            "warning",
+                            Code.PATH_MISMATCH,
+                            Severity.WARNING,
                             f"the save step at line {save.mark.line} uses the same key with other "
                             f"paths ({', '.join(save.paths)} vs {', '.join(restore.paths)}): the "
                             "cache version differs, so this restore never finds what it saves",

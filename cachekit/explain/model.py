@@ -10,8 +10,10 @@ which walker made the record.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from ..encoding import json_spec, mark_location, none
+from ..findings import Code, Severity
 from ..hashing.hashfiles import HashedFile
 from ..yamlsource import Mark
 
@@ -30,27 +32,26 @@ __all__ = [
 class Finding:
     """A warning about a cache, with a stable code and the line it is about."""
 
-    code: str
-    severity: str  # "error" | "warning" | "info"
+    code: Code
+    severity: Severity
     message: str
-    mark: Mark | None = None
+    mark: Mark | None = field(default=None, metadata=json_spec(derive=mark_location))
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "file": self.mark.path if self.mark else None,
-            "line": self.mark.line if self.mark else None,
-        }
+    def __post_init__(self) -> None:
+        # A code or severity outside the registry is a bug where the finding is made, never
+        # an output that silently says something else.
+        object.__setattr__(self, "code", Code(self.code))
+        object.__setattr__(self, "severity", Severity(self.severity))
 
 
 @dataclass(frozen=True)
 class HashCall:
     """One ``hashFiles`` evaluation: what it matched, file by file."""
 
-    patterns: tuple[str, ...]
-    follow: bool
+    __json_properties__: ClassVar[tuple[str, ...]] = ("call",)
+
+    patterns: tuple[str, ...] = field(metadata=json_spec(skip=True))  # shown in call
+    follow: bool = field(metadata=json_spec(name="follow_symbolic_links"))
     flavor: str  # "runner" | "setup-action"
     digest: str | None  # None when the call fails (error says why) or cannot be computed
     files: tuple[HashedFile, ...] = ()
@@ -61,16 +62,6 @@ class HashCall:
         args = ", ".join("'" + p.replace("'", "''") + "'" for p in self.patterns)
         return f"hashFiles({args})"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "call": self.call,
-            "flavor": self.flavor,
-            "follow_symbolic_links": self.follow,
-            "digest": self.digest,
-            "files": [{"path": f.path, "sha256": f.sha256} for f in self.files],
-            "error": self.error,
-        }
-
 
 @dataclass(frozen=True)
 class KeyPart:
@@ -79,19 +70,9 @@ class KeyPart:
     kind: str  # "literal" | "context" | "hashFiles" | "unknown"
     text: str  # the expression or literal as written (or the action's name for the part)
     value: str  # what it evaluates to (unknowns rendered ‹name›)
-    source: str | None = None  # where a context value comes from
-    hash: HashCall | None = None
-    assumed: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "text": self.text, "value": self.value}
-        if self.source is not None:
-            out["source"] = self.source
-        if self.assumed:
-            out["assumed"] = True
-        if self.hash is not None:
-            out["hashFiles"] = self.hash.to_json()
-        return out
+    source: str | None = field(default=None, metadata=json_spec(omit_if=none))  # where from
+    hash: HashCall | None = field(default=None, metadata=json_spec(name="hashFiles", omit_if=none))
+    assumed: bool = field(default=False, metadata=json_spec(omit_if=lambda v: not v))
 
 
 @dataclass(frozen=True)
@@ -102,9 +83,12 @@ class CacheReport:
     job: str
     matrix: dict[str, Any]
     step: str
-    step_index: int
-    mark: Mark
-    via: tuple[Mark, ...]  # composite action / reusable workflow calls leading here
+    step_index: int = field(metadata=json_spec(skip=True))
+    mark: Mark = field(metadata=json_spec(derive=mark_location))
+    # composite action / reusable workflow calls leading here
+    via: tuple[Mark, ...] = field(
+        metadata=json_spec(value=lambda v: [f"{m.path}:{m.line}" for m in v])
+    )
     uses: str  # the caching component as written: actions/cache@v4, actions/setup-python@v5
     kind: str  # restore+save | restore-only | save-only
     runner: str  # where runner facts come from (runs-on: ubuntu-latest …)
@@ -118,40 +102,20 @@ class CacheReport:
     version_inputs: dict[str, Any] | None
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
-    stage: int = 0  # longest `needs:` chain before this job: jobs of one stage run together
-    lookup_only: bool = False  # actions/cache `lookup-only`: a hit downloads nothing
-    fail_on_cache_miss: bool = False  # a miss fails the step, hence the job
-    save_always: bool = False  # the post step saves even when the job failed
+    # longest `needs:` chain before this job: jobs of one stage run together
+    stage: int = field(default=0, metadata=json_spec(skip=True))
+    # actions/cache `lookup-only`: a hit downloads nothing (used by predict, not in the JSON)
+    lookup_only: bool = field(default=False, metadata=json_spec(skip=True))
+    # a miss fails the step, hence the job
+    fail_on_cache_miss: bool = field(default=False, metadata=json_spec(skip=True))
+    # the post step saves even when the job failed
+    save_always: bool = field(default=False, metadata=json_spec(skip=True))
 
     @property
     def ident(self) -> tuple[str, str, str, int, str]:
         """Identity of this cache across revisions (for ``--compare``)."""
         matrix = ",".join(f"{k}={self.matrix[k]}" for k in sorted(self.matrix))
         return (self.workflow, self.job, matrix, self.step_index, self.uses.split("@")[0])
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "workflow": self.workflow,
-            "job": self.job,
-            "matrix": self.matrix,
-            "step": self.step,
-            "file": self.mark.path,
-            "line": self.mark.line,
-            "via": [f"{m.path}:{m.line}" for m in self.via],
-            "uses": self.uses,
-            "kind": self.kind,
-            "runner": self.runner,
-            "key_template": self.key_template,
-            "key": self.key,
-            "key_known": self.key_known,
-            "parts": [p.to_json() for p in self.parts],
-            "restore_keys": list(self.restore_keys),
-            "paths": list(self.paths),
-            "version": self.version,
-            "version_inputs": self.version_inputs,
-            "notes": list(self.notes),
-            "findings": [f.to_json() for f in self.findings],
-        }
 
 
 @dataclass(frozen=True)
@@ -210,12 +174,5 @@ class ExplainResult:
     revision: str | None  # commit id, or None for the working tree
     caches: tuple[CacheReport, ...]
     problems: tuple[Finding, ...] = field(default=())  # unreadable files, invalid expressions
-    jobs: tuple[JobRecord, ...] = field(default=())  # every job combination walked, in order
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "root": self.root,
-            "revision": self.revision,
-            "caches": [c.to_json() for c in self.caches],
-            "problems": [p.to_json() for p in self.problems],
-        }
+    # every job combination walked, in order (check's input; not part of explain's output)
+    jobs: tuple[JobRecord, ...] = field(default=(), metadata=json_spec(skip=True))

@@ -22,6 +22,7 @@ from ..expressions import (
     EvaluationContext,
     to_string,
 )
+from ..findings import Code, Severity
 from ..hashing.hashfiles import Flavor
 from .reporting import Reporter, _template_text
 from .scope import JobScope
@@ -92,7 +93,7 @@ class ActionSteps(Reporter):
             if "EUNKNOWABLE" in str(exc):
                 # another repository's checkout or a submodule: not a problem of the workflow
                 unknowable = Finding(
-                    "hashfiles-unknowable", "info", f"{uses.raw}: {exc}", step.mark
+                    Code.HASHFILES_UNKNOWABLE, Severity.NOTE, f"{uses.raw}: {exc}", step.mark
                 )
                 if unknowable not in self.problems:
                     self.problems.append(unknowable)

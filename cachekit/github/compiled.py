@@ -36,6 +36,7 @@ from ..explain.model import (
 )
 from ..explain.options import Options
 from ..expressions import is_known, to_string
+from ..findings import Code, Severity
 from ..fs.trees import Listing, Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
 from .walk import Walker
@@ -242,7 +243,9 @@ class CompiledExplainer:
             for job in wf.jobs.values()
             if job.uses is not None and job.uses.kind == "local"
         }
-        found = [Finding("workflow-problem", "warning", p.message, p.mark) for p in problems]
+        found = [
+            Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, p.message, p.mark) for p in problems
+        ]
         caches: list[CacheReport] = []
         jobs: list[JobRecord] = []
         for wf in workflows:

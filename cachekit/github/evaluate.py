@@ -35,6 +35,7 @@ from ..expressions import (
     to_string,
 )
 from ..expressions import Literal as TemplateLiteral
+from ..findings import Code, Severity
 from ..fs.trees import Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
 from ..yamlsource import Mark, YamlMap
@@ -329,6 +330,6 @@ class Evaluator:
             return None
 
     def _problem(self, mark: Mark, message: str) -> None:
-        finding = Finding("workflow-problem", "warning", message, mark)
+        finding = Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, message, mark)
         if finding not in self.problems:
             self.problems.append(finding)

@@ -34,6 +34,7 @@ from ..expressions import (
     to_string,
 )
 from ..expressions import Literal as TemplateLiteral
+from ..findings import Code, Severity
 from ..hashing.hashfiles import Flavor
 from ..yamlsource import Mark
 from .evaluate import _CONTEXT_REF, _HASHFILES_ONLY, Evaluator
@@ -208,7 +209,7 @@ class Reporter(Evaluator):
             version=None,
             version_inputs=None,
         )
-        finding = Finding("runner-unknown", "info", why, step.mark)
+        finding = Finding(Code.RUNNER_UNKNOWN, Severity.NOTE, why, step.mark)
         self.reports.append(replace(report, findings=(finding,)))
 
     def _job_record(
@@ -284,8 +285,8 @@ class Reporter(Evaluator):
         def scan(value: Any, mark: Mark, where: str) -> Iterator[Finding]:
             if isinstance(value, str) and re.search(r"hashFiles\s*\(", value, re.IGNORECASE):
                 yield Finding(
-                    "hashfiles-outside-step",
-                    "error",
+                    Code.HASHFILES_OUTSIDE_STEP,
+                    Severity.ERROR,
                     f"hashFiles() in {where}: GitHub only allows it in step-level "
                     "keys and rejects the workflow (Unrecognized function: "
                     "'hashFiles')",

@@ -22,6 +22,7 @@ from ..explain.model import (
     KeyPart,
     StepRecord,
 )
+from ..findings import Code, Severity
 from ..fs.trees import Tree
 from ..platforms.variables import Var, expand_shell
 from ..yamlsource import Mark
@@ -94,7 +95,8 @@ class _Builder:
         self.caches: list[CacheReport] = []
         self.jobs: list[JobRecord] = []
         self.problems: list[Finding] = [
-            Finding("workflow-problem", "warning", p.message, p.mark) for p in config.problems
+            Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, p.message, p.mark)
+            for p in config.problems
         ]
 
     def job(self, job: Job) -> None:
@@ -113,8 +115,8 @@ class _Builder:
         if isinstance(raw, list) and len(raw) > 4:
             self.problems.append(
                 Finding(
-                    "workflow-problem",
-                    "warning",
+                    Code.WORKFLOW_PROBLEM,
+                    Severity.WARNING,
                     f"job {job.name}: more than 4 caches",
                     getattr(raw, "mark", job.mark),
                 )
@@ -215,8 +217,8 @@ class _Builder:
         if volatile and not restore:
             findings.append(
                 Finding(
-                    "volatile-key",
-                    "warning",
+                    Code.VOLATILE_KEY,
+                    Severity.WARNING,
                     f"the key depends on {', '.join(volatile)}, which changes every pipeline "
                     "or commit, and there are no fallback keys: every job misses and uploads a "
                     "new cache",
@@ -227,8 +229,8 @@ class _Builder:
         if unknown:
             findings.append(
                 Finding(
-                    "key-not-predictable",
-                    "info",
+                    Code.KEY_NOT_PREDICTABLE,
+                    Severity.NOTE,
                     f"part of the key is only known at run time: {', '.join(unknown)}",
                     mark,
                 )
@@ -292,7 +294,7 @@ class _Builder:
         patterns = _text_list(key.get(which))
         if self.version < FILES_SINCE:
             findings.append(
-                Finding("key-invalid", "error", "cache:key:files needs GitLab 12.5", mark)
+                Finding(Code.KEY_INVALID, Severity.ERROR, "cache:key:files needs GitLab 12.5", mark)
             )
         wildcards = not (mode == "contents" and self.version < WILDCARD_FIX)
         digest = files_digest(self.tree, patterns, mode, wildcards=wildcards)
@@ -312,8 +314,8 @@ class _Builder:
         if not digest.error and not digest.files:
             findings.append(
                 Finding(
-                    "hashfiles-no-match",
-                    "warning",
+                    Code.HASHFILES_NO_MATCH,
+                    Severity.WARNING,
                     f"{text} matches no file: this part of the key is 'default' and never changes",
                     mark,
                 )
@@ -370,8 +372,8 @@ class _Builder:
             if separated and ("CI_DEFAULT_BRANCH" in raw or default in raw):
                 findings.append(
                     Finding(
-                        "fallback-never-matches",
-                        "warning",
+                        Code.FALLBACK_NEVER_MATCHES,
+                        Severity.WARNING,
                         f"fallback key '{raw}' names the default branch's cache, but on a "
                         "branch that is not protected it gets -non_protected while the "
                         f"protected {default} saves -protected: it never matches there "
@@ -391,8 +393,8 @@ class _Builder:
             if self.options.separated_caches and not value.endswith("-non_protected"):
                 findings.append(
                     Finding(
-                        "fallback-never-matches",
-                        "warning",
+                        Code.FALLBACK_NEVER_MATCHES,
+                        Severity.WARNING,
                         f"CACHE_FALLBACK_KEY '{value}' gets no suffix, but every saved key "
                         "ends in -protected or -non_protected: it never matches",
                         mark,

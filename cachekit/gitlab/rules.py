@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..checks.codes import CODES
 from ..checks.model import CheckFinding
 from ..explain.model import CacheReport, ExplainResult
+from ..findings import CODES, Code
 
 __all__ = ["gitlab_findings"]
 
 
-def _finding(code: str, report: CacheReport, message: str) -> CheckFinding:
+def _finding(code: Code, report: CacheReport, message: str) -> CheckFinding:
     info = CODES[code]
     return CheckFinding(
         code=code,
@@ -35,7 +35,7 @@ def _never_saved(explained: ExplainResult) -> Iterator[CheckFinding]:
         never = r.key not in saved and not any(k in saved for k in r.restore_keys)
         if r.kind == "restore-only" and r.key_known and never:
             yield _finding(
-                "key-never-refreshed",
+                Code.KEY_NEVER_REFRESHED,
                 r,
                 f"policy: pull restores '{r.key}', but no job of the pipeline saves that "
                 "key (policy pull-push or push): the cache is never populated",
@@ -54,7 +54,7 @@ def _index_split(explained: ExplainResult) -> Iterator[CheckFinding]:
             reports = list(by_index.values())
             jobs = ", ".join(f"{r.job} (index {i})" for i, r in by_index.items())
             yield _finding(
-                "cache-not-shared",
+                Code.CACHE_NOT_SHARED,
                 reports[-1],
                 f"{text} without a prefix sits at different positions in {jobs}: GitLab "
                 "prefixes the position, so these jobs never share the cache",

@@ -88,15 +88,6 @@ class HashResult:
     follow_symbolic_links: bool
     caveats: tuple[str, ...] = field(default=())
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "digest": self.digest,
-            "files": [{"path": f.path, "sha256": f.sha256} for f in self.files],
-            "patterns": list(self.patterns),
-            "follow_symbolic_links": self.follow_symbolic_links,
-            "caveats": list(self.caveats),
-        }
-
 
 def parse_arguments(args: Sequence[str]) -> tuple[list[str], bool]:
     """Split ``hashFiles`` arguments into patterns and the follow flag (runner C# rules).

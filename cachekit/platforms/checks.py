@@ -20,11 +20,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..checks.codes import CODES
 from ..checks.installs import job_installs
 from ..checks.model import SEVERITIES, CheckFinding, CheckResult, Location
 from ..environments.paths import PathClass, classify_path
 from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord
+from ..findings import CODES, Code, Severity
 from ..fs.trees import Tree
 
 __all__ = ["check_platform_result"]
@@ -53,12 +53,12 @@ class _Checker:
 
     def add(
         self,
-        code: str,
+        code: Code,
         message: str,
         at: Location,
         job: JobRecord | None,
         *,
-        severity: str | None = None,
+        severity: Severity | None = None,
         fix: str | None = None,
         related: Iterable[Location] = (),
     ) -> None:
@@ -79,11 +79,9 @@ class _Checker:
         )
 
     def carry(self, finding: Finding, job: JobRecord | None) -> None:
-        code = finding.code if finding.code in CODES else "workflow-problem"
-        severity = {"info": "note"}.get(finding.severity, finding.severity)
         mark = finding.mark
         at = Location(mark.path, mark.line) if mark else Location("", 0)
-        self.add(code, finding.message, at, job, severity=severity)
+        self.add(finding.code, finding.message, at, job, severity=finding.severity)
 
     def run(self) -> list[CheckFinding]:
         for problem in self.explained.problems:
@@ -101,7 +99,7 @@ class _Checker:
         return self.findings
 
     def environment(self, report: CacheReport, job: JobRecord) -> None:
-        if report.kind == "save-only" or any(f.code == "volatile-key" for f in report.findings):
+        if report.kind == "save-only" or any(f.code == Code.VOLATILE_KEY for f in report.findings):
             return
         classes = _classes(report, job)
         ecosystems = {c.ecosystem for c in classes}
@@ -121,13 +119,13 @@ class _Checker:
         if missing:
             names = list(missing)
             self.add(
-                "input-not-in-key",
+                Code.INPUT_NOT_IN_KEY,
                 f"the key does not digest {', '.join(names)}, which the job installs from: "
                 f"when {'it changes' if len(names) == 1 else 'they change'} the key stays the "
                 "same and the old cache is restored",
                 at,
                 job,
-                severity="error" if built else "warning",
+                severity=Severity.ERROR if built else Severity.WARNING,
                 fix=f"Put {', '.join(names)} in the key's file list",
                 related=[Location(loc.file, loc.line, path) for path, loc in missing.items()],
             )
@@ -135,13 +133,13 @@ class _Checker:
             named = " ".join(p.text for p in report.parts if p.kind != "literal")
             if not _PY_NAMES.search(named) and not _PY_VALUE.search(report.key):
                 self.add(
-                    "interpreter-not-in-key",
+                    Code.INTERPRETER_NOT_IN_KEY,
                     f"the cache holds an installed environment ({', '.join(report.paths)}) but "
                     f"the key does not name the image or Python it was built with "
                     f"({job.runner}): a new image restores packages built for another",
                     at,
                     job,
-                    severity="warning",
+                    severity=Severity.WARNING,
                     fix="Put the image's Python version in the key (a variable or the prefix)",
                 )
 
@@ -160,12 +158,12 @@ class _Checker:
             if job is None or not any(c.kind == "built-env" for c in _classes(first, job)):
                 continue
             self.add(
-                "interpreter-not-in-key",
+                Code.INTERPRETER_NOT_IN_KEY,
                 f"jobs on different images ({', '.join(sorted(runners))}) compute the same key "
                 f"'{key}' for an installed environment: each restores the other's",
                 Location(first.mark.path, first.mark.line),
                 job,
-                severity="error",
+                severity=Severity.ERROR,
                 fix="Put the variable that selects the image in the key",
             )
 

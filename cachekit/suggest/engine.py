@@ -26,6 +26,7 @@ from ..checks.engine import check_explained, release_jobs
 from ..checks.installs import JobInstalls, _Reader, job_installs
 from ..checks.model import CheckFinding
 from ..ecosystems import registry
+from ..encoding import json_spec
 from ..environments.commands import parse_script
 from ..environments.paths import classify_path
 from ..explain import Options
@@ -93,22 +94,6 @@ class Proposal:
             insert_before=self.step_index,
         )
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "workflow": self.workflow,
-            "job": self.job,
-            "manager": self.manager,
-            "ecosystem": self.ecosystem,
-            "directory": self.directory,
-            "action": self.action,
-            "step_index": self.step_index,
-            "step": self.step,
-            "inputs": self.inputs,
-            "comments": self.comments,
-            "notes": list(self.notes),
-            "replaces": list(self.replaces),
-        }
-
 
 @dataclass(frozen=True)
 class SuggestResult:
@@ -116,20 +101,13 @@ class SuggestResult:
 
     root: str
     proposals: tuple[Proposal, ...]
-    edits: tuple[EditResult, ...]  # one per workflow file changed
+    # one per workflow file changed; in JSON, each file's unified diff
+    edits: tuple[EditResult, ...] = field(
+        metadata=json_spec(name="diffs", value=lambda edits: {e.path: e.diff() for e in edits})
+    )
     kept: tuple[str, ...]  # "workflow job: why nothing changes"
     refused: tuple[str, ...]  # workflows cachekit cannot edit safely, with the reason
     residual: tuple[CheckFinding, ...]  # check findings left on the suggested steps
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "root": self.root,
-            "proposals": [p.to_json() for p in self.proposals],
-            "diffs": {e.path: e.diff() for e in self.edits},
-            "kept": list(self.kept),
-            "refused": list(self.refused),
-            "residual": [f.to_json() for f in self.residual],
-        }
 
 
 def _top(job: JobRecord) -> list[StepRecord]:

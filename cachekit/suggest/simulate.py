@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,14 +38,6 @@ class SimulationRow:
     commits: int
     current: dict[str, Any]  # hit, restore, miss, hit_rate, warm_rate, evictions
     suggested: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "workflow": self.workflow,
-            "commits": self.commits,
-            "current": self.current,
-            "suggested": self.suggested,
-        }
 
 
 _FIELDS = ("requests", "hit", "restore", "miss", "unknown", "hit_rate", "warm_rate", "evictions")
@@ -91,9 +84,16 @@ def require_repository_top(root: str) -> None:
 
 
 def simulate_suggestion(
-    root: str, result: SuggestResult, options: PredictOptions | None = None
+    root: str,
+    result: SuggestResult,
+    options: PredictOptions | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[SimulationRow, ...]:
-    """Predict each edited workflow with its current and its suggested text."""
+    """Predict each edited workflow with its current and its suggested text.
+
+    ``progress(done, total)`` is called as each replay advances (predict's callback).
+    """
     base = options or PredictOptions(max_commits=200)
     require_repository_top(root)
     rows: list[SimulationRow] = []
@@ -101,7 +101,7 @@ def simulate_suggestion(
         predicted: list[PredictResult] = []
         for text in (edit.before, edit.after):
             opts = replace(base, workflow=edit.path, overlay=((edit.path, text.encode()),))
-            predicted.append(predict(root, opts))
+            predicted.append(predict(root, opts, progress=progress))
         prints = _fingerprints(predicted[1])
         outcomes = []
         for one in predicted:

@@ -37,7 +37,11 @@ the default insertion point is after the last of them, before the first step tha
 
 
 class EditRefused(CachekitError):
-    """cachekit will not edit this file; the message names the file, the reason and the line."""
+    """cachekit will not edit this file; the message names the file, the reason and the line.
+
+    Exit status 1: suggest --write's answer for that file is "not safely editable"."""
+
+    exit_code = 1
 
 
 class EditFailed(EditRefused):

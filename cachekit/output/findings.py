@@ -1,4 +1,4 @@
-"""The output formats of ``cachekit check``: text, JSON, GitHub workflow commands and SARIF.
+"""The output formats of ``cachekit check``: text, JSON, GitHub commands, SARIF, Markdown.
 
 Each formatter takes a :class:`~cachekit.checks.model.CheckResult` and returns one string
 (no trailing newline); :data:`FORMATS` maps the ``--format`` names to them and
@@ -24,10 +24,12 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from .. import __version__
-from ..checks.codes import CODES, CodeInfo
-from ..checks.model import SEVERITIES, CheckFinding, CheckResult, Location
+from ..checks.model import CheckFinding, CheckResult, Location
+from ..encoding import encode
 from ..errors import UsageError
+from ..findings import CODES, SEVERITIES, CodeInfo
 from ..textsafe import escape_controls, neutralize_commands, safe_field
+from .registry import RenderOptions
 
 __all__ = [
     "FORMATS",
@@ -39,6 +41,7 @@ __all__ = [
     "render_findings",
     "render_github",
     "render_json",
+    "render_markdown",
     "render_sarif",
     "render_text",
     "sarif_log",
@@ -49,6 +52,8 @@ __all__ = [
 SARIF_SCHEMA: Final = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
+#: The schema name of ``--format json`` (``docs/schemas/check-1.json``).
+SCHEMA: Final = "cachekit.check/1"
 #: Where a code's documentation lives when the package metadata names no better place.
 _FALLBACK_URI: Final = "https://pypi.org/project/cachekit-ci/"
 #: GitHub's scale for ``security-severity``: 7.0–8.9 is "high". Only security codes get one.
@@ -64,17 +69,12 @@ _PROBLEM_SEVERITY: Final = {"error": "error", "warning": "warning", "note": "rec
 # -- shared -------------------------------------------------------------------------------------
 
 
-def _level(severity: str) -> str:
-    """A severity every format understands (an unknown one reads as a warning)."""
-    return severity if severity in SEVERITIES else "warning"
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _summary(result: CheckResult) -> dict[str, Any]:
-    by_severity = Counter(_level(f.severity) for f in result.findings)
+    by_severity = Counter(f.severity for f in result.findings)
     by_code = Counter(f.code for f in result.findings)
     return {
         "total": len(result.findings),
@@ -90,7 +90,7 @@ def summary_line(result: CheckResult) -> str:
     where = f"in {_plural(result.caches, 'cache')} / {_plural(result.jobs, 'job')}"
     if not result.findings:
         return f"no findings {where}"
-    counts = Counter(_level(f.severity) for f in result.findings)
+    counts = Counter(f.severity for f in result.findings)
     parts = ", ".join(_plural(counts[s], s) for s in SEVERITIES if counts[s])
     return f"{_plural(len(result.findings), 'finding')} ({parts}) {where}"
 
@@ -148,7 +148,7 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
         out.append(paint("file", safe_field(file)))
         for f in findings:
             head = (
-                f"{_safe(_where(f.file, f.line))}: {paint(_level(f.severity), f.severity)} "
+                f"{_safe(_where(f.file, f.line))}: {paint(f.severity, f.severity)} "
                 f"{paint('code', '[' + _safe(f.code) + ']')} "
             )
             lines = _safe(f.message).split("\n")
@@ -196,7 +196,7 @@ def render_markdown(result: CheckResult) -> str:
     if result.findings:
         out += ["", "| | where | code | finding | fix |", "|---|---|---|---|---|"]
         for f in result.findings:
-            level = _level(f.severity)
+            level = f.severity
             where = _md(_where(f.file, f.line)) + (f"<br>job {_md(f.job)}" if f.job else "")
             fix = (
                 _md_code(f.fix) if f.fix.startswith(("key:", "path:", "hashFiles")) else _md(f.fix)
@@ -211,10 +211,11 @@ def render_markdown(result: CheckResult) -> str:
 # -- JSON ---------------------------------------------------------------------------------------
 
 
-def render_json(result: CheckResult) -> str:
-    """``{"findings": [...], "summary": {...}, "root": ..., "revision": ..., "tool": {...}}``."""
+def render_json(result: CheckResult, schema: str = SCHEMA) -> str:
+    """``{"schema", "findings": [...], "summary": {...}, "root", "revision", "tool": {...}}``."""
     document = {
-        "findings": [f.to_json() for f in result.findings],
+        "schema": schema,
+        "findings": encode(result.findings),
         "summary": _summary(result),
         "root": result.root,
         "revision": result.revision,
@@ -262,7 +263,7 @@ def github_command(f: CheckFinding) -> str:
     shown = {k: escape_controls(v, keep="\n\r") for k, v in properties.items() if v}
     props = ",".join(f"{k}={escape_property(v)}" for k, v in shown.items())
     data = escape_data(escape_controls(_annotation_text(f), keep="\n\r"))
-    return f"::{_GITHUB_COMMAND[_level(f.severity)]} {props}::{data}"
+    return f"::{_GITHUB_COMMAND[f.severity]} {props}::{data}"
 
 
 def render_github(result: CheckResult) -> str:
@@ -301,7 +302,7 @@ def _fence(text: str) -> str:
 
 
 def _rule(info: CodeInfo, base_uri: str) -> dict[str, Any]:
-    level = _level(info.severity)
+    level = info.severity
     fence = _fence(info.example)
     help_text = f"{info.description}\n\nFix: {info.fix}\n\nExample:\n{info.example}"
     help_markdown = (
@@ -322,11 +323,6 @@ def _rule(info: CodeInfo, base_uri: str) -> dict[str, Any]:
         "defaultConfiguration": {"level": level},
         "properties": properties,
     }
-
-
-def _unknown_code(f: CheckFinding) -> CodeInfo:
-    """A rule for a code the registry does not know (a newer engine, a plugin)."""
-    return CodeInfo(f.code, f.severity, f.code, f"cachekit check {f.code}", f.fix, "")
 
 
 def _uri(path: str) -> str:
@@ -382,7 +378,7 @@ def _result(f: CheckFinding, rule: CodeInfo, rule_index: int, print_: str) -> di
     out: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": rule_index,
-        "level": _level(f.severity),
+        "level": f.severity,
         "message": {"text": text},
         "locations": [{"physicalLocation": _physical(f.file, f.line)}],
     }
@@ -414,12 +410,7 @@ def _fingerprints(findings: Sequence[CheckFinding]) -> list[str]:
 def sarif_log(result: CheckResult) -> dict[str, Any]:
     """The SARIF 2.1.0 log as a dict (what :func:`render_sarif` serialises)."""
     base_uri = _information_uri()
-    infos: list[CodeInfo] = list(CODES.values())
-    known = set(CODES)
-    for f in result.findings:
-        if f.code not in known:
-            known.add(f.code)
-            infos.append(_unknown_code(f))
+    infos: list[CodeInfo] = list(CODES.values())  # a finding's code is always one of them
     index = {info.code: i for i, info in enumerate(infos)}
     results = [
         _result(f, infos[index[f.code]], index[f.code], p)
@@ -468,3 +459,26 @@ def render_findings(result: CheckResult, fmt: str, *, color: bool = False) -> st
             f"unknown format {fmt!r}: choose one of {', '.join(sorted(FORMATS))}"
         ) from None
     return formatter(result)
+
+
+# -- registered renderers (fn(result, options) -> str) ------------------------------------------
+
+
+def text(result: CheckResult, options: RenderOptions) -> str:
+    return render_text(result, color=options.color)
+
+
+def json_(result: CheckResult, options: RenderOptions) -> str:
+    return render_json(result, options.schema or SCHEMA)
+
+
+def sarif(result: CheckResult, options: RenderOptions) -> str:
+    return render_sarif(result)
+
+
+def github(result: CheckResult, options: RenderOptions) -> str:
+    return render_github(result)
+
+
+def markdown(result: CheckResult, options: RenderOptions) -> str:
+    return render_markdown(result)

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from cachekit.output.html import render_predict_html
 from cachekit.predict import PredictedCache, PredictedRun, PredictResult
-from cachekit.report import render_predict_html
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 CI, LINT, RELEASE = (

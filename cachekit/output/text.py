@@ -1,18 +1,28 @@
-"""Text renderers: results in, strings out. The CLI picks one; nothing here computes."""
+"""Text renderers: results in, strings out. The CLI picks one; nothing here computes.
+
+The ``*_text`` functions at the end are the registered renderers (:mod:`.registry`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import json
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec
 
-from .audit import AuditResult
-from .evaluate import EvalResult
-from .explain import CacheReport, Comparison, ExplainResult, Finding
-from .predict import PredictResult
-from .predict_groups import cache_name, miss_groups
-from .resolving import ResolveResult
-from .simulator.model import format_size
-from .textsafe import text_output
+from ..textsafe import safe_field, safe_text
+
+if TYPE_CHECKING:  # only annotations: rendering `hash` must not import predict or explain
+    from ..audit import AuditResult
+    from ..evaluate import EvalResult
+    from ..explain import CacheReport, Comparison, ExplainResult, Finding
+    from ..hashing.hashfiles import HashResult
+    from ..predict import PredictResult
+    from ..resolving import ResolveResult
+    from .registry import RenderOptions
 
 __all__ = [
     "render_audit",
@@ -23,19 +33,63 @@ __all__ = [
     "render_predict",
 ]
 
-_SEVERITY = {"error": "error", "warning": "warning", "info": "note"}
+
+# ANSI styles of severities and outcomes (``--color``): the same colours as check's text.
+_STYLE = {
+    "error": "\x1b[1;31m",
+    "warning": "\x1b[1;33m",
+    "note": "\x1b[1;36m",
+    "miss": "\x1b[1;31m",
+    "restore": "\x1b[1;33m",
+    "hit": "\x1b[32m",
+}
 
 
-def render_finding(f: Finding, indent: str = "") -> str:
+_RESET = "\x1b[0m"
+P = ParamSpec("P")
+# While a renderer decorated with text_output runs: a random marker paint() puts around the
+# words it colours, so the colours survive safe_text and nothing from the repository can
+# pose as one (it cannot guess the marker; an ESC it holds is escaped like any other).
+_MARKER: ContextVar[str | None] = ContextVar("cachekit_paint_marker", default=None)
+
+
+def paint(word: str, color: bool) -> str:
+    """``word`` in its colour when ``color`` (a severity or an outcome), else as is."""
+    style = _STYLE.get(word) if color else None
+    if not style:
+        return word
+    marker = _MARKER.get()
+    return f"\x00{marker}{word}\x00" if marker else f"{style}{word}{_RESET}"
+
+
+def text_output(render: Callable[P, str]) -> Callable[P, str]:
+    """A text renderer whose output is :func:`~cachekit.textsafe.safe_text` (repository text
+    cannot drive the terminal or the runner), with the colours :func:`paint` added kept."""
+
+    @wraps(render)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
+        marker = secrets.token_hex(8)
+        token = _MARKER.set(marker)
+        try:
+            text = safe_text(render(*args, **kwargs))
+        finally:
+            _MARKER.reset(token)
+        painted = re.compile(re.escape(f"\\x00{marker}") + r"(\w+)" + re.escape("\\x00"))
+        return painted.sub(lambda m: f"{_STYLE[m.group(1)]}{m.group(1)}{_RESET}", text)
+
+    return wrapper
+
+
+def render_finding(f: Finding, indent: str = "", *, color: bool = False) -> str:
     where = f"{f.mark.path}:{f.mark.line}: " if f.mark else ""
-    return f"{indent}{where}{_SEVERITY.get(f.severity, f.severity)}[{f.code}]: {f.message}"
+    return f"{indent}{where}{paint(f.severity, color)}[{f.code}]: {f.message}"
 
 
 def _matrix(matrix: dict[str, object]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in matrix.items()) + "}" if matrix else ""
 
 
-def _cache(c: CacheReport) -> Iterable[str]:
+def _cache(c: CacheReport, color: bool = False) -> Iterable[str]:
     head = f"{c.mark.path}:{c.mark.line}  job {c.job}"
     if c.matrix:
         head += f"  matrix {_matrix(c.matrix)}"
@@ -81,20 +135,20 @@ def _cache(c: CacheReport) -> Iterable[str]:
     for note in c.notes:
         yield f"  note      {note}"
     for f in c.findings:
-        yield render_finding(f, "  ")
+        yield render_finding(f, "  ", color=color)
 
 
 @text_output
-def render_explain(result: ExplainResult) -> str:
+def render_explain(result: ExplainResult, *, color: bool = False) -> str:
     lines: list[str] = []
     where = result.revision or "working tree"
     lines.append(f"{len(result.caches)} cache(s) in {result.root} ({where})")
     for cache in result.caches:
         lines.append("")
-        lines.extend(_cache(cache))
+        lines.extend(_cache(cache, color))
     if result.problems:
         lines.append("")
-        lines.extend(render_finding(p) for p in result.problems)
+        lines.extend(render_finding(p, color=color) for p in result.problems)
     return "\n".join(lines)
 
 
@@ -143,7 +197,11 @@ def _pct(x: float | None) -> str:
 
 
 @text_output
-def render_predict(result: PredictResult, *, misses: int = 25) -> str:
+def render_predict(result: PredictResult, *, misses: int = 25, color: bool = False) -> str:
+    # predict's helpers, imported when a prediction is rendered (rendering hash stays light)
+    from ..predict_groups import cache_name, miss_groups  # noqa: PLC0415
+    from ..simulator.model import format_size  # noqa: PLC0415
+
     s = result.summary
     lines = []
     if not result.runs:
@@ -195,7 +253,7 @@ def render_predict(result: PredictResult, *, misses: int = 25) -> str:
             legs = f" x{g.legs} matrix legs" if g.legs > 1 else ""
             lines.append(
                 f"  {g.run.commit[:10]} {g.run.time[:10]} {g.run.ref.split('/', 2)[-1]:<14} "
-                f"{cache_name(g.cache)}  {g.cache.outcome}{legs}: {g.cache.cause}"
+                f"{cache_name(g.cache)}  {paint(g.cache.outcome, color)}{legs}: {g.cache.cause}"
             )
     for p in result.problems[:10]:
         lines.append(f"note: {p}")
@@ -346,3 +404,44 @@ def render_resolve(result: ResolveResult) -> str:
             out.append(f"  {note}")
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+# -- registered renderers (fn(result, options) -> str) ------------------------------------------
+
+
+def hash_text(result: HashResult, options: RenderOptions) -> str:
+    """The digest (an empty line when nothing matched), or each file then the digest."""
+    if not options.files:
+        return result.digest
+    lines = [f"{f.sha256}  {safe_field(f.path)}" for f in result.files]
+    lines.append(f"digest: {result.digest}" if result.digest else "digest: '' (no file hashed)")
+    return "\n".join(lines)
+
+
+def explain_text(result: ExplainResult, options: RenderOptions) -> str:
+    return render_explain(result, color=options.color)
+
+
+def compare_text(result: Comparison, options: RenderOptions) -> str:
+    return render_comparison(result)
+
+
+def resolve_text(result: ResolveResult, options: RenderOptions) -> str:
+    return render_resolve(result)
+
+
+def predict_text(result: PredictResult, options: RenderOptions) -> str:
+    return render_predict(result, color=options.color)
+
+
+def audit_text(result: AuditResult, options: RenderOptions) -> str:
+    return render_audit(result)
+
+
+def eval_text(result: EvalResult, options: RenderOptions) -> str:
+    return render_eval(result)
+
+
+def eval_json(result: EvalResult, options: RenderOptions) -> str:
+    """The value alone, as ``jq`` would print it: an expression's value has no fixed shape."""
+    return json.dumps(result.value, indent=2)

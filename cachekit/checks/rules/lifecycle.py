@@ -1,29 +1,30 @@
 """Rules about a cache entry's life rather than its inputs: an action version whose cache
 requests fail, an entry nothing ever refreshes (issue #12, items 11 and 12).
 
-Each rule is a function of the explained repository that yields findings; the engine calls
-them once per check. They read only the explained reports (no tree access), so each is
-tested with a minimal workflow.
+Each is a function of the explained repository that yields findings, registered as one
+rule (:data:`lifecycle`) run once per check. They read only the explained reports (no tree
+access), so each is tested with a minimal workflow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from ..caches.releases import resolve_ref, toolkit_supported
-from ..errors import CachekitError
-from ..explain.model import CacheReport, ExplainResult
-from .codes import CODES
-from .model import CheckFinding
+from ...caches.releases import resolve_ref, toolkit_supported
+from ...errors import CachekitError
+from ...explain.model import CacheReport, ExplainResult
+from ...findings import CODES, Code, Severity
+from ..model import CheckFinding
+from ..rule import CacheFacts, CheckContext, repository_rule
 
-__all__ = ["deprecated_actions", "never_refreshed"]
+__all__ = ["deprecated_actions", "lifecycle", "never_refreshed"]
 
 _FAILS = "the step fails"
 _UNCACHED = "its cache requests fail and the job runs uncached"
 
 
 def _finding(
-    code: str, report: CacheReport, message: str, severity: str | None = None
+    code: Code, report: CacheReport, message: str, severity: Severity | None = None
 ) -> CheckFinding:
     info = CODES[code]
     return CheckFinding(
@@ -57,11 +58,11 @@ def deprecated_actions(explained: ExplainResult) -> Iterator[CheckFinding]:
         seen.add((report.mark.path, report.mark.line))
         fails = action.lower().startswith("actions/cache")
         yield _finding(
-            "deprecated-action",
+            Code.DEPRECATED_ACTION,
             report,
             f"{action}@{ref} is {release.tag}, which uses the legacy cache service GitHub "
             f"retired in 2025: {_FAILS if fails else _UNCACHED}",
-            None if fails else "warning",
+            None if fails else Severity.WARNING,
         )
 
 
@@ -78,10 +79,17 @@ def never_refreshed(explained: ExplainResult) -> Iterator[CheckFinding]:
             continue
         seen.add(where)
         yield _finding(
-            "key-never-refreshed",
+            Code.KEY_NEVER_REFRESHED,
             report,
             f"the key '{report.key}' has no part that ever changes: the first entry saved is "
             "restored on every run from then on, and nothing the job downloads or builds later "
             "replaces it",
-            severity="note",  # content that never changes may be what the author wants
+            severity=Severity.NOTE,  # content that never changes may be what the author wants
         )
+
+
+@repository_rule("lifecycle", Code.DEPRECATED_ACTION, Code.KEY_NEVER_REFRESHED)
+def lifecycle(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterator[CheckFinding]:
+    """An action on the retired cache service; an entry nothing ever refreshes."""
+    yield from deprecated_actions(ctx.explained)
+    yield from never_refreshed(ctx.explained)

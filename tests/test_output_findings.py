@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 
-from cachekit.checks.codes import CODES
-from cachekit.checks.model import SEVERITIES, CheckFinding, CheckResult, Location
+from cachekit.checks.model import CheckFinding, CheckResult, Location
 from cachekit.errors import UsageError
-from cachekit.report.findings import (
+from cachekit.findings import CODES, SEVERITIES
+from cachekit.output.findings import (
     FORMATS,
     SARIF_SCHEMA,
     escape_data,
@@ -43,6 +43,7 @@ from cachekit.report.findings import (
     render_text,
     sarif_log,
 )
+from cachekit.output.registry import formats, render
 from cachekit.textsafe import escape_controls
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -91,7 +92,7 @@ CLEAN = CheckResult("/repo", None, (), caches=1, jobs=1)
 _SPECIAL = st.sampled_from(list("%\r\n:,=; 0ADC25[]\\\x1b\u202e"))
 _ANY = _SPECIAL | st.characters()
 _UTF8 = _SPECIAL | st.characters(codec="utf-8")
-codes = st.sampled_from([*CODES, "not-a-registered-code"])
+codes = st.sampled_from(list(CODES))
 
 
 @st.composite
@@ -131,6 +132,9 @@ results = st.builds(
 
 def test_formats_by_name() -> None:
     assert set(FORMATS) == {"text", "json", "github", "sarif", "markdown"}
+    assert set(formats("check")) == set(FORMATS)  # the CLI's choices are the same
+    for name in FORMATS:
+        assert render("check", name, SAMPLE) == render_findings(SAMPLE, name)
     for name, formatter in FORMATS.items():
         assert render_findings(SAMPLE, name) == formatter(SAMPLE)
     with pytest.raises(UsageError, match="unknown format 'xml'"):
@@ -222,6 +226,7 @@ def test_text_escapes_an_escape_sequence_in_a_message() -> None:
 
 def test_json_shape() -> None:
     doc = json.loads(render_json(SAMPLE))
+    assert next(iter(doc)) == "schema" and doc["schema"] == "cachekit.check/1"
     assert doc["root"] == "/repo" and doc["revision"] == "0123abc"
     assert doc["summary"] == {
         "total": 3,
@@ -549,12 +554,17 @@ def test_sarif_rule_metadata() -> None:
     assert 7.0 <= float(poisoning["security-severity"]) < 9.0  # GitHub's "high"
 
 
-def test_sarif_unknown_code_gets_a_rule() -> None:
-    f = replace(VOLATILE, code="brand-new-check")
-    run = sarif_log(CheckResult("/r", None, (f, f)))["runs"][0]
-    rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules].count("brand-new-check") == 1
-    assert {res["ruleIndex"] for res in run["results"]} == {len(CODES)}
+def test_an_unregistered_code_or_severity_is_refused_where_the_finding_is_made() -> None:
+    # Codes used to be re-labelled workflow-problem (check) or given an ad-hoc SARIF rule:
+    # now a finding can only carry a registered code, so every rule id is in the registry.
+    with pytest.raises(ValueError, match="brand-new-check"):
+        replace(VOLATILE, code="brand-new-check")
+    with pytest.raises(ValueError, match="info"):
+        replace(VOLATILE, severity="info")
+    run = sarif_log(CheckResult("/r", None, (VOLATILE, VOLATILE)))["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rules == list(CODES)
+    assert {res["ruleIndex"] for res in run["results"]} == {rules.index("volatile-key")}
 
 
 def test_sarif_markdown_fence_outlasts_backticks_in_the_example(

@@ -7,11 +7,12 @@ value is what it is; the diff of the whole file follows, so the reader sees the 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ..suggest.engine import Proposal, SuggestResult
 from ..textsafe import text_output
-from .engine import Proposal, SuggestResult
+from .jsondoc import document, dumps
+from .registry import SCHEMAS, RenderOptions
 
 __all__ = ["render_suggest_json", "render_suggest_yaml"]
 
@@ -90,4 +91,9 @@ def render_suggest_yaml(result: SuggestResult, *, diff: bool = True) -> str:
 
 
 def render_suggest_json(result: SuggestResult) -> str:
-    return json.dumps(result.to_json(), indent=2)
+    return dumps(document(result, SCHEMAS["suggest"]))
+
+
+def yaml(result: SuggestResult, options: RenderOptions) -> str:
+    """The registered ``yaml`` renderer (``--format yaml``, the default)."""
+    return render_suggest_yaml(result, diff=options.diff)

@@ -18,10 +18,14 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..predict import PredictedCache, PredictedRun, PredictResult
+from .registry import RenderOptions
+
+if TYPE_CHECKING:
+    from ..audit import AuditResult
 
 __all__ = ["render_predict_html"]
 
@@ -586,3 +590,17 @@ estimates, so evictions are too.</footer>
 </body>
 </html>
 """
+
+
+# -- registered renderers (fn(result, options) -> str) ------------------------------------------
+
+
+def predict_html(result: PredictResult, options: RenderOptions) -> str:
+    return render_predict_html(result, title=options.title or "cachekit predict")
+
+
+def audit_html(result: AuditResult, options: RenderOptions) -> str:
+    """The history's report with what the run logs say (job costs, failed cache steps)."""
+    from .audit_html import render_audit_html  # noqa: PLC0415 - it imports this module
+
+    return render_audit_html(result, title=options.title or "cachekit audit")
