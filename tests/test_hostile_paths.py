@@ -317,6 +317,41 @@ def test_outside_paths_are_reported_by_name(hostile_repo: Path) -> None:
     assert "evil.yml" in {f["file"].rsplit("/", 1)[-1] for f in findings}
 
 
+def _venv_cache_repo(root: Path, install: str) -> Path:
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / "requirements.txt").write_text("requests==2.32.3\n")
+    (root / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - uses: actions/cache@v4\n        with:\n          path: ~/.cache/pip\n"
+        "          key: pip-${{ hashFiles('requirements.txt') }}\n"
+        f"      - run: {install}\n"
+    )
+    return root
+
+
+def test_a_path_the_job_reaches_at_run_time_is_a_note_a_committed_link_a_warning(
+    tmp_path: Path,
+) -> None:
+    """`cd ..` then an install (a clone beside the checkout) is the runner's business: a note
+    that no key can capture it. A link the repository commits to a file elsewhere is the
+    repository's own doing: a warning."""
+    run_time = _venv_cache_repo(
+        tmp_path / "a", "cd .. && git clone https://example.invalid/x && pip install -r x/r.txt"
+    )
+    linked = _venv_cache_repo(tmp_path / "b", "pip install -r requirements-dev.txt")
+    (tmp_path / "secret.txt").write_text("requests\n")
+    (linked / "requirements-dev.txt").symlink_to(tmp_path / "secret.txt")
+    for repo, severity in ((run_time, "note"), (linked, "warning")):
+        proc = _run_cli("check", "--format", "json", "--fail-on", "none", str(repo))
+        found = [
+            f
+            for f in json.loads(proc.stdout)["findings"]
+            if f["code"] == "input-outside-repository"
+        ]
+        assert [f["severity"] for f in found] == [severity], (repo, proc.stdout)
+
+
 def test_work_tree_never_reads_outside(hostile_repo: Path) -> None:
     tree = WorkTree(str(hostile_repo))
     for rel in (

@@ -51,6 +51,7 @@ class InputFile:
     named_at: Location  # the run step, the -r line, the setup.py call that reads it
     exists: bool = True
     outside: bool = False  # leaves the repository (never read; exists is False)
+    linked: bool = False  # outside through a link committed in the repository (its own doing)
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,20 @@ def _is_file(tree: Tree, path: str) -> bool:
         return False
 
 
+def _written_inside(path: str) -> bool:
+    """Whether the path as written stays in the repository (no ``..``, not absolute)."""
+    return not path.startswith(("/", "~")) and ".." not in path.split("/")
+
+
 def _bounded(tree: Tree, install: Install) -> Install:
-    """Mark the files that leave the repository: reported by name, never read or hashed."""
+    """Mark the files that leave the repository: reported by name, never read or hashed.
+
+    A path written to leave it (``../x``, ``/etc/x``, an install after ``cd ..``) names a
+    place the job reaches at run time; a path written inside it that still leaves it goes
+    through a link the repository commits (``linked``)."""
     files = tuple(
-        replace(f, exists=False, outside=True)
-        if f.outside or (f.path and leaves_tree(tree, f.path))
+        replace(f, exists=False, outside=True, linked=_written_inside(f.path))
+        if not f.outside and f.path and leaves_tree(tree, f.path)
         else f
         for f in install.files
     )

@@ -319,7 +319,8 @@ _ALL: Final = (
         "A path that leaves the repository (../.., an absolute path, or a committed symbolic "
         "link to a file elsewhere) names a file on the runner's machine, not in the repository: "
         "cachekit reports it by name and never reads it, and a key cannot hash it (hashFiles "
-        "rejects patterns outside the workspace).",
+        "rejects patterns outside the workspace). A warning through a link the repository "
+        "commits; a note for a place the job reaches at run time (a clone after cd ..).",
         "Commit the file into the repository and install from that path.",
         "run: pip install -r ../../shared/requirements.txt",
         origin="check",

@@ -42,12 +42,14 @@ def missing_inputs(ctx: CheckContext, cache: CacheFacts) -> Iterator[CheckFindin
     built = cache.built_env and not node
     missing: dict[str, Location] = {}
     outside: dict[str, Location] = {}
+    linked = False
     inline: list[Location] = []
     for install in after:
         hashed_lock = any(f.role == "lock" and f.path in cache.hashed for f in install.files)
         for f in install.files:
             if f.outside:
                 outside.setdefault(f.path, f.named_at)
+                linked = linked or f.linked
                 continue
             if not f.exists or f.path in cache.hashed:
                 continue
@@ -86,6 +88,10 @@ def missing_inputs(ctx: CheckContext, cache: CacheFacts) -> Iterator[CheckFindin
             "hash (hashFiles rejects patterns outside the workspace)",
             at=cache.at,
             job=cache.job,
+            # A link the repository commits is its own doing (a warning); a path the job
+            # reaches at run time (a clone after `cd ..`, a file of the runner image) is a
+            # fact worth knowing that no key could capture (a note).
+            severity=Severity.WARNING if linked else Severity.NOTE,
             fix="Commit the file into the repository and install from that path",
             related=[
                 Location(loc.file, loc.line, loc.message if loc.message else path)
