@@ -137,9 +137,9 @@ def commands(repo: Path) -> list[list[str]]:
         ["resolve", r, "--no-index"],
         ["predict", r, "--max-commits", "3"],
         ["audit", r, "--no-history", "--logs", str(repo)],
-        ["hash", "--root", r, "--files", "--", "*", ".github/**"],
-        ["hash", "--root", r, "--rev", "HEAD", "--", "*a*a*a*a*a*a*b", "**/*.txt"],
-        ["eval", "--root", r, "--", "format('{0}{0}', hashFiles('**'))"],
+        ["hash", r, "--files", "--", "*", ".github/**"],
+        ["hash", r, "--rev", "HEAD", "--", "*a*a*a*a*a*a*b", "**/*.txt"],
+        ["eval", r, "--", "format('{0}{0}', hashFiles('**'))"],
     ]
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,7 @@ def test_history_commands_need_the_top_itself(repo: Path, tmp_path: Path) -> Non
         (["audit", "--limit", "-1G"], "not a size"),
         (["resolve", "--exclude-newer", "yesterday"], "not a date"),
         (["check", "--json", "--format", "sarif"], "disagree"),
+        (["resolve", "--os", "linux", "--platform", "macos"], "--os linux and --platform macos"),
     ],
 )
 def test_values_are_checked_before_any_work(repo: Path, args: list[str], message: str) -> None:
@@ -225,23 +227,62 @@ def test_format_choices_come_from_the_renderer_registry() -> None:
     assert formats("compare") == formats("explain")  # explain --compare renders a comparison
 
 
-def test_every_command_has_the_shared_options_and_help_for_each() -> None:
+def _walk(command: click.Command, path: str = "cachekit") -> Iterator[tuple[str, click.Command]]:
+    """Every command of the tree, groups' subcommands included, with its full name."""
+    yield path, command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
+            yield from _walk(sub, f"{path} {name}")
+
+
+def _options(command: click.Command) -> list[click.Option]:
+    return [p for p in command.params if isinstance(p, click.Option)]
+
+
+#: Where one flag legitimately offers different choices: predict and audit replay only the
+#: events a history has; --format is each command's registered renderers.
+_CHOICES_DIFFER = {"--event", "--format"}
+
+
+def test_every_option_of_every_command_has_help_and_one_meaning() -> None:
+    meaning: dict[str, tuple[str, frozenset[str], tuple[str, ...] | None, str]] = {}
+    for path, command in _walk(main._group()):
+        assert command.help, path
+        for option in _options(command):
+            assert option.help, f"{path} {option.opts}"  # hidden aliases too
+            if option.hidden:  # a deprecated alias: its own name, kept working
+                continue
+            flags = frozenset(option.opts + option.secondary_opts)
+            choices = tuple(option.type.choices) if isinstance(option.type, click.Choice) else None
+            for flag in option.opts:
+                seen = meaning.setdefault(flag, (str(option.name), flags, choices, path))
+                # the same flag is the same parameter, with the same aliases, everywhere
+                assert (seen[0], seen[1]) == (option.name, flags), f"{path} {flag} vs {seen[3]}"
+                if flag not in _CHOICES_DIFFER:
+                    assert seen[2] == choices, f"{path} {flag} vs {seen[3]}"
+    assert meaning["--os"][2] == ("linux", "macos", "windows")
+
+
+def test_every_command_that_renders_has_format_output_and_the_terminal_options() -> None:
     for name in COMMANDS:
         command = _command(name)
         if isinstance(command, click.Group):  # data: manages snapshots, renders no result
-            for sub in command.commands.values():
-                assert sub.help and all(p.help for p in sub.params if isinstance(p, click.Option))
             continue
-        assert command.help, name
         opts = {p.name for p in command.params}
         assert {"color", "quiet", "verbose", "fmt", "as_json", "output"} <= opts, name
+        flags = {f for o in _options(command) for f in o.opts}
+        assert {"--format", "--json", "-o", "--output"} <= flags, name
+        positionals = [p.name for p in command.params if isinstance(p, click.Argument)]
+        assert positionals[0] == "repo", name  # REPO, the first positional, on every command
         if name in REPO_COMMANDS:
             assert {"workflow", "job"} <= opts, name
         if name in ("explain", "check", "suggest", "predict", "audit"):
             assert {"event", "os_name", "arch"} <= opts, name
-        for p in command.params:
-            if isinstance(p, click.Option):
-                assert p.help, f"{name} {p.opts}"
+        if name in ("hash", "explain", "check", "resolve", "predict", "audit"):
+            assert "rev" in opts, name
 
 
 def test_json_is_an_alias_of_format_json(repo: Path) -> None:
@@ -303,8 +344,9 @@ def test_a_schema_ships_for_every_kind() -> None:
         ("suggest", ["suggest", "{repo}", "--simulate", "--max-commits", "5"]),
         ("predict", ["predict", "{repo}"]),
         ("audit", ["audit", "{repo}", "--logs", str(LOGS / "run-archive")]),
+        ("audit", ["audit", "{repo}", "--rev", "HEAD~1"]),
         ("resolve", ["resolve", "{repo}", "--no-index", "--find-links", "{repo}"]),
-        ("hash", ["hash", "--root", "{repo}", "--", "*.txt"]),
+        ("hash", ["hash", "{repo}", "--", "*.txt"]),
         ("eval", ["eval", "--", "fromJSON('{\"a\": [1, null]}')"]),
     ],
 )

@@ -311,8 +311,13 @@ def test_cli_eval() -> None:
     assert unknown.exit_code == 0 and "‹runner.os›-x" in unknown.stdout
     bad = runner.invoke(main, ["eval", "--", "1 +"])
     assert bad.exit_code != 0 and "position" in bad.stderr
-    hashed = runner.invoke(main, ["eval", "--root", str(EXAMPLE), "--", "hashFiles('setup.py')"])
+    hashed = runner.invoke(main, ["eval", str(EXAMPLE), "--", "hashFiles('setup.py')"])
     assert hashed.stdout.strip() == hash_files(WorkTree(str(EXAMPLE)), ["setup.py"]).digest
+    alias = runner.invoke(main, ["eval", "--root", str(EXAMPLE), "--", "hashFiles('setup.py')"])
+    assert alias.stdout == hashed.stdout and "--root is deprecated" in alias.stderr
+    assert runner.invoke(main, ["eval", "1 == 1"]).stdout == "true\n"  # no --: the EXPR
+    two = runner.invoke(main, ["eval", "--", "1", "2"])
+    assert two.exit_code == 2 and "one EXPR" in two.stderr
 
 
 def test_python_manifest_override(tmp_path: Path) -> None:

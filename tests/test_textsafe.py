@@ -91,7 +91,7 @@ def test_commands_print_no_raw_control_and_no_injected_command(
 
 
 def test_hash_files_lists_hostile_names_safely(hostile: Path) -> None:
-    out = CliRunner().invoke(main, ["hash", "--root", str(hostile), "--files", "--", "[fx]*"])
+    out = CliRunner().invoke(main, ["hash", str(hostile), "--files", "--", "[fx]*"])
     assert out.exit_code == 0, out.output
     assert not CONTROL.search(out.output.replace("\n", ""))
     assert not any(is_command(line) for line in out.output.split("\n"))

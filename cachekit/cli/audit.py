@@ -12,6 +12,7 @@ from .common import (
     repo_argument,
     reports_errors,
     resolve_repo,
+    rev_option,
     run_options,
     terminal_options,
 )
@@ -20,6 +21,7 @@ from .predict import EVENTS, history_options, predict_options, write_html
 
 @click.command("audit")
 @repo_argument
+@rev_option("History ending here (default: the default branch).")
 @click.option(
     "--logs",
     multiple=True,
@@ -41,6 +43,7 @@ from .predict import EVENTS, history_options, predict_options, write_html
 @run_options(EVENTS, ref=False)
 def command(
     repo: str,
+    rev: str | None,
     logs: tuple[str, ...],
     caches: str | None,
     since: str | None,
@@ -72,11 +75,12 @@ def command(
         schedule=schedule,
         repository=repository,
         html_file=html_file,
+        rev=rev,
     )
     if no_history and not logs:
         raise click.UsageError("--no-history needs --logs: there is nothing else to audit")
     root = repo if no_history else resolve_repo(repo, term, history=True, command="audit")
-    run.check_selection(root, "HEAD", require=not no_history)
+    run.check_selection(root, rev or "HEAD", require=not no_history)
     result = audit(
         root,
         logs=logs,

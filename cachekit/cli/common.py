@@ -42,6 +42,9 @@ EXIT_INTERRUPTED: Final = 130
 
 Color = Literal["auto", "always", "never"]
 
+#: The runner OSes ``--os`` names, on every command that takes it.
+OSES: Final = ("linux", "macos", "windows")
+
 
 def _decorate(fn: Callable[..., Any], options: tuple[Callable[[Any], Any], ...]) -> Any:
     for option in reversed(options):
@@ -273,6 +276,67 @@ def resolve_repo(given: str, term: Terminal, *, history: bool = False, command: 
     return ws.root
 
 
+class RepoThenArgs(click.Command):
+    """``cachekit hash [REPO] -- ARG...``: REPO is the one word before ``--``, like every command.
+
+    ``hash`` and ``eval`` take words that look like paths or options (``*.txt``, ``!x``,
+    ``--follow-symbolic-links``), so REPO is told apart by place, not by shape: before ``--``
+    it is REPO, after it an argument. Without ``--`` every word is an argument (the form these
+    commands always had), so a pattern is never taken for a directory.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" not in args:
+            rest = super().parse_args(ctx, args)
+            if ctx.params.get("repo") is not None:  # the first word: an argument after all
+                ctx.params["args"] = (ctx.params["repo"], *ctx.params["args"])
+                ctx.params["repo"] = None
+            return rest
+        cut = args.index("--")
+        rest = super().parse_args(ctx, args[:cut])
+        if ctx.params["args"]:
+            raise click.UsageError(
+                f"only REPO goes before --, not {safe_field(' '.join(ctx.params['args']))}",
+                ctx,
+            )
+        ctx.params["args"] = tuple(args[cut + 1 :])
+        return rest
+
+
+def repo_then_args(metavar: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """``[REPO] -- ARG...`` (with :class:`RepoThenArgs`) and ``--root``, its deprecated alias."""
+
+    def decorate(fn: Callable[..., R]) -> Callable[..., R]:
+        for option in reversed(
+            (
+                click.option(
+                    "--root",
+                    default=None,
+                    hidden=True,
+                    help="Deprecated: the same as REPO (give REPO before --).",
+                ),
+                click.argument("repo", required=False, default=None, metavar="[REPO]"),
+                click.argument("args", nargs=-1, metavar=metavar),
+            )
+        ):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
+def workspace_dir(repo: str | None, root: str | None, term: Terminal) -> str | None:
+    """REPO, or the deprecated ``--root`` (said on stderr); both given must name one directory."""
+    if root is not None:
+        if repo is not None and os.path.realpath(repo) != os.path.realpath(root):
+            raise UsageError(f"REPO {repo} and --root {root} disagree: give REPO alone")
+        term.note("--root is deprecated: give the directory as REPO, before --")
+    chosen = repo if repo is not None else root
+    if chosen is not None and not os.path.isdir(chosen):
+        raise UsageError(f"REPO {chosen}: no such directory")
+    return chosen
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """The run being modelled and what to look at: the same options on every command."""
@@ -349,7 +413,7 @@ def run_options(
         click.option(
             "--os",
             "os_name",
-            type=click.Choice(["linux", "macos", "windows"]),
+            type=click.Choice(OSES),
             default=None,
             help="What an unknown or self-hosted runs-on is.",
         ),

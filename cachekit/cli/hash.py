@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import click
 
-from .common import Output, Terminal, output_options, reports_errors, rev_option, terminal_options
-
-
-@click.command("hash", context_settings={"ignore_unknown_options": True})
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="The workspace (a working tree), or the repository for --rev.",
+from ..errors import UsageError
+from .common import (
+    OSES,
+    Output,
+    RepoThenArgs,
+    Terminal,
+    output_options,
+    repo_then_args,
+    reports_errors,
+    rev_option,
+    terminal_options,
+    workspace_dir,
 )
+
+
+@click.command("hash", cls=RepoThenArgs, context_settings={"ignore_unknown_options": True})
+@repo_then_args("-- ARG...")
 @rev_option("Hash this git commit from the object store, without checking it out.")
 @click.option(
     "--follow-symbolic-links",
@@ -30,8 +36,8 @@ from .common import Output, Terminal, output_options, reports_errors, rev_option
 )
 @click.option(
     "--os",
-    "target_os",
-    type=click.Choice(["linux", "macos", "windows"]),
+    "os_name",
+    type=click.Choice(OSES),
     default="linux",
     show_default=True,
     help="The runner OS whose path rules apply.",
@@ -44,37 +50,41 @@ from .common import Output, Terminal, output_options, reports_errors, rev_option
     help="runner: ${{ hashFiles() }}; setup-action: the hashFiles inside setup-* "
     "actions (glob 0.7.0, symlinks followed).",
 )
-@click.argument("args", nargs=-1, required=True, metavar="-- ARG...")
 @reports_errors
 @terminal_options
 @output_options("hash")
 def command(
-    root: str,
+    repo: str | None,
+    root: str | None,
     rev: str | None,
     follow: bool,
     show_files: bool,
-    target_os: str,
+    os_name: str,
     flavor: str,
     args: tuple[str, ...],
     out: Output,
     term: Terminal,
 ) -> None:
-    """Compute hashFiles(ARG...) exactly as GitHub's runner does.
+    """Compute hashFiles(ARG...) exactly as GitHub's runner does, in REPO (default .).
 
-    ARGs are hashFiles() arguments as a workflow writes them: patterns, '!' excludes,
-    '#' comments, several per argument separated by newlines. Prints the digest, or an empty
-    line when nothing matched (GitHub gives ''). Exit 1 when the runner would fail the step.
+    REPO is the workspace (a working tree), or the repository for --rev. ARGs are hashFiles()
+    arguments as a workflow writes them: patterns, '!' excludes, '#' comments, several per
+    argument separated by newlines. Prints the digest, or an empty line when nothing matched
+    (GitHub gives ''). Exit 1 when the runner would fail the step.
     """
     from ..fs.gittree import tree_at  # noqa: PLC0415 - imported when the command runs
     from ..hashing.hashfiles import Flavor, TargetOS, hash_files  # noqa: PLC0415
 
-    with tree_at(root, rev) as tree:
+    if not args:
+        raise UsageError("hash needs at least one ARG, after --: cachekit hash [REPO] -- ARG...")
+    workspace = workspace_dir(repo, root, term) or "."
+    with tree_at(workspace, rev) as tree:
         result = hash_files(
             tree,
             list(args),
             follow_symbolic_links=follow or None,
             flavor=Flavor(flavor),
-            target_os=TargetOS(target_os),
+            target_os=TargetOS(os_name),
         )
     for caveat in result.caveats:
         term.note(caveat)

@@ -6,8 +6,10 @@ import sys
 
 import click
 
+from ..errors import UsageError
 from .common import (
     EXIT_FINDINGS,
+    OSES,
     Output,
     RunOptions,
     Terminal,
@@ -36,10 +38,19 @@ from .common import (
     "--python", "python_version", default=None, metavar="X.Y", help="Resolve for this Python."
 )
 @click.option(
-    "--platform",
-    type=click.Choice(["linux", "macos", "windows"]),
+    "--os",
+    "os_name",
+    type=click.Choice(OSES),
     default=None,
-    help="Resolve for this platform (uv; default the job's runner OS).",
+    help="Resolve for this OS (uv; default the job's runner OS).",
+)
+@click.option(
+    "--platform",
+    "platform_alias",
+    type=click.Choice(OSES),
+    default=None,
+    hidden=True,
+    help="Deprecated: the same as --os (--platform names the CI platform elsewhere).",
 )
 @click.option("--drift", is_flag=True, help="Compare with the lock (or all-== requirements).")
 @click.option(
@@ -66,7 +77,7 @@ def command(
     rev: str | None,
     backend: str,
     python_version: str | None,
-    platform: str | None,
+    platform_alias: str | None,
     drift: bool,
     exclude_newer: str | None,
     allow_build: bool,
@@ -88,6 +99,12 @@ def command(
     from ..resolving import ResolveOptions, resolve_workflows  # noqa: PLC0415 - when it runs
 
     exclude_newer = parse_date(exclude_newer, "--exclude-newer")
+    os_name = run.os  # --os reaches the command through run_options, like everywhere
+    if platform_alias is not None:
+        if os_name not in (None, platform_alias):
+            raise UsageError(f"--os {os_name} and --platform {platform_alias} disagree: give --os")
+        term.note("resolve --platform is deprecated: give --os")
+        os_name = platform_alias
     root = resolve_repo(repo, term, command="resolve")
     run.check_selection(root, rev)
     result = resolve_workflows(
@@ -95,7 +112,7 @@ def command(
         ResolveOptions(
             backend=backend,
             python=python_version,
-            platform=platform,
+            platform=os_name,
             drift=drift,
             exclude_newer=exclude_newer,
             allow_build=allow_build,
