@@ -111,6 +111,32 @@ def test_documented_workflow_is_valid_and_passes_cachekit_check(tmp_path: Path) 
     assert result.exit_code == 0, result.output
 
 
+def _block(language: str, after: str) -> str:
+    page = (ROOT / "docs" / "ci.md").read_text()
+    section = page[page.index(after) :]
+    return section[section.index(f"```{language}\n") + len(language) + 4 : section.index("\n```\n")]
+
+
+def test_the_in_ci_page_shows_todays_real_reports() -> None:
+    """docs/ci.md's log, summary and SARIF are what cachekit writes on the bundled example."""
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from cachekit.cli import main  # noqa: PLC0415
+
+    def check(fmt: str) -> str:
+        out = CliRunner().invoke(
+            main, ["check", str(EXAMPLE), "--format", fmt, "--fail-on", "none"]
+        )
+        assert out.exit_code == 0, out.output
+        return str(out.stdout)
+
+    log = [line.split("%0A")[0] for line in check("github").splitlines()]
+    assert _block("console", "### What a run shows").splitlines() == log
+    assert _block("markdown", "### The job summary") == check("markdown").rstrip("\n")
+    shown = json.loads(_block("json", "### SARIF"))
+    assert shown == json.loads(check("sarif"))["runs"][0]["results"][0]
+
+
 # -- the composite action, executed -------------------------------------------------------------
 
 
@@ -204,6 +230,43 @@ def _check_step() -> dict[str, Any]:
     return step
 
 
+@pytest.fixture
+def counted(runner: Runner) -> Iterator[Path]:
+    """``CACHEKIT_BIN`` with a ``cachekit`` that logs each run, one line, then runs the real one."""
+    real = runner.env["CACHEKIT_BIN"]
+    shim = runner.temp / "counting-bin"
+    shim.mkdir(exist_ok=True)
+    log = runner.temp / "runs.log"
+    log.write_text("")
+    script = shim / "cachekit"
+    script.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}/cachekit" "$@"\n')
+    script.chmod(0o755)
+    runner.env["CACHEKIT_BIN"] = str(shim)
+    try:
+        yield log
+    finally:
+        runner.env["CACHEKIT_BIN"] = real
+
+
+def test_action_runs_one_analysis_for_log_summary_and_sarif(runner: Runner, counted: Path) -> None:
+    sarif = runner.temp / "one.sarif"
+    proc = runner.run_step(_check_step(), _inputs(**{"sarif-file": str(sarif)}))
+    assert proc.returncode == 1, proc.stderr
+    runs = counted.read_text().splitlines()
+    assert len(runs) == 1 and runs[0].startswith("check ."), runs
+    # the three reports, from that one run, say the same
+    annotations = re.findall(r"^::(\w+) file=[^:]*title=cachekit ([\w-]+)::", proc.stdout, re.M)
+    summary = runner.files()["GITHUB_STEP_SUMMARY"].read_text()
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    codes = sorted(code for _, code in annotations)
+    assert (
+        codes
+        == sorted(r["ruleId"] for r in results)
+        == ["input-not-in-key", "unpinned-in-built-env"]
+    )
+    assert all(f"`{code}`" in summary for code in codes)
+
+
 def test_action_fails_the_step_on_findings_with_annotations_and_summary(runner: Runner) -> None:
     proc = runner.run_step(_check_step(), _inputs())
     assert proc.returncode == 1
@@ -232,6 +295,7 @@ def test_action_args_are_words_not_shell(runner: Runner) -> None:
     assert not canary.exists()
     assert proc.returncode == 2  # "$(touch" reaches cachekit as a word: a usage error
     assert runner.outputs() == {"exit-code": "2"}
+    assert runner.files()["GITHUB_STEP_SUMMARY"].read_text() == ""  # no report of a failed run
     proc = runner.run_step(_check_step(), _inputs(args="--job test --workflow ci.yml"))
     assert proc.returncode == 1
     assert "job test" in runner.files()["GITHUB_STEP_SUMMARY"].read_text()

@@ -182,12 +182,17 @@ def write_file(path: str, text: str) -> None:
 
 @dataclass(frozen=True)
 class Output:
-    """``--format`` and ``-o/--output`` of one command, validated before it runs."""
+    """``--format``, ``-o/--output`` and ``--also-output`` of one command, checked before it runs.
+
+    ``also`` holds more (format, file) pairs: the same result rendered again, so one analysis
+    feeds every report (the Action's log, job summary and SARIF come from one ``check``).
+    """
 
     kind: Kind
     format: str
     path: str | None
     term: Terminal
+    also: tuple[tuple[str, str], ...] = ()
 
     @property
     def color(self) -> bool:
@@ -202,8 +207,13 @@ class Output:
         return render(self.kind, self.format, result, RenderOptions(color=self.color, **options))
 
     def emit(self, result: object, **options: Any) -> None:
-        """Render ``result`` and write it to ``--output`` or stdout."""
+        """Render ``result`` to ``--output`` or stdout, then to each ``--also-output`` file."""
         self.write(self.render(result, **options))
+        if self.also:
+            from ..output.registry import RenderOptions, render  # noqa: PLC0415 - lazy
+
+            for fmt, path in self.also:  # files: never coloured
+                write_file(path, render(self.kind, fmt, result, RenderOptions(**options)))
 
     def write(self, text: str) -> None:
         if self.path is None:
@@ -213,18 +223,48 @@ class Output:
             write_file(self.path, text)
 
 
-def output_options(kind: Kind) -> Callable[[Callable[..., R]], Any]:
-    """``--format`` (choices from the renderer registry), ``--json``, ``-o`` → ``out``.
+def parse_also(
+    given: tuple[str, ...], choices: tuple[str, ...], output: str | None
+) -> tuple[tuple[str, str], ...]:
+    """``--also-output FORMAT=FILE`` values: a known format, a writable file, no file twice."""
+    pairs: list[tuple[str, str]] = []
+    seen = {os.path.realpath(output)} if output is not None else set()
+    for value in given:
+        fmt, sep, path = value.partition("=")
+        if not sep or not path:
+            raise UsageError(f"--also-output {value!r}: give FORMAT=FILE (e.g. sarif=out.sarif)")
+        if fmt not in choices:
+            raise UsageError(
+                f"--also-output {value!r}: unknown format {fmt!r}; choose one of "
+                f"{', '.join(choices)}"
+            )
+        if os.path.realpath(path) in seen:
+            raise UsageError(f"--also-output {value!r}: {path} is written twice")
+        seen.add(os.path.realpath(path))
+        check_writable(path, "--also-output")
+        pairs.append((fmt, path))
+    return tuple(pairs)
+
+
+def output_options(kind: Kind, *, also: bool = True) -> Callable[[Callable[..., R]], Any]:
+    """``--format`` (choices from the renderer registry), ``--json``, ``-o``,
+    ``--also-output`` → ``out``.
 
     The registry (:mod:`cachekit.output.registry`) names renderers without importing them,
-    so the choices cost nothing at start-up.
+    so the choices cost nothing at start-up. ``also=False`` for a command that does not
+    write its result through :meth:`Output.emit` alone (suggest: diffs, edits, a simulation).
     """
     choices = formats(kind)
 
     def decorate(fn: Callable[..., R]) -> Any:
         @wraps(fn)
         def wrapper(
-            *args: Any, fmt: str | None, as_json: bool, output: str | None, **kwargs: Any
+            *args: Any,
+            fmt: str | None,
+            as_json: bool,
+            output: str | None,
+            also_output: tuple[str, ...] = (),
+            **kwargs: Any,
         ) -> R:
             term: Terminal = kwargs["term"]
             if as_json and fmt not in (None, "json"):
@@ -232,8 +272,19 @@ def output_options(kind: Kind) -> Callable[[Callable[..., R]], Any]:
             chosen = "json" if as_json else (fmt or choices[0])
             if output is not None:
                 check_writable(output, "--output")
-            return fn(*args, out=Output(kind, chosen, output, term), **kwargs)
+            more = parse_also(also_output, choices, output)
+            return fn(*args, out=Output(kind, chosen, output, term, more), **kwargs)
 
+        extra = (
+            click.option(
+                "--also-output",
+                "also_output",
+                multiple=True,
+                metavar="FORMAT=FILE",
+                help="Also write the result in FORMAT to FILE, from the same run (repeatable; "
+                f"formats: {', '.join(choices)}).",
+            ),
+        )
         return _decorate(
             wrapper,
             (
@@ -252,6 +303,7 @@ def output_options(kind: Kind) -> Callable[[Callable[..., R]], Any]:
                     default=None,
                     help="Write the output to this file instead of standard output.",
                 ),
+                *(extra if also else ()),
             ),
         )
 

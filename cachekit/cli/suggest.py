@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 @platform_option
 @reports_errors
 @terminal_options
-@output_options("suggest")
+@output_options("suggest", also=False)
 @run_options()
 def command(
     repo: str,
