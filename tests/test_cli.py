@@ -156,6 +156,10 @@ def test_history_commands_need_the_top_itself(repo: Path, tmp_path: Path) -> Non
         (["resolve", "--exclude-newer", "yesterday"], "not a date"),
         (["check", "--json", "--format", "sarif"], "disagree"),
         (["resolve", "--os", "linux", "--platform", "macos"], "--os linux and --platform macos"),
+        (["check", "--also-output", "html=r.html"], "unknown format 'html'"),
+        (["check", "--also-output", "r.sarif"], "give FORMAT=FILE"),
+        (["check", "-o", "r", "--also-output", "sarif=r"], "written twice"),
+        (["predict", "--also-output", "json=/nonexistent/r.json"], "no directory /nonexistent"),
     ],
 )
 def test_values_are_checked_before_any_work(repo: Path, args: list[str], message: str) -> None:
@@ -173,6 +177,27 @@ def test_a_report_in_a_missing_directory_fails_at_once(repo: Path, command: str)
     assert out.exit_code == 2 and "no directory" in out.stderr and out.stdout == ""
     out = invoke(command, str(repo), "-o", str(repo))  # a directory: click refuses the value
     assert out.exit_code == 2 and "is a directory" in out.stderr
+
+
+def test_also_output_renders_the_same_run_again(repo: Path, tmp_path: Path) -> None:
+    sarif, summary = tmp_path / "r.sarif", tmp_path / "r.md"
+    out = invoke(
+        "check",
+        str(repo),
+        "--json",
+        "--also-output",
+        f"sarif={sarif}",
+        "--also-output",
+        f"markdown={summary}",
+        "--color",
+        "always",
+    )
+    assert out.exit_code == 1
+    codes = [f["code"] for f in json.loads(out.stdout)["findings"]]
+    assert [r["ruleId"] for r in json.loads(sarif.read_text())["runs"][0]["results"]] == codes
+    text = summary.read_text()
+    assert text.startswith("## cachekit check") and "\x1b" not in text
+    assert all(f"`{code}`" in text for code in codes)
 
 
 def test_output_file_is_written_whole(repo: Path, tmp_path: Path) -> None:
