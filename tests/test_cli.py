@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -335,6 +336,46 @@ def test_color_honours_the_flag_then_no_color_then_force_color(
     assert "\x1b" not in invoke("check", str(repo), "--color", "never").stdout
     assert "\x1b" not in invoke("check", str(repo), "--format", "json").stdout
     assert "\x1b[" in invoke("predict", str(repo), "--color", "always").stdout
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "{repo}"],
+        ["explain", "{repo}"],
+        ["explain", "{repo}", "--compare", "HEAD~1", "HEAD"],
+        ["predict", "{repo}"],
+        ["audit", "{repo}", "--logs", str(LOGS / "run-archive")],
+        ["suggest", "{repo}"],
+        ["resolve", "{repo}", "--no-index", "--find-links", "{repo}"],
+        ["hash", "{repo}", "--files", "--", "nothing*"],
+        ["eval", "--", "runner.os"],
+    ],
+    ids=lambda a: " ".join(a[:3]).replace("{repo}", "R"),
+)
+def test_every_text_output_is_coloured_only_when_asked_and_colour_changes_no_word(
+    repo: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = [a.replace("{repo}", str(repo)) for a in args]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    def with_color(choice: str) -> list[str]:  # before any --: hash and eval's words follow it
+        return [argv[0], "--color", choice, *argv[1:]]
+
+    plain = invoke(*with_color("never")).stdout
+    coloured = invoke(*with_color("always")).stdout
+    assert "\x1b" not in plain and _ANSI.search(coloured), coloured
+    assert _ANSI.sub("", coloured) == plain
+    assert invoke(*argv).stdout == plain  # auto, and the test runner is no terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert invoke(*argv).stdout == coloured
+    monkeypatch.setenv("NO_COLOR", "1")  # NO_COLOR wins over FORCE_COLOR; --color over both
+    assert invoke(*argv).stdout == plain
+    assert invoke(*with_color("always")).stdout == coloured
 
 
 def test_verbose_says_what_was_read(repo: Path) -> None:

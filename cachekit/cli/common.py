@@ -196,8 +196,8 @@ class Output:
 
     @property
     def color(self) -> bool:
-        """Colour only for text written to a terminal (or when forced)."""
-        if self.format != "text":
+        """Colour only for text (and suggest's YAML) written to a terminal (or when forced)."""
+        if self.format not in ("text", "yaml"):
             return False
         return use_color(self.term.color, self.path is None and sys.stdout.isatty())
 

@@ -29,6 +29,7 @@ from ..encoding import encode
 from ..errors import UsageError
 from ..findings import CODES, SEVERITIES, CodeInfo
 from ..textsafe import escape_controls, neutralize_commands, safe_field
+from .palette import ansi
 from .registry import RenderOptions
 
 __all__ = [
@@ -108,16 +109,6 @@ def _where(file: str, line: int) -> str:
 
 # -- text ---------------------------------------------------------------------------------------
 
-_STYLE: Final = {
-    "error": "\x1b[1;31m",
-    "warning": "\x1b[1;33m",
-    "note": "\x1b[1;36m",
-    "file": "\x1b[1m",
-    "code": "\x1b[2m",
-    "fix": "\x1b[32m",
-}
-_RESET: Final = "\x1b[0m"
-
 
 def _safe(text: str) -> str:
     """Text a terminal shows as is: control characters become visible escapes."""
@@ -138,7 +129,7 @@ def render_text(result: CheckResult, *, color: bool = False) -> str:
     """Findings grouped by file, each with its fix and related places, then a summary line."""
 
     def paint(style: str, text: str) -> str:
-        return f"{_STYLE[style]}{text}{_RESET}" if color and style in _STYLE else text
+        return ansi(text, style, color)
 
     groups: dict[str, list[CheckFinding]] = {}
     for f in result.findings:

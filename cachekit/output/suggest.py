@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..suggest.engine import Proposal, SuggestResult
-from ..textsafe import text_output
 from .jsondoc import document, dumps
+from .palette import paint, text_output
 from .registry import SCHEMAS, RenderOptions
 
 __all__ = ["render_suggest_json", "render_suggest_yaml"]
@@ -67,26 +67,35 @@ def _proposal_yaml(p: Proposal) -> list[str]:
     return lines
 
 
+def _diff_line(line: str, color: bool) -> str:
+    """A unified diff's line in git's colours: + added, - removed, @@ the hunk's place."""
+    if line.startswith(("+++", "---")):
+        return paint(line, color, "file")
+    style = {"+": "added", "-": "removed", "@": "hunk"}.get(line[:1])
+    return paint(line, color, style) if style else line
+
+
 @text_output
-def render_suggest_yaml(result: SuggestResult, *, diff: bool = True) -> str:
+def render_suggest_yaml(result: SuggestResult, *, diff: bool = True, color: bool = False) -> str:
     """Every proposal as YAML, then the diff of each workflow file (unless ``diff`` is off)."""
     out: list[str] = []
     for p in result.proposals:
         out.extend(_proposal_yaml(p))
         out.append("")
     for line in result.kept:
-        out.append(f"# kept: {line}")
+        out.append(f"# {paint('kept', color, 'good')}: {line}")
     for line in result.refused:
-        out.append(f"# not editable: {line}")
+        out.append(f"# {paint('not editable', color, 'warning')}: {line}")
     for f in result.residual:
-        out.append(f"# check still reports {f.code} at {f.file}:{f.line}: {f.message}")
+        code = paint(f.code, color, f.severity)
+        out.append(f"# check still reports {code} at {f.file}:{f.line}: {f.message}")
     if not result.proposals and not result.kept:
         out.append("# no job installs dependencies cachekit knows how to cache")
     if diff and result.edits:
         out.append("")
         out.append("# the edits `cachekit suggest --write` makes:")
         for edit in result.edits:
-            out.append(edit.diff().rstrip("\n"))
+            out.extend(_diff_line(line, color) for line in edit.diff().rstrip("\n").split("\n"))
     return "\n".join(out).rstrip("\n")
 
 
@@ -96,4 +105,4 @@ def render_suggest_json(result: SuggestResult) -> str:
 
 def yaml(result: SuggestResult, options: RenderOptions) -> str:
     """The registered ``yaml`` renderer (``--format yaml``, the default)."""
-    return render_suggest_yaml(result, diff=options.diff)
+    return render_suggest_yaml(result, diff=options.diff, color=options.color)

@@ -6,14 +6,11 @@ The ``*_text`` functions at the end are the registered renderers (:mod:`.registr
 from __future__ import annotations
 
 import json
-import re
-import secrets
-from collections.abc import Callable, Iterable
-from contextvars import ContextVar
-from functools import wraps
-from typing import TYPE_CHECKING, Any, ParamSpec
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from ..textsafe import safe_field, safe_text
+from ..textsafe import safe_field
+from .palette import ansi, paint, style_of, text_output
 
 if TYPE_CHECKING:  # only annotations: rendering `hash` must not import predict or explain
     from ..audit import AuditResult
@@ -25,6 +22,7 @@ if TYPE_CHECKING:  # only annotations: rendering `hash` must not import predict 
     from .registry import RenderOptions
 
 __all__ = [
+    "paint",
     "render_audit",
     "render_comparison",
     "render_eval",
@@ -32,52 +30,6 @@ __all__ = [
     "render_finding",
     "render_predict",
 ]
-
-
-# ANSI styles of severities and outcomes (``--color``): the same colours as check's text.
-_STYLE = {
-    "error": "\x1b[1;31m",
-    "warning": "\x1b[1;33m",
-    "note": "\x1b[1;36m",
-    "miss": "\x1b[1;31m",
-    "restore": "\x1b[1;33m",
-    "hit": "\x1b[32m",
-}
-
-
-_RESET = "\x1b[0m"
-P = ParamSpec("P")
-# While a renderer decorated with text_output runs: a random marker paint() puts around the
-# words it colours, so the colours survive safe_text and nothing from the repository can
-# pose as one (it cannot guess the marker; an ESC it holds is escaped like any other).
-_MARKER: ContextVar[str | None] = ContextVar("cachekit_paint_marker", default=None)
-
-
-def paint(word: str, color: bool) -> str:
-    """``word`` in its colour when ``color`` (a severity or an outcome), else as is."""
-    style = _STYLE.get(word) if color else None
-    if not style:
-        return word
-    marker = _MARKER.get()
-    return f"\x00{marker}{word}\x00" if marker else f"{style}{word}{_RESET}"
-
-
-def text_output(render: Callable[P, str]) -> Callable[P, str]:
-    """A text renderer whose output is :func:`~cachekit.textsafe.safe_text` (repository text
-    cannot drive the terminal or the runner), with the colours :func:`paint` added kept."""
-
-    @wraps(render)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
-        marker = secrets.token_hex(8)
-        token = _MARKER.set(marker)
-        try:
-            text = safe_text(render(*args, **kwargs))
-        finally:
-            _MARKER.reset(token)
-        painted = re.compile(re.escape(f"\\x00{marker}") + r"(\w+)" + re.escape("\\x00"))
-        return painted.sub(lambda m: f"{_STYLE[m.group(1)]}{m.group(1)}{_RESET}", text)
-
-    return wrapper
 
 
 def render_finding(f: Finding, indent: str = "", *, color: bool = False) -> str:
@@ -93,7 +45,7 @@ def _cache(c: CacheReport, color: bool = False) -> Iterable[str]:
     head = f"{c.mark.path}:{c.mark.line}  job {c.job}"
     if c.matrix:
         head += f"  matrix {_matrix(c.matrix)}"
-    yield head
+    yield paint(head, color, "file")
     for m in c.via:
         yield f"  via       {m.path}:{m.line}"
     yield f"  uses      {c.uses} ({c.kind})    runner: {c.runner}"
@@ -110,11 +62,11 @@ def _cache(c: CacheReport, color: bool = False) -> Iterable[str]:
             yield f"        from {part.source}"
         if part.hash is not None:
             if part.hash.error:
-                yield f"        fails: {part.hash.error}"
+                yield f"        {paint('fails', color, 'error')}: {part.hash.error}"
             for hashed in part.hash.files:
                 yield f"        {hashed.sha256}  {hashed.path}"
             if part.hash.digest == "" and not part.hash.error:
-                yield "        (no file matched)"
+                yield f"        {paint('(no file matched)', color, 'warning')}"
     if c.restore_keys:
         yield "  restore-keys"
         for k in c.restore_keys:
@@ -153,14 +105,14 @@ def render_explain(result: ExplainResult, *, color: bool = False) -> str:
 
 
 @text_output
-def render_comparison(cmp: Comparison) -> str:
+def render_comparison(cmp: Comparison, *, color: bool = False) -> str:
     lines = [f"comparing {cmp.before} -> {cmp.after}"]
     for d in cmp.diffs:
         head = f"{d.workflow}:{d.line}  job {d.job}"
         if d.matrix:
             head += f"  matrix {_matrix(d.matrix)}"
         lines.append("")
-        lines.append(f"{head}  [{d.status}]")
+        lines.append(f"{head}  [{paint(d.status, color)}]")
         if d.status == "same":
             lines.append(f"  key       {d.key_after}")
             continue
@@ -177,18 +129,18 @@ def render_comparison(cmp: Comparison) -> str:
         for p in d.parts:
             lines.append(f"  {p.text}: {p.before!s} -> {p.after!s}")
             for f in p.files:
-                lines.append(f"    {f.status:8} {f.path}")
+                lines.append(f"    {paint(f'{f.status:8}', color, style_of(f.status))} {f.path}")
                 lines.extend(f"             {line}" for line in f.lines)
     return "\n".join(lines)
 
 
 @text_output
-def render_eval(result: EvalResult) -> str:
+def render_eval(result: EvalResult, *, color: bool = False) -> str:
     out = [result.text]
     if not result.is_known:
         for u in result.unknowns:
             why = f"{u.name}: {u.reason}" + (f" ({u.origin})" if u.origin else "")
-            out.append(f"  unknown {why}")
+            out.append(f"  {paint('unknown', color, 'warning')} {why}")
     return "\n".join(out)
 
 
@@ -283,14 +235,15 @@ def _predict_workflows(workflows: dict[str, Any]) -> list[str]:
 
 
 @text_output
-def render_audit(result: AuditResult) -> str:
+def render_audit(result: AuditResult, *, color: bool = False) -> str:
     lines: list[str] = []
     p = result.prediction
     if p is not None:
         s = p.summary
         lines.append(
             f"history: {s['runs']} runs, hit rate {_pct(s['hit_rate'])}, warm rate "
-            f"{_pct(s['warm_rate'])}; {s['miss']} misses, {s['evictions']} evictions, "
+            f"{_pct(s['warm_rate'])}; {s['miss']} {paint('misses', color, 'miss')}, "
+            f"{s['evictions']} evictions, "
             f"{s['expirations']} expirations"
         )
     if result.breakers:
@@ -299,7 +252,8 @@ def render_audit(result: AuditResult) -> str:
         for b in result.breakers:
             lines.append(
                 f"  {b.commit[:10]} {b.time[:10]} {b.subject[:50]!r}: changed {b.caches} "
-                f"key(s): {b.misses} miss(es), {b.restores} partial restore(s)"
+                f"key(s): {b.misses} {paint('miss(es)', color, 'miss')}, {b.restores} partial "
+                f"{paint('restore(s)', color, 'restore')}"
             )
             for item in b.inputs[:4]:
                 lines.append(f"      {item}")
@@ -311,8 +265,8 @@ def render_audit(result: AuditResult) -> str:
             hit_s = "-" if j.median_hit_seconds is None else f"{j.median_hit_seconds}s"
             miss_s = "-" if j.median_miss_seconds is None else f"{j.median_miss_seconds}s"
             lines.append(
-                f"  {j.job:<40} runs {j.runs:>3}  hit {j.hit_runs:>3} ({hit_s})"
-                f"  miss {j.miss_runs:>3} ({miss_s})"
+                f"  {j.job:<40} runs {j.runs:>3}  {paint('hit', color)} {j.hit_runs:>3} ({hit_s})"
+                f"  {paint('miss', color)} {j.miss_runs:>3} ({miss_s})"
                 + (
                     f"  a miss costs ~{cost}s ({j.miss_cost_minutes} min;"
                     f" {j.total_miss_minutes} min in all)"
@@ -328,15 +282,15 @@ def render_audit(result: AuditResult) -> str:
         lines.append("cache steps that did not do their job (from the logs):")
         for i in result.incidents:
             took = f", step took {_duration(i.step_seconds)}" if i.step_seconds else ""
-            lines.append(f"  {i.kind}: {i.job} / {i.step}{took}: {i.detail}")
+            lines.append(f"  {paint(i.kind, color)}: {i.job} / {i.step}{took}: {i.detail}")
             lines.append(f"      {i.source}" + (f" key {i.key}" if i.key else ""))
     if result.disagreements:
         lines.append("")
         lines.append("where the logs disagree with the prediction:")
         for d in result.disagreements:
             lines.append(
-                f"  {d.source}: {d.job}: observed {d.observed}, predicted "
-                f"{d.predicted or 'nothing'} for {d.key}"
+                f"  {d.source}: {d.job}: observed {paint(d.observed, color)}, predicted "
+                f"{paint(d.predicted or 'nothing', color)} for {d.key}"
             )
             lines.append(f"      {d.explanation}")
     if result.cache_entries:
@@ -351,7 +305,7 @@ def render_audit(result: AuditResult) -> str:
 
 
 @text_output
-def render_resolve(result: ResolveResult) -> str:
+def render_resolve(result: ResolveResult, *, color: bool = False) -> str:
     """Each install set: where it runs, what it resolves to, and its drift."""
     if not result.installs:
         return "no job installs Python packages cachekit can resolve"
@@ -362,7 +316,7 @@ def render_resolve(result: ResolveResult) -> str:
             out.append(f"  installs: {command}")
         res = item.resolution
         if res is None:
-            out.append(f"  error: {item.error}")
+            out.append(f"  {paint('error', color)}: {item.error}")
             out.append("")
             continue
         out.append(
@@ -379,9 +333,9 @@ def render_resolve(result: ResolveResult) -> str:
             via = f"  (via {', '.join(pin.via)})" if pin.via else ""
             out.append(f"    {spec:<{width}}{via}")
         for warning in res.warnings:
-            out.append(f"  warning: {warning}")
+            out.append(f"  {paint('warning', color)}: {warning}")
         if item.error:
-            out.append(f"  error: {item.error}")
+            out.append(f"  {paint('error', color)}: {item.error}")
         if item.drift is not None:
             d = item.drift
             base = item.locked_from or ""
@@ -391,15 +345,15 @@ def render_resolve(result: ResolveResult) -> str:
                 else f"against {base}"
             )
             if d.clean:
-                out.append(f"  drift {against}: none")
+                out.append(f"  drift {against}: {paint('none', color, 'good')}")
             else:
                 out.append(
-                    f"  drift {against}: {len(d.changed)} changed, "
+                    f"  {paint('drift', color, 'warning')} {against}: {len(d.changed)} changed, "
                     f"{len(d.added)} added, {len(d.removed)} removed"
                 )
                 out.extend(f"    {n}: {old} -> {new}" for n, old, new in d.changed)
-                out.extend(f"    {n}: + {v}" for n, v in d.added)
-                out.extend(f"    {n}: - {v}" for n, v in d.removed)
+                out.extend(f"    {n}: {paint('+', color, 'added')} {v}" for n, v in d.added)
+                out.extend(f"    {n}: {paint('-', color, 'removed')} {v}" for n, v in d.removed)
         for note in item.notes:
             out.append(f"  {note}")
         out.append("")
@@ -414,7 +368,8 @@ def hash_text(result: HashResult, options: RenderOptions) -> str:
     if not options.files:
         return result.digest
     lines = [f"{f.sha256}  {safe_field(f.path)}" for f in result.files]
-    lines.append(f"digest: {result.digest}" if result.digest else "digest: '' (no file hashed)")
+    empty = ansi("'' (no file hashed)", "warning", options.color)
+    lines.append(f"digest: {result.digest}" if result.digest else f"digest: {empty}")
     return "\n".join(lines)
 
 
@@ -423,11 +378,11 @@ def explain_text(result: ExplainResult, options: RenderOptions) -> str:
 
 
 def compare_text(result: Comparison, options: RenderOptions) -> str:
-    return render_comparison(result)
+    return render_comparison(result, color=options.color)
 
 
 def resolve_text(result: ResolveResult, options: RenderOptions) -> str:
-    return render_resolve(result)
+    return render_resolve(result, color=options.color)
 
 
 def predict_text(result: PredictResult, options: RenderOptions) -> str:
@@ -435,11 +390,11 @@ def predict_text(result: PredictResult, options: RenderOptions) -> str:
 
 
 def audit_text(result: AuditResult, options: RenderOptions) -> str:
-    return render_audit(result)
+    return render_audit(result, color=options.color)
 
 
 def eval_text(result: EvalResult, options: RenderOptions) -> str:
-    return render_eval(result)
+    return render_eval(result, color=options.color)
 
 
 def eval_json(result: EvalResult, options: RenderOptions) -> str:
