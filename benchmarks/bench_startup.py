@@ -4,7 +4,7 @@ Times, as fresh processes, interleaved round by round so machine load hits every
 
 - ``python -c pass``: a bare interpreter (the floor for any Python CLI);
 - ``cachekit --version``: start-up alone (the CLI imports only the command it runs);
-- ``cachekit hash --root TREE -- '**/requirements*.txt'``: a real command on a small tree;
+- ``cachekit hash TREE -- '**/requirements*.txt'``: a real command on a small tree;
 - node running the runner's hashFiles (tests/oracle/hashfiles-oracle.js: @actions/glob 0.4.0
   and the runner's hashing loop) on the same tree and pattern, one request per process.
 
@@ -68,7 +68,7 @@ def main() -> None:
             "python -c pass": ([py, "-c", "pass"], None),
             "cachekit --version": ([py, "-m", "cachekit", "--version"], None),
             "cachekit hash (200 files)": (
-                [py, "-m", "cachekit", "hash", "--root", str(tree), "--", PATTERN],
+                [py, "-m", "cachekit", "hash", str(tree), "--", PATTERN],
                 None,
             ),
         }
