@@ -137,6 +137,43 @@ def test_the_in_ci_page_shows_todays_real_reports() -> None:
     assert shown == json.loads(check("sarif"))["runs"][0]["results"][0]
 
 
+def _console(after: str) -> list[tuple[list[str], list[str]]]:
+    """The ``$ cachekit …`` commands of the console block after ``after``, each with its lines."""
+    runs: list[tuple[list[str], list[str]]] = []
+    for line in _block("console", after).splitlines():
+        if line.startswith("$ cachekit "):
+            runs.append((line[len("$ cachekit ") :].split(), []))
+        else:
+            runs[-1][1].append(line)
+    return runs
+
+
+def test_the_in_ci_page_shows_real_configuration_and_baseline_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from cachekit.cli import main  # noqa: PLC0415
+
+    repo = tmp_path / "example"
+    shutil.copytree(EXAMPLE, repo)
+    monkeypatch.chdir(repo)
+    config = _block("toml", "## Configuration").splitlines()
+    (repo / ".github" / "cachekit.toml").write_text("\n".join([*config[:3], config[-1]]) + "\n")
+
+    def replay(after: str) -> None:
+        for args, shown in _console(after):
+            quiet = args[-2:] == [">", "/dev/null"]  # the page shows stderr alone
+            out = CliRunner().invoke(main, args[:-2] if quiet else args)
+            assert (out.stderr + ("" if quiet else out.stdout)).splitlines() == shown, args
+
+    replay("With the first, second and last lines")
+    (repo / ".github" / "cachekit.toml").write_text('[check]\ndisable = ["hashed-file-unsued"]\n')
+    replay("Every key and code is checked")
+    (repo / ".github" / "cachekit.toml").unlink()
+    replay("## A baseline")
+
+
 # -- the composite action, executed -------------------------------------------------------------
 
 
