@@ -29,6 +29,7 @@ from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 from cachekit.checks.model import CheckFinding, CheckResult, Location
 from cachekit.errors import UsageError
 from cachekit.findings import CODES, SEVERITIES
+from cachekit.output import findings as output_findings
 from cachekit.output.findings import (
     FORMATS,
     SARIF_SCHEMA,
@@ -465,7 +466,8 @@ def assert_github_accepts(log: dict[str, Any]) -> None:
     run = log["runs"][0]
     driver = run["tool"]["driver"]
     assert driver["name"] == "cachekit"
-    assert driver["informationUri"].startswith("https://")
+    # Optional in SARIF; present only when the package metadata names a real home.
+    assert driver.get("informationUri", "https://").startswith("https://")
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", driver["semanticVersion"])
     rules = driver["rules"]
     ids = [r["id"] for r in rules]
@@ -475,7 +477,7 @@ def assert_github_accepts(log: dict[str, Any]) -> None:
         assert 0 < len(rule["shortDescription"]["text"]) <= 1024
         assert 0 < len(rule["fullDescription"]["text"]) <= 1024
         assert rule["help"]["text"] and rule["help"]["markdown"]
-        assert rule["helpUri"].startswith("https://")
+        assert rule.get("helpUri", "https://").startswith("https://")
         assert rule["defaultConfiguration"]["level"] in SEVERITIES
         props = rule["properties"]
         assert 0 < len(props["tags"]) <= 20
@@ -538,6 +540,38 @@ def test_sarif_sample() -> None:
     uri = third["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "other%20dir/release,%20v2.yml"
     assert third["level"] == "note"
+
+
+class _Metadata:
+    def __init__(self, urls: list[str]) -> None:
+        self._urls = urls
+
+    def get_all(self, name: str) -> list[str] | None:
+        return self._urls if name == "Project-URL" else None
+
+
+@pytest.mark.parametrize(
+    ("urls", "expected"),
+    [
+        ([], None),  # no published home: no made-up address
+        (["Source, http://example.invalid/x"], None),  # only https is offered to readers
+        (
+            ["Homepage, https://example.org/ck", "Documentation, https://docs.example.org/"],
+            "https://docs.example.org/",
+        ),
+    ],
+)
+def test_sarif_links_only_a_home_the_metadata_names(
+    monkeypatch: pytest.MonkeyPatch, urls: list[str], expected: str | None
+) -> None:
+    monkeypatch.setattr(output_findings.metadata, "metadata", lambda _name: _Metadata(urls))
+    driver = sarif_log(CheckResult("/r", None, (VOLATILE,)))["runs"][0]["tool"]["driver"]
+    assert driver.get("informationUri") == expected
+    helps = {rule.get("helpUri") for rule in driver["rules"]}
+    if expected is None:
+        assert helps == {None}
+    else:
+        assert f"{expected}#volatile-key" in helps and None not in helps
 
 
 def test_sarif_rule_metadata() -> None:

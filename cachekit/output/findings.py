@@ -55,8 +55,6 @@ SARIF_SCHEMA: Final = (
 )
 #: The schema name of ``--format json`` (``docs/schemas/check-1.json``).
 SCHEMA: Final = "cachekit.check/1"
-#: Where a code's documentation lives when the package metadata names no better place.
-_FALLBACK_URI: Final = "https://pypi.org/project/cachekit-ci/"
 #: GitHub's scale for ``security-severity``: 7.0–8.9 is "high". Only security codes get one.
 _SECURITY_SEVERITY: Final = "8.0"
 #: The key of our entry in ``partialFingerprints`` (SARIF asks for a versioned name).
@@ -265,8 +263,13 @@ def render_github(result: CheckResult) -> str:
 # -- SARIF --------------------------------------------------------------------------------------
 
 
-def _information_uri() -> str:
-    """The project's documentation (or home page) from the package metadata, else PyPI."""
+def _information_uri() -> str | None:
+    """The project's documentation (or home page) from the package metadata, else ``None``.
+
+    SARIF makes ``informationUri`` and ``helpUri`` optional; the project has no published home
+    yet, and a made-up address would send users to a page that does not exist, so without a
+    ``Project-URL`` in the metadata both are left out.
+    """
     try:
         urls = metadata.metadata("cachekit-ci").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
@@ -278,7 +281,7 @@ def _information_uri() -> str:
     for label in ("documentation", "docs", "homepage", "home", "source", "repository"):
         if by_label.get(label, "").startswith("https://"):
             return by_label[label]
-    return _FALLBACK_URI
+    return None
 
 
 def _rule_name(code: str) -> str:
@@ -292,7 +295,7 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _rule(info: CodeInfo, base_uri: str) -> dict[str, Any]:
+def _rule(info: CodeInfo, base_uri: str | None) -> dict[str, Any]:
     level = info.severity
     fence = _fence(info.example)
     help_text = f"{info.description}\n\nFix: {info.fix}\n\nExample:\n{info.example}"
@@ -304,16 +307,18 @@ def _rule(info: CodeInfo, base_uri: str) -> dict[str, Any]:
     properties: dict[str, Any] = {"tags": tags, "problem.severity": _PROBLEM_SEVERITY[level]}
     if info.security:
         properties["security-severity"] = _SECURITY_SEVERITY
-    return {
+    rule: dict[str, Any] = {
         "id": info.code,
         "name": _rule_name(info.code),
         "shortDescription": {"text": info.title},
         "fullDescription": {"text": info.description},
         "help": {"text": help_text, "markdown": help_markdown},
-        "helpUri": f"{base_uri}#{info.code}",
         "defaultConfiguration": {"level": level},
         "properties": properties,
     }
+    if base_uri is not None:
+        rule["helpUri"] = f"{base_uri}#{info.code}"
+    return rule
 
 
 def _uri(path: str) -> str:
@@ -407,16 +412,16 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
         _result(f, infos[index[f.code]], index[f.code], p)
         for f, p in zip(result.findings, _fingerprints(result.findings), strict=True)
     ]
+    driver: dict[str, Any] = {"name": "cachekit"}
+    if base_uri is not None:
+        driver["informationUri"] = base_uri
+    driver |= {
+        "version": __version__,
+        "semanticVersion": __version__,
+        "rules": [_rule(info, base_uri) for info in infos],
+    }
     run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "cachekit",
-                "informationUri": base_uri,
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": [_rule(info, base_uri) for info in infos],
-            }
-        },
+        "tool": {"driver": driver},
         "results": results,
         "properties": {"revision": result.revision, "caches": result.caches, "jobs": result.jobs},
     }
