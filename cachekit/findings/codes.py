@@ -58,6 +58,10 @@ class Code(str, Enum):
     CACHE_NOT_SHARED = "cache-not-shared"
     INSTALL_INPUT_PROBLEM = "install-input-problem"
     WORKFLOW_PROBLEM = "workflow-problem"
+    OUTPUT_NEVER_SET = "output-never-set"
+    RESTORE_KEYS_NEVER_MATCH = "restore-keys-never-match"
+    RESTORE_NEVER_SAVED = "restore-never-saved"
+    INSTALL_SKIPPED_ON_PARTIAL_HIT = "install-skipped-on-partial-hit"
 
     __str__ = str.__str__
 
@@ -384,6 +388,59 @@ _ALL: Final = (
         "Fix the file at the line given.",
         "key: ${{ hashFiles( }}",
         origin="explain",
+    ),
+    CodeInfo(
+        Code.OUTPUT_NEVER_SET,
+        Severity.WARNING,
+        "A cache input reads a step output nothing sets",
+        "steps.<id>.outputs.<name> is '' when no earlier step has that id (or it is in another "
+        "composite), when the run: step writes other outputs but never <name>=, or when the "
+        "action declares no such output: that part of the key, restore key or path is always "
+        "empty, so what it was meant to tell apart shares one entry.",
+        'Fix the id or the output name, or write it: echo "<name>=..." >> "$GITHUB_OUTPUT".',
+        'run: echo "ver=1" >> $GITHUB_OUTPUT / key: v-${{ steps.v.outputs.version }}',
+        origin="check",
+    ),
+    CodeInfo(
+        Code.RESTORE_KEYS_NEVER_MATCH,
+        Severity.WARNING,
+        "A restore key no saved key starts with",
+        "A restore key finds an entry whose key starts with it, on the same cache version (same "
+        "paths, compression, cross-OS setting). When no key any job of the repository saves on "
+        "that version can start with it (unknown parts count as anything), the fallback never "
+        "restores anything: a miss costs the whole install.",
+        "Make each restore key a leading part of the key: drop segments from the end only.",
+        "key: ${{ runner.os }}-${{ matrix.python }}-pip-${{ hashFiles('r.txt') }} / "
+        "restore-keys: ${{ runner.os }}-pip-",
+        origin="check",
+    ),
+    CodeInfo(
+        Code.RESTORE_NEVER_SAVED,
+        Severity.WARNING,
+        "A restore-only cache no job ever saves",
+        "actions/cache/restore (or a composite action that only restores) looks up a key and "
+        "restore keys that no key saved in the repository on the same cache version can match "
+        "(actions/cache post-steps, actions/cache/save, setup actions' saves): it always "
+        "misses. Not reported when something unknown may save (an action or reusable workflow "
+        "cachekit cannot read).",
+        "Save the cache under that key and paths in some job (actions/cache, or "
+        "actions/cache/save with the same path: list), or drop the restore.",
+        "actions/cache/restore key: deps-${{ hashFiles('go.sum') }} / no step saves deps-*",
+        origin="check",
+    ),
+    CodeInfo(
+        Code.INSTALL_SKIPPED_ON_PARTIAL_HIT,
+        Severity.WARNING,
+        "An install skipped on a cache-hit that a partial restore also reports",
+        "if: steps.<id>.outputs.cache-hit != 'true' skips the install whenever the action "
+        "says hit. actions/cache, setup-python, setup-java and rust-cache say true only for "
+        "the exact key; setup-node (3.7+) with Yarn 2+ keeping its cache in the project "
+        "(enableGlobalCache: false) restores any older yarn entry by prefix and still says "
+        "true: the install is skipped on a cache built from another lockfile.",
+        "Run the install every time (it is fast on a warm cache), or guard it on an "
+        "actions/cache step with an exact key.",
+        "setup-node cache: yarn / if: steps.node.outputs.cache-hit != 'true' / run: yarn install",
+        origin="check",
     ),
 )
 

@@ -15,11 +15,14 @@ from . import (
     build_output,
     built_env,
     collisions,
+    hitguard,
     inputs,
     install_inputs,
     lifecycle,
+    outputs,
     poisoning,
     populated,
+    reach,
     unused,
 )
 
@@ -38,6 +41,9 @@ RULES: Final[tuple[Rule, ...]] = (
     poisoning.poisoning,
     install_inputs.install_inputs,
     lifecycle.lifecycle,
+    outputs.output_never_set,
+    reach.reach,
+    hitguard.partial_hit_guard,
 )
 
 
