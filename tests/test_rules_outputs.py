@@ -74,9 +74,9 @@ def test_the_forms_that_set_an_output_are_not_reported(tmp_path: Path) -> None:
         "heredoc": '      - id: v\n        run: |\n          {\n            echo "ver<<EOF"\n'
         '            cat VERSION\n            echo EOF\n          } >> "$GITHUB_OUTPUT"\n',
         "legacy": '      - id: v\n        run: echo "::set-output name=ver::1"\n',
-        "pwsh": '      - id: v\n        shell: pwsh\n        run: |\n'
+        "pwsh": "      - id: v\n        shell: pwsh\n        run: |\n"
         '          "ver=1" | Out-File -FilePath $env:GITHUB_OUTPUT -Append\n',
-        "computed": '      - id: v\n        run: |\n          N=ver\n'
+        "computed": "      - id: v\n        run: |\n          N=ver\n"
         '          echo "$N=1" >> "$GITHUB_OUTPUT"\n',
         "piped": '      - id: v\n        run: python tools/outputs.py >> "$GITHUB_OUTPUT"\n',
         "script": "      - id: v\n        run: ./scripts/set-outputs.sh\n",

@@ -94,9 +94,11 @@ def _prefix_restoring_setup_node(tree: Tree, step: StepRecord) -> bool:
 
 def _job_findings(ctx: CheckContext, source: StepSource, job: JobRecord) -> Iterator[CheckFinding]:
     for position, step in enumerate(job.steps):
+        if not step.run or not _YARN_INSTALL.search(step.run):
+            continue
         raw = source.step(step.mark)
         condition = raw.if_ if raw is not None else None
-        if not isinstance(condition, str) or not step.run or not _YARN_INSTALL.search(step.run):
+        if not isinstance(condition, str):
             continue
         earlier = {
             s.id.lower(): s for s in job.steps[:position] if s.via == step.via and s.id

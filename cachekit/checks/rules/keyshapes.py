@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Final
 
 from ...explain.model import KeyPart
@@ -24,7 +25,7 @@ __all__ = ["HOLE", "Shape", "can_start_with", "shape_of_parts", "shape_of_text"]
 
 HOLE: Final = None  # a token standing for any text (possibly empty)
 _UNKNOWN: Final = re.compile(r"‹[^›]*›")
-_MAX_TOKENS: Final = 2048  # keys are at most 512 characters; past this, say "maybe"
+_MAX_TOKENS: Final = 600  # GitHub refuses keys over 512 characters; past this, say "maybe"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,16 @@ class Shape:
     @property
     def known(self) -> bool:
         return HOLE not in self.tokens
+
+    @cached_property
+    def lead(self) -> str:
+        """The fixed text before the first hole (all of it when there is none)."""
+        out: list[str] = []
+        for t in self.tokens:
+            if t is HOLE:
+                break
+            out.append(t)
+        return "".join(out)
 
     def render(self) -> str:
         return "".join("‹…›" if t is HOLE else t for t in self.tokens)
@@ -83,12 +94,20 @@ def can_start_with(saved: Shape, prefix: Shape) -> bool:
     where a hole may stay (swallowing a character of the other side, or a hole of it) or end,
     reaches both ends: a dynamic programme over positions, linear in the product of lengths.
     """
-    a = saved.tokens
-    b = (*prefix.tokens, HOLE)
+    if saved.known and prefix.known:
+        return saved.lead.startswith(prefix.lead)
+    # The fixed text before the first hole of each side must agree (most keys differ there).
+    common = min(len(saved.lead), len(prefix.lead))
+    if saved.lead[:common] != prefix.lead[:common]:
+        return False
+    return _intersect(saved.tokens, (*prefix.tokens, HOLE))
+
+
+@lru_cache(maxsize=512)
+def _intersect(a: tuple[str | None, ...], b: tuple[str | None, ...]) -> bool:
+    """Whether patterns ``a`` and ``b`` (characters and holes) describe a common string."""
     if len(a) > _MAX_TOKENS or len(b) > _MAX_TOKENS:
         return True
-    if saved.known and prefix.known:
-        return "".join(a).startswith("".join(prefix.tokens))  # type: ignore[arg-type]
     # below[j]: row i + 1 of the table, "a[i:] and b[j:] share a string", filled from the end.
     n, m = len(a), len(b)
     below: list[bool] = [False] * (m + 1)
