@@ -78,6 +78,8 @@ def test_the_forms_that_set_an_output_are_not_reported(tmp_path: Path) -> None:
         '          "ver=1" | Out-File -FilePath $env:GITHUB_OUTPUT -Append\n',
         "computed": "      - id: v\n        run: |\n          N=ver\n"
         '          echo "$N=1" >> "$GITHUB_OUTPUT"\n',
+        "expression": "      - id: v\n"
+        '        run: echo "${{ matrix.out }}=1" >> "$GITHUB_OUTPUT"\n',
         "piped": '      - id: v\n        run: python tools/outputs.py >> "$GITHUB_OUTPUT"\n',
         "script": "      - id: v\n        run: ./scripts/set-outputs.sh\n",
         "remote": "      - id: v\n        uses: some/versioning-action@v1\n",

@@ -60,10 +60,12 @@ _REFERENCE: Final = re.compile(
     re.IGNORECASE,
 )
 _WRITES_OUTPUTS: Final = re.compile(r"GITHUB_OUTPUT|::set-output", re.IGNORECASE)
-# A name computed at run time: "$N=…", "${N}=…", "$(cmd)=…", printf '%s=%s', f"{k}={v}"
-# (a shell's "{name}=…" is no expansion: it writes an output named "{name}").
+# A name computed at run time: "$N=…", "${N}=…", "$(cmd)=…", "${{ inputs.name }}=…" (the
+# runner substitutes it), printf '%s=%s', f"{k}={v}" (a shell's "{name}=…" is no expansion:
+# it writes an output named "{name}").
 _COMPUTED: Final = re.compile(
-    r"(\$\{?\w+\}?|\$\([^)]*\)|%s|%\(\w+\)s)\s*(=|<<)|\bf[\"'][^\"'\n]*\{[^}]*\}\s*="
+    r"(\$\{?\w+\}?|\$\([^)]*\)|\}\}|%s|%\(\w+\)s)\s*(=|<<)"
+    r"|\bf[\"'][^\"'\n]*\{[^}]*\}\s*="
 )
 _CLOSERS: Final = ("}", ")", "done", "fi", "esac")
 
