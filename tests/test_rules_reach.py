@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from treebuild import build
 
 from cachekit.checks import check
+from cachekit.checks.keyshapes import HOLE, Shape, can_start_with, shape_of_text
 from cachekit.checks.model import CheckFinding
-from cachekit.checks.rules.keyshapes import HOLE, Shape, can_start_with, shape_of_text
 
 NEVER_MATCH = "restore-keys-never-match"
 NEVER_SAVED = "restore-never-saved"

@@ -37,7 +37,7 @@ from ...findings import Code
 from ...fs.trees import DIR, Tree
 from ..model import CheckFinding, Location
 from ..rule import CacheFacts, CheckContext, finding, repository_rule
-from .stepsource import StepSource
+from ..stepsource import StepSource
 
 __all__ = ["guarded_ids", "partial_hit_guard", "yarn_berry_local"]
 

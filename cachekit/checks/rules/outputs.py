@@ -28,7 +28,7 @@ from ...explain.model import JobRecord, StepRecord
 from ...findings import Code
 from ..model import CheckFinding, Location
 from ..rule import CacheFacts, CheckContext, finding, repository_rule
-from .stepsource import StepSource
+from ..stepsource import StepSource
 
 __all__ = ["ACTION_OUTPUTS", "output_never_set", "references", "script_sets"]
 

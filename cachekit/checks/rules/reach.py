@@ -4,7 +4,8 @@ GitHub restores an entry whose key starts with the looked-up key (the primary ke
 prefix-matched too, then each restore key), case-insensitively, on the same cache version
 (paths, compression, cross-OS: ``/work/shared/spec/actions-cache.md`` §3). Comparing every
 restore with every key the repository saves, as templates with holes
-(:mod:`.keyshapes`: what explain could not evaluate matches anything), two things are certain:
+(:mod:`cachekit.checks.keyshapes`: what explain could not evaluate matches anything), two
+things are certain:
 
 * ``restore-keys-never-match``: a restore key written on an ``actions/cache`` step that no
   saved key of any job or matrix leg on that version can start with (a restore key that drops
@@ -32,9 +33,9 @@ from ...explain.model import CacheReport, ExplainResult
 from ...findings import Code
 from ...fs.trees import Tree
 from ...github.workflows import load_workflows
+from ..keyshapes import Shape, can_start_with, shape_of_parts, shape_of_text
 from ..model import CheckFinding, Location
 from ..rule import CacheFacts, CheckContext, finding, matrix_text, repository_rule
-from .keyshapes import Shape, can_start_with, shape_of_parts, shape_of_text
 
 __all__ = ["reach", "unknown_savers"]
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from ...errors import CachekitError
-from ...fs.trees import Tree, leaves_tree
-from ...github.workflows import Step, parse_steps, parse_workflow_file
-from ...yamlsource import Mark, YamlMap, load_yaml
+from ..errors import CachekitError
+from ..fs.trees import Tree, leaves_tree
+from ..github.workflows import Step, parse_steps, parse_workflow_file
+from ..yamlsource import Mark, YamlMap, load_yaml
 
 __all__ = ["StepSource"]
 

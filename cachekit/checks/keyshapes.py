@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Final
 
-from ...explain.model import KeyPart
+from ..explain.model import KeyPart
 
 __all__ = ["HOLE", "Shape", "can_start_with", "shape_of_parts", "shape_of_text"]
 
