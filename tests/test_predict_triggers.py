@@ -15,6 +15,7 @@ from gitutil import ENV, init
 from treebuild import build
 
 from cachekit.cli import main
+from cachekit.expressions import Unknown
 from cachekit.fs.gitrepo import GitRepo
 from cachekit.fs.history import default_branch
 from cachekit.github.conditions import RunContext, evaluate_if, job_verdicts
@@ -370,6 +371,49 @@ def test_if_without_status_function_means_success_and() -> None:
     )
     assert evaluate_if("vars.X", {**ctx, "vars": {}}, "success").verdict == "skip"
     assert evaluate_if("github.actor == 'bot'", ctx, "success").verdict == "unknown"
+
+
+def test_conditions_are_decided_in_three_valued_logic() -> None:
+    """An unknown operand does not make ``||``/``&&`` unknown when another settles them."""
+    ctx = {
+        "github": RunContext("push", "refs/heads/main").github(),
+        "vars": Unknown("vars", "repository variables"),
+    }
+
+    def verdict(text: str) -> str:
+        return evaluate_if(text, ctx, "success").verdict
+
+    assert verdict("vars.X || true") == "run"
+    assert verdict("vars.X == 'a' || github.ref_name == 'main'") == "run"
+    assert verdict("vars.X && false") == "skip"
+    assert verdict("vars.X == 'a' && github.ref_name == 'dev'") == "skip"
+    assert verdict("!vars.X") == "unknown"
+    assert verdict("!(vars.X || true)") == "skip"
+    assert verdict("vars.X || false") == "unknown"
+    assert verdict("vars.X && true") == "unknown"
+    assert verdict("${{ (vars.X && false) || github.event_name == 'push' }}") == "run"
+    # the implicit success() of a step after a skipped needed job: false settles it
+    assert evaluate_if("vars.X || true", ctx, "skipped").verdict == "skip"
+    # an error after a settled operand is never reached (GitHub short-circuits)
+    assert verdict("true || fromJSON('{')") == "run"
+    assert verdict("vars.X || fromJSON('{')") == "unknown"
+
+
+def test_three_valued_conditions_in_a_replay(repo: Path) -> None:
+    jobs = {
+        "either": "    if: vars.ON == 'yes' || github.ref == 'refs/heads/main'\n",
+        "both": "    if: vars.ON == 'yes' && github.ref == 'refs/heads/dev'\n",
+        "negated": "    if: ${{ !vars.ON }}\n",
+    }
+    commit(repo, 1, "add", {".github/workflows/ci.yml": workflow("  push:", jobs), "deps.txt": "1"})
+    result = predict(str(repo), PredictOptions(repository="o/r"))
+    assert {c.job: c.unknown_conditions for r in result.runs for c in r.caches} == {
+        "either": (),
+        "negated": ("${{ !vars.ON }}",),
+    }
+    counts = result.summary["workflows"][".github/workflows/ci.yml"]
+    assert counts["jobs_skipped_by_condition"] == 1
+    assert counts["unknown_condition_texts"] == {"${{ !vars.ON }}": 1}
 
 
 def test_a_skipped_job_skips_the_whole_needs_chain() -> None:

@@ -19,7 +19,12 @@ https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#s
   ``matrix``, ``runner``, ``env``, ``steps``, ``job`` and ``strategy``.
 
 What cannot be known offline (a variable, an output computed at run time) makes a condition
-*unknown*: the job or step is assumed to run, and the caller counts it as such. A condition
+*unknown*: the job or step is assumed to run, and the caller counts it as such. A condition is
+decided in three-valued logic (Kleene's): ``||`` is true as soon as one operand is true and
+``&&`` false as soon as one is false, whatever the unknown operands beside it hold
+(``vars.X || true`` runs, ``vars.X && false`` is skipped: GitHub returns the first truthy —
+or falsy — operand, so the result's truth is settled even when its value is not); ``!`` of an
+unknown stays unknown. A condition
 on a cache step's ``cache-hit`` output is evaluated for each value the output can take, so
 the replay can apply it when the cache step's outcome is known (:class:`CacheHitGuard`).
 """
@@ -29,11 +34,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from ..errors import CachekitError
-from ..expressions import EvaluationContext, ExpressionError, Unknown, evaluate
+from ..expressions import EvaluationContext, ExpressionError, Unknown
 from ..expressions.coerce import truthiness
+from ..expressions.evaluator import evaluate_node
+from ..expressions.parser import Group, Logical, Node, Not, parse_expression
 from .workflows import Workflow
 
 __all__ = [
@@ -144,17 +152,51 @@ def evaluate_if(raw: Any, contexts: Mapping[str, Any], status: str) -> Condition
     """One ``if:`` (``None``: none written) under ``status`` (``success`` / ``skipped``)."""
     text = _text(raw)
     expression = _expression(text) if text is not None else "success()"
+    context = EvaluationContext(contexts=dict(contexts), job_status=status)
     try:
-        value = evaluate(expression, EvaluationContext(contexts=dict(contexts), job_status=status))
+        truth = _truth(_parsed(expression, context.names), expression, context)
     except (ExpressionError, CachekitError) as exc:
         return ConditionResult("unknown", text, f"cannot evaluate: {exc}")
-    truth = truthiness(value)
     if truth is None:
         return ConditionResult("unknown", text, "depends on values known at run time")
     if truth:
         return ConditionResult("run", text)
     why = f"if: {text}" if text is not None else "a job it needs was skipped"
     return ConditionResult("skip", text, why)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(expression: str, names: frozenset[str]) -> Node:
+    """The syntax tree of a condition: the same ``if:`` is decided for every run."""
+    return parse_expression(expression, names)
+
+
+def _truth(node: Node, text: str, context: EvaluationContext) -> bool | None:
+    """Whether ``node`` is truthy, ``None`` when that depends on run-time values.
+
+    Operands are decided left to right and stop at the first that settles the result, as
+    GitHub short-circuits: an error in an operand after a settled one never happens, an
+    error after an unknown one may or may not (unknown)."""
+    if isinstance(node, Group):
+        return _truth(node.inner, text, context)
+    if isinstance(node, Not):
+        inner = _truth(node.operand, text, context)
+        return None if inner is None else not inner
+    if isinstance(node, Logical):
+        settles = node.op == "||"  # the truth that decides: true for ||, false for &&
+        undecided = False
+        for operand in node.operands:
+            try:
+                truth = _truth(operand, text, context)
+            except (ExpressionError, CachekitError):
+                if undecided:
+                    return None
+                raise
+            if truth is settles:
+                return settles
+            undecided = undecided or truth is None
+        return None if undecided else not settles
+    return truthiness(evaluate_node(node, text, context))
 
 
 def _order(wf: Workflow) -> list[str]:
