@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from .caches import CacheStepKind
-from .encoding import json_spec
+from .encoding import encode, json_spec
 from .explain import Options
 from .explain.core import explain_tree
 from .explain.model import CacheReport, KeyPart
@@ -104,6 +104,9 @@ class PredictedCache:
     changed: tuple[str, ...] = field(default=(), metadata=json_spec(skip=True))
     size_bytes: int = 0  # the entry's size (from --caches, else the estimate)
     unknown_conditions: tuple[str, ...] = ()  # `if:`s assumed true (unknowable offline)
+    # The file the cache step is written in, which ``line`` is a line of: the workflow, or
+    # the composite action, reusable workflow or included template it comes from.
+    file: str = ""
 
 
 def _cause(c: PredictedCache) -> dict[str, Any] | None:
@@ -443,7 +446,7 @@ def predict(
     summary = _summary(predicted, simulation, len(collected), seconds, hashed_seconds, repo)
     summary["planned_runs"] = len(plan)
     summary["replayed_runs"] = sum(1 for c in replay.collected)
-    summary["workflows"] = {k: v.to_json() for k, v in sorted(replay.counts.items())}
+    summary["workflows"] = {k: encode(v) for k, v in sorted(replay.counts.items())}
     if replay.compiler is not None:
         summary["explain_compiled"] = replay.compiler.compiles
         summary["explain_reused"] = replay.compiler.reuses
@@ -562,6 +565,7 @@ def _predicted(
                     changed,
                     _size_of(report.key, options),
                     col.gates[ri].unknown if col.gates else (),
+                    report.mark.path,
                 )
             )
             previous[ident] = (report, col.commit)
@@ -660,7 +664,7 @@ def _summary(
         "hit_rate": round(counts["hit"] / known, 4) if known else None,
         "warm_rate": round((counts["hit"] + counts["restore"]) / known, 4) if known else None,
         "per_cache": {k: {**v, "hit_rate": rate(v)} for k, v in per_cache.items()},
-        "causes": [c.to_json() for c in ranked_causes(runs)[:50]],
+        "causes": [encode(c) for c in ranked_causes(runs)[:50]],
         "evictions": sum(1 for e in simulation.events if e.kind == "evicted"),
         "expirations": sum(1 for e in simulation.events if e.kind == "expired"),
         "seconds": round(seconds, 3),

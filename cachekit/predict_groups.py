@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .encoding import json_spec
 
 if TYPE_CHECKING:
     from .predict import PredictedCache, PredictedRun
@@ -30,8 +32,11 @@ def natural_key(text: str) -> tuple[Any, ...]:
 
 
 def cache_name(c: PredictedCache) -> str:
-    """``file:line job / step``: where it is and what it is called."""
-    return f"{c.workflow}:{c.line} {c.job} / {c.step}"
+    """``file:line job / step``: where it is and what it is called — the one name of a cache
+    in every table and list of a prediction, on every platform. The file is the one the
+    step is written in (a template, composite action or called workflow may be another file
+    than the workflow that runs it), so the line is a line of that file."""
+    return f"{c.file or c.workflow}:{c.line} {c.job} / {c.step}"
 
 
 @dataclass(frozen=True)
@@ -41,18 +46,6 @@ class MissGroup:
     run: PredictedRun
     cache: PredictedCache
     legs: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "commit": self.run.commit,
-            "time": self.run.time,
-            "ref": self.run.ref,
-            "cache": cache_name(self.cache),
-            "outcome": self.cache.outcome,
-            "cause": self.cache.cause,
-            "code": self.cache.cause_code,
-            "matrix_legs": self.legs,
-        }
 
 
 @dataclass(frozen=True)
@@ -65,20 +58,8 @@ class CauseCost:
     misses: int
     restores: int
     cost_bytes: int
-    first: str  # commit of the first occurrence
-    last: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "cache": self.cache,
-            "code": self.code,
-            "cause": self.cause,
-            "misses": self.misses,
-            "restores": self.restores,
-            "cost_bytes": self.cost_bytes,
-            "first_commit": self.first,
-            "last_commit": self.last,
-        }
+    first: str = field(metadata=json_spec(name="first_commit"))  # the first occurrence's commit
+    last: str = field(metadata=json_spec(name="last_commit"))
 
 
 def miss_groups(runs: Iterable[PredictedRun]) -> list[MissGroup]:

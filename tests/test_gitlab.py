@@ -24,6 +24,7 @@ from cachekit.gitlab import GitLabOptions, RunModel, explain_gitlab, load_config
 from cachekit.gitlab.keys import sanitize_key, wildcard_regex
 from cachekit.gitlab.predict import predict_gitlab
 from cachekit.gitlab.variables import slugify
+from cachekit.output.text import render_predict
 from cachekit.platforms.dispatch import check_platform
 
 
@@ -427,3 +428,25 @@ lint:
     assert caches["lint"].key == "main-protected"
     result = predict_gitlab(str(repo))
     assert any("CI_PROJECT_PATH" in p for p in result.problems)
+
+
+def test_predict_names_a_templated_cache_one_way_everywhere(tmp_path: Path) -> None:
+    """A cache written in an included template: the per-cache table, the misses list and
+    the JSON name it by the template's file and line, the same text everywhere."""
+    template = ".deps:\n  cache:\n    key: {files: [requirements.txt]}\n    paths: [venv]\n"
+    ci = "include: [{local: ci/templates.yml}]\ntest:\n  extends: .deps\n  script: [x]\n"
+    repo = init(tmp_path)
+    build(repo, {".gitlab-ci.yml": ci, "ci/templates.yml": template, "requirements.txt": "a\n"})
+    commit_all(repo, "one")
+    build(repo, {"requirements.txt": "b\n"})
+    commit_all(repo, "two")
+    result = predict_gitlab(str(repo))
+    names = list(result.summary["per_cache"])
+    assert names == ["ci/templates.yml:3 test / cache[0]"]
+    assert [c.outcome for r in result.runs for c in r.caches] == ["miss", "miss"]
+    assert {(c.workflow, c.file, c.line) for r in result.runs for c in r.caches} == {
+        (".gitlab-ci.yml", "ci/templates.yml", 3)
+    }
+    text = render_predict(result)
+    listed = [line for line in text.splitlines() if " miss: " in line]
+    assert len(listed) == 2 and all(names[0] in line for line in listed), text

@@ -19,6 +19,7 @@ from typing import Any
 
 import xxhash
 
+from ..encoding import json_spec
 from ..errors import CachekitError
 from ..explain.model import CacheReport, ExplainResult, JobRecord, StepRecord
 from ..expressions import Unknown
@@ -59,6 +60,10 @@ class PlannedRun:
     only: frozenset[str] | None = None  # workflow paths this run is limited to
 
 
+def _sorted_counts(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items()))
+
+
 @dataclass
 class WorkflowCounts:
     """What happened to one workflow over the replay (the summary's ``workflows``)."""
@@ -68,20 +73,14 @@ class WorkflowCounts:
     jobs_skipped_by_condition: int = 0
     caches_skipped_by_condition: int = 0
     unknown_conditions: int = 0
-    unknown_texts: dict[str, int] = field(default_factory=dict)
-    trigger_reasons: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "replayed": self.replayed,
-            "skipped_by_trigger": self.skipped_by_trigger,
-            "jobs_skipped_by_condition": self.jobs_skipped_by_condition,
-            "caches_skipped_by_condition": self.caches_skipped_by_condition,
-            "unknown_conditions": self.unknown_conditions,
-            "unknown_condition_texts": dict(sorted(self.unknown_texts.items())),
-            "trigger_reasons": dict(sorted(self.trigger_reasons.items())),
-        }
+    unknown_texts: dict[str, int] = field(
+        default_factory=dict,
+        metadata=json_spec(name="unknown_condition_texts", value=_sorted_counts),
+    )
+    trigger_reasons: dict[str, int] = field(
+        default_factory=dict, metadata=json_spec(value=_sorted_counts)
+    )
+    problems: list[str] = field(default_factory=list, metadata=json_spec(skip=True))
 
 
 class ChangedPaths:

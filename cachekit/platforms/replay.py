@@ -30,6 +30,7 @@ from ..fs.gitrepo import GitRepo
 from ..fs.gittree import CommitTree
 from ..fs.history import default_branch, first_parent_commits
 from ..predict import PredictedCache, PredictedRun, PredictResult
+from ..predict_groups import cache_name, natural_key
 from ..simulator import CacheService
 
 __all__ = ["AZURE", "CIRCLECI", "GITLAB", "LookupRules", "replay"]
@@ -196,11 +197,6 @@ def replay(
                         store.save(branch, key)
                     pending, current = [], levels.get(report.job, 0)
                 outcome, restored = _restore(store, branch, report, n)
-                name = f"{report.mark.path}:{report.mark.line} {report.job}"
-                if outcome in counts:
-                    counts[outcome] += 1
-                    per = per_cache.setdefault(name, dict.fromkeys(counts, 0))
-                    per[outcome] += 1
                 cause = None
                 if outcome == "restore":
                     cause = f"fell back to {restored}"
@@ -208,21 +204,26 @@ def replay(
                     cause = "no entry under the key or any fallback key"
                 elif outcome == "unknown":
                     cause = "the key changes every run and is not known offline"
-                caches.append(
-                    PredictedCache(
-                        report.workflow,
-                        report.job,
-                        report.step,
-                        report.mark.line,
-                        dict(report.matrix),
-                        report.key,
-                        report.key_known,
-                        outcome,
-                        restored,
-                        cause,
-                        None if cause is None else "no-entry",
-                    )
+                predicted = PredictedCache(
+                    report.workflow,
+                    report.job,
+                    report.step,
+                    report.mark.line,
+                    dict(report.matrix),
+                    report.key,
+                    report.key_known,
+                    outcome,
+                    restored,
+                    cause,
+                    None if cause is None else "no-entry",
+                    file=report.mark.path,
                 )
+                caches.append(predicted)
+                if outcome in counts:
+                    counts[outcome] += 1
+                    name = cache_name(predicted)  # the misses list's name too
+                    per = per_cache.setdefault(name, dict.fromkeys(counts, 0))
+                    per[outcome] += 1
                 if report.kind != "restore-only" and not report.key.startswith("‹orb "):
                     pending.append(_concrete(report.key, n))
             for key in pending:
@@ -283,7 +284,10 @@ def _summary(
         **counts,
         "hit_rate": round(counts["hit"] / known, 4) if known else None,
         "warm_rate": round((counts["hit"] + counts["restore"]) / known, 4) if known else None,
-        "per_cache": {k: {**v, "hit_rate": rate(v)} for k, v in per_cache.items()},
+        "per_cache": {
+            k: {**per_cache[k], "hit_rate": rate(per_cache[k])}
+            for k in sorted(per_cache, key=natural_key)
+        },
         "evictions": sum(1 for e in events if e.kind == "evicted"),
         "expirations": sum(1 for e in events if e.kind == "expired"),
         "entry_size_mib": "n/a",
