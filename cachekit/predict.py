@@ -84,6 +84,9 @@ class PredictOptions:
     repository: str | None = None  # OWNER/NAME for github.repository (else the origin remote)
     triggers: bool = True  # False: every workflow runs on every event (the old replay)
     compile: bool = True  # False: explain every commit from scratch (the benchmark's baseline)
+    # A merge-queue run before each commit that landed a pull request, for the workflows
+    # that declare `on: merge_group` (see _merge_group_run).
+    merge_groups: bool = True
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,28 @@ def _paths_of(changed: ChangedPaths, commit: Commit) -> Callable[[], tuple[str, 
 
 
 _PR_SUBJECT = re.compile(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)")
+_SQUASHED_PR = re.compile(r"\(#(\d+)\)\s*$")
+
+
+def _merge_group_run(commit: Commit, branch: str) -> PlannedRun | None:
+    """The merge-queue run that tested ``commit`` before it landed, if it landed a pull
+    request (a ``Merge pull request #N`` merge, or a squash whose subject ends ``(#N)``).
+
+    The queue tests a temporary branch ``gh-readonly-queue/<base>/pr-<N>-<sha>`` whose tree
+    is the one that lands, then pushes it to the base branch: the run is replayed on the
+    commit's tree, on that ref, just before the push (at its time, planned ahead of it; the
+    sort of the plan is stable). Its saves go to that branch's
+    scope, which no other run reads; it restores from its own scope, then the default
+    branch (:func:`cachekit.simulator.scopes.readable_scopes`). The ``<sha>`` is the pull
+    request's head where the merge commit records it (its second parent), else the landed
+    commit's: only its uniqueness matters to the replay.
+    """
+    merged = _PR_SUBJECT.match(commit.subject) or _SQUASHED_PR.search(commit.subject)
+    if merged is None:
+        return None
+    head = commit.parents[1] if len(commit.parents) > 1 else commit.oid
+    ref = f"refs/heads/gh-readonly-queue/{branch}/pr-{merged.group(1)}-{head}"
+    return PlannedRun(commit, commit.time, ref, EventName.MERGE_GROUP, "checks_requested", branch)
 
 
 def _plan(
@@ -226,6 +251,9 @@ def _plan(
                 plan.append(
                     PlannedRun(pr_commit, pr_commit.time, ref, name, activity, branch, head, paths)
                 )
+        queued = _merge_group_run(commit, branch) if options.merge_groups else None
+        if queued is not None and event == EventName.PUSH and options.triggers:
+            plan.append(queued)
         plan.append(
             PlannedRun(commit, commit.time, default_ref, event, changed=_paths_of(changed, commit))
         )
@@ -340,6 +368,10 @@ class _Replay:
         tree = self.tree(run.commit)
         if self.options.triggers:
             workflows, _ = load_workflows(tree, only=self.options.workflow)
+            if run.event == EventName.MERGE_GROUP and not any(
+                EventName.MERGE_GROUP in wf.on for wf in workflows
+            ):
+                return  # no merge queue at this commit: no run, none skipped either
             started = triggered(workflows, run, self.counts)
             if not started:
                 return

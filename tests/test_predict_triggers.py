@@ -513,3 +513,74 @@ def test_cli_predict_and_audit_take_the_trigger_options(repo: Path) -> None:
     ]
     out = runner.invoke(main, ["audit", str(repo), "--schedule", "--repository", "o/r"])
     assert out.exit_code == 0, out.output
+
+
+def test_merge_queue_runs_before_each_landed_pull_request(repo: Path) -> None:
+    """A workflow on merge_group runs on gh-readonly-queue/main/pr-N-… for each commit that
+    landed a pull request (a merge or a squash ``(#N)``), before the push; it restores the
+    default branch's entries, and what it saves serves no other run."""
+    queued = workflow("  push:\n    branches: [main]\n  merge_group:")
+    push_only = workflow("  push:")
+    a = commit(
+        repo,
+        1,
+        "add",
+        {".github/workflows/ci.yml": queued, ".github/workflows/p.yml": push_only, "deps.txt": "1"},
+    )
+    b = commit(repo, 2, "Bump deps (#12)", {"deps.txt": "2"})
+    commit(repo, 3, "no pull request", {"x": "1"})
+    git = ["git", "-C", str(repo)]
+    subprocess.run([*git, "checkout", "-q", "-b", "feature"], check=True, env=ENV)
+    f = commit(repo, 4, "feature work", {"deps.txt": "3"})
+    subprocess.run([*git, "checkout", "-q", "main"], check=True, env=ENV)
+    env = {**ENV, "GIT_COMMITTER_DATE": "2026-03-05T10:00:00Z"}
+    subprocess.run(
+        [*git, "merge", "--no-ff", "-q", "-m", "Merge pull request #13 from o/feature", "feature"],
+        check=True,
+        env=env,
+    )
+    commit(repo, 6, "Docs (#14)", {"README.md": "x"})
+    result = predict(str(repo), PredictOptions())
+    runs = [
+        (r.event, r.ref, r.subject, [(c.workflow[-6:], c.outcome) for c in r.caches])
+        for r in result.runs
+    ]
+
+    def rev(name: str) -> str:
+        return subprocess.run(
+            [*git, "rev-parse", name], check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    head, sha_b, docs = rev("HEAD^^2"), rev(b), rev("HEAD")
+    queue = "refs/heads/gh-readonly-queue/main/pr-"
+    assert runs == [
+        ("push", "refs/heads/main", "add", [("ci.yml", "miss"), ("/p.yml", "miss")]),
+        # deps.txt changed: the queue run misses, saves in its own scope...
+        ("merge_group", f"{queue}12-{sha_b}", "Bump deps (#12)", [("ci.yml", "miss")]),
+        # ...which the push that follows cannot read
+        ("push", "refs/heads/main", "Bump deps (#12)", [("ci.yml", "miss"), ("/p.yml", "miss")]),
+        ("push", "refs/heads/main", "no pull request", [("ci.yml", "hit"), ("/p.yml", "hit")]),
+        (
+            "merge_group",
+            f"{queue}13-{head}",
+            "Merge pull request #13 from o/feature",
+            [("ci.yml", "miss")],
+        ),
+        (
+            "push",
+            "refs/heads/main",
+            "Merge pull request #13 from o/feature",
+            [("ci.yml", "miss"), ("/p.yml", "miss")],
+        ),
+        # the queue restores the default branch's entry
+        ("merge_group", f"{queue}14-{docs}", "Docs (#14)", [("ci.yml", "hit")]),
+        ("push", "refs/heads/main", "Docs (#14)", [("ci.yml", "hit"), ("/p.yml", "hit")]),
+    ]
+    counts = result.summary["workflows"]
+    assert counts[".github/workflows/ci.yml"]["replayed"] == 8
+    assert counts[".github/workflows/p.yml"]["skipped_by_trigger"] == 3  # not on merge_group
+    assert a and f
+    # a repository without a merge_group workflow plans no queue runs and counts none
+    off = predict(str(repo), PredictOptions(merge_groups=False))
+    assert {r.event for r in off.runs} == {"push"}
+    assert off.summary["workflows"][".github/workflows/p.yml"]["skipped_by_trigger"] == 0
