@@ -160,19 +160,24 @@ class _RecordingWalker(Walker):
     step records cut to what ``predict`` reads."""
 
     hashes: dict[_HashKey, HashCall]
+    memo: dict[_HashKey, HashCall]  # this commit's calls, shared with the other workflows
 
     def _hash(
         self, args: tuple[str, ...], flavor: Flavor, target_os: TargetOS = TargetOS.LINUX
     ) -> HashCall:
-        tree = self.tree
-        assert isinstance(tree, _TracingTree)
-        tree.recording = False
-        try:
-            call = super()._hash(args, flavor, target_os)
-        finally:
-            tree.recording = True
+        key = (args, flavor.value, target_os.value, self._submodules)
+        if self._foreign is None and key in self.memo:
+            call = self.memo[key]
+        else:
+            tree = self.tree
+            assert isinstance(tree, _TracingTree)
+            tree.recording = False
+            try:
+                call = super()._hash(args, flavor, target_os)
+            finally:
+                tree.recording = True
         if self._foreign is None:
-            self.hashes[(args, flavor.value, target_os.value, self._submodules)] = call
+            self.hashes[key] = self.memo[key] = call
         return call
 
     def _step_record(
@@ -213,6 +218,20 @@ class _Compiled:
     sha: str
     reads: list[_Read]
     hashes: dict[_HashKey, HashCall]
+    sha_used: bool = True  # the commit's sha appears in a key, restore key or part
+
+
+def _mentions(result: ExplainResult, text: str) -> bool:
+    """Whether any key text of ``result`` contains ``text`` (most keys never name the sha:
+    then no commit has to rewrite them for it)."""
+    if not text:
+        return False
+    for r in result.caches:
+        if text in r.key or any(text in k for k in r.restore_keys):
+            return True
+        if any(text in p.value for p in r.parts):
+            return True
+    return False
 
 
 @dataclass
@@ -288,16 +307,18 @@ class CompiledExplainer:
         self.compiles += 1
         tracing = _TracingTree(tree)
         hashes: dict[_HashKey, HashCall] = {}
+        memo = self._hashes_of(tree)
 
         def walker(t: Tree, o: Options) -> Walker:
             w = _RecordingWalker(t, o)
-            w.hashes = hashes
+            w.hashes, w.memo = hashes, memo
             return w
 
         result = explain_tree(tracing, options, walker_factory=walker)
         # Which workflows exist is settled by the caller: an added file breaks no record.
         reads = [r for r in tracing.reads if r[1] != WORKFLOW_DIR]
-        entries.insert(0, _Compiled(options, result, options.commit or "", reads, hashes))
+        sha = options.commit or ""
+        entries.insert(0, _Compiled(options, result, sha, reads, hashes, _mentions(result, sha)))
         del entries[4:]
         return result
 
@@ -336,15 +357,18 @@ def _fill(
             if swaps.get(old.digest, new.digest) != new.digest:
                 return None  # one old digest, two new ones: the text swap is ambiguous
             swaps[old.digest] = new.digest
-        if old.digest:
+        if old.digest and new != old:
             calls[old.digest] = new
     sha = options.commit or ""
-    if entry.sha and sha and entry.sha != sha:
+    if entry.sha_used and entry.sha and sha and entry.sha != sha:
         swaps[entry.sha] = sha
+    revision = sha or entry.result.revision
     if not swaps and not calls:
-        return entry.result
+        if revision == entry.result.revision:
+            return entry.result
+        return replace(entry.result, revision=revision)
     caches = tuple(_filled(r, swaps, calls) for r in entry.result.caches)
-    return replace(entry.result, caches=caches, revision=sha or entry.result.revision)
+    return replace(entry.result, caches=caches, revision=revision)
 
 
 def _swap(text: str, swaps: dict[str, str]) -> str:
@@ -355,18 +379,24 @@ def _swap(text: str, swaps: dict[str, str]) -> str:
 
 
 def _filled(report: CacheReport, swaps: dict[str, str], calls: dict[str, HashCall]) -> CacheReport:
+    """``report`` with the new digests and sha; the same object when none of them is in it
+    (the common case: a commit changes a few of a repository's keys, not all)."""
     parts: list[KeyPart] = []
+    touched = False
     for part in report.parts:
         if part.hash is not None and part.hash.digest in calls:
             new = calls[part.hash.digest]
             call = replace(new, patterns=part.hash.patterns, follow=part.hash.follow)
             part = replace(part, hash=call, value=_swap(part.value, swaps))
+            touched = True
         elif swaps:
-            part = replace(part, value=_swap(part.value, swaps))
+            value = _swap(part.value, swaps)
+            if value != part.value:
+                part = replace(part, value=value)
+                touched = True
         parts.append(part)
-    return replace(
-        report,
-        key=_swap(report.key, swaps),
-        restore_keys=tuple(_swap(k, swaps) for k in report.restore_keys),
-        parts=tuple(parts),
-    )
+    key = _swap(report.key, swaps)
+    restore_keys = tuple(_swap(k, swaps) for k in report.restore_keys)
+    if not touched and key == report.key and restore_keys == report.restore_keys:
+        return report
+    return replace(report, key=key, restore_keys=restore_keys, parts=tuple(parts))

@@ -392,6 +392,10 @@ class Pattern:
         return int(MatchKind.DIRECTORY if self.trailing_separator else MatchKind.ALL)
 
 
+_ADVANCE_MEMO = 200_000
+"""At most this many remembered steps per pattern set (then the memo starts over)."""
+
+
 class PatternSet:
     """All patterns of one ``hashFiles`` call, with implicit descendants, in match order."""
 
@@ -419,6 +423,7 @@ class PatternSet:
             if implicit is not None:
                 self.patterns.append(implicit)
         self.include_indexes = [i for i, p in enumerate(self.patterns) if not p.negate]
+        self._advanced: dict[tuple[tuple[int, ...], str], tuple[int, ...]] = {}
 
     def search_paths(self) -> list[str]:
         """``getSearchPaths``: include search paths, deduplicated, ancestors winning."""
@@ -442,8 +447,19 @@ class PatternSet:
         return tuple(p.start() for p in self.patterns)
 
     def advance(self, states: Sequence[int], name: str) -> tuple[int, ...]:
-        """Step every pattern's state by one path segment (given in code-unit form)."""
-        return tuple(p.step(s, name) for p, s in zip(self.patterns, states, strict=True))
+        """Step every pattern's state by one path segment (given in code-unit form).
+
+        Remembered per (states, name): a set is shared by every ``hashFiles`` call with the
+        same patterns, and a history's walks meet the same directory names commit after
+        commit."""
+        key = (tuple(states), name)
+        hit = self._advanced.get(key)
+        if hit is None:
+            if len(self._advanced) >= _ADVANCE_MEMO:
+                self._advanced.clear()
+            hit = tuple(p.step(s, name) for p, s in zip(self.patterns, states, strict=True))
+            self._advanced[key] = hit
+        return hit
 
     def advance_path(self, states: Sequence[int], parts: Iterable[str]) -> tuple[int, ...]:
         out = tuple(states)

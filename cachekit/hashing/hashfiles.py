@@ -22,6 +22,7 @@ import enum
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..errors import CachekitError, HashFilesError, TreeError
@@ -113,6 +114,19 @@ def _describe_call(args: Sequence[str]) -> str:
     return "hashFiles(" + ", ".join("'" + a.replace("'", "''") + "'" for a in args) + ")"
 
 
+@lru_cache(maxsize=65536)
+def _windows_order(name: str) -> str:
+    """The sort key of a name in a Windows directory listing (upper-cased code units)."""
+    return "".join(u if len(u := c.upper()) == 1 else c for c in to_code_units(name))
+
+
+@lru_cache(maxsize=1024)
+def _pattern_set(text: str, workspace: str, home: str | None, syntax: GlobSyntax) -> PatternSet:
+    """One parse per distinct call: ``predict`` asks the same patterns of every commit, and
+    a set's compiled patterns (and their step memos) depend on nothing else."""
+    return PatternSet(text, workspace=workspace, home=home, syntax=syntax)
+
+
 def hash_files(
     tree: Tree,
     args: Sequence[str],
@@ -142,11 +156,8 @@ def hash_files(
         else:
             patterns = list(args)
             follow = True if follow_symbolic_links is None else follow_symbolic_links
-        pattern_set = PatternSet(
-            ("\r\n" if windows else "\n").join(patterns),
-            workspace=tree.workspace,
-            home=home,
-            syntax=syntax,
+        pattern_set = _pattern_set(
+            ("\r\n" if windows else "\n").join(patterns), tree.workspace, home, syntax
         )
         walk = _Walk(tree, pattern_set, follow=follow, windows=windows)
         walk.run()
@@ -322,12 +333,7 @@ class _Walk:
     def _order(self, entries: list[tuple[str, int]]) -> list[tuple[str, int]]:
         if not self.windows:
             return entries
-        return sorted(
-            entries,
-            key=lambda e: "".join(
-                u if len(u := c.upper()) == 1 else c for c in to_code_units(e[0])
-            ),
-        )
+        return sorted(entries, key=lambda e: _windows_order(e[0]))
 
     def _memo_key(self, rel: str, states: tuple[int, ...]) -> tuple[object, ...] | None:
         """Key of a directory's walk result, when it depends on nothing else.

@@ -101,6 +101,10 @@ class CacheService:
         self.default_entry_size = default_entry_size
         self.eviction_delay = eviction_delay
         self._entries: dict[_Identity, CacheEntry] = {}
+        self._bytes = 0  # the live entries' total size, kept as entries come and go
+        # No live entry was accessed before this instant (None: not known): accesses only
+        # move forward, so until it is ``expiry`` old nothing can expire.
+        self._floor: datetime | None = None
         self._touched: dict[_Identity, int] = {}  # access order, for LRU ties
         self._removed: dict[_Identity, ServiceEvent] = {}
         self._events: list[ServiceEvent] = []
@@ -119,7 +123,7 @@ class CacheService:
 
     @property
     def total_bytes(self) -> int:
-        return sum(e.size_bytes for e in self._entries.values())
+        return self._bytes
 
     @property
     def events(self) -> tuple[ServiceEvent, ...]:
@@ -152,6 +156,8 @@ class CacheService:
         entry = CacheEntry(scope, key, version, size_bytes, created_at, accessed, next(self._seq))
         entry = replace(entry, label=label)
         self._entries[ident] = entry
+        self._bytes += size_bytes
+        self._floor = None  # a seeded entry may be older than every other
         self._touched[ident] = next(self._clock)
         self._schedule_eviction(self._now or accessed)
         return entry
@@ -170,11 +176,14 @@ class CacheService:
                 f"runs must be in time order: {format_time(now)} is before {format_time(self._now)}"
             )
         while True:
-            expiring = min(
-                self._entries.items(),
-                key=lambda item: (item[1].last_accessed_at, self._touched[item[0]]),
-                default=None,
-            )
+            expiring = None
+            if self._floor is None or self._floor + self.expiry <= now:
+                expiring = min(
+                    self._entries.items(),
+                    key=lambda item: (item[1].last_accessed_at, self._touched[item[0]]),
+                    default=None,
+                )
+                self._floor = expiring[1].last_accessed_at if expiring else None
             due_expiry = expiring[1].last_accessed_at + self.expiry if expiring else None
             due_pass = self._passes[0] if self._passes else None
             if (
@@ -213,6 +222,7 @@ class CacheService:
         reason: str,
     ) -> None:
         entry = self._entries.pop(ident)
+        self._bytes -= entry.size_bytes
         del self._touched[ident]
         event = ServiceEvent(
             at,
@@ -258,17 +268,18 @@ class CacheService:
         version: str,
         visible: Callable[[CacheEntry], bool] | None,
     ) -> Match | None:
+        # The identity holds the folded key: no key is folded again per lookup.
         candidates = [
-            e
-            for e in self._entries.values()
-            if e.scope == scope and e.version == version and (visible is None or visible(e))
+            (ident[1], e)
+            for ident, e in self._entries.items()
+            if ident[0] == scope and ident[2] == version and (visible is None or visible(e))
         ]
         for i, key in enumerate(keys):
             folded = fold_key(key)
-            exact = [e for e in candidates if fold_key(e.key) == folded]
+            exact = [e for k, e in candidates if k == folded]
             if exact:
                 return Match(exact[0], "exact" if i == 0 else "restore-key", i)
-            prefixed = [e for e in candidates if fold_key(e.key).startswith(folded)]
+            prefixed = [e for k, e in candidates if k.startswith(folded)]
             if prefixed:
                 newest = max(prefixed, key=lambda e: (e.created_at, e.seq))
                 return Match(newest, "prefix" if i == 0 else "restore-key-prefix", i)
@@ -325,6 +336,7 @@ class CacheService:
             run_serial=run_serial,
         )
         self._entries[ident] = entry
+        self._bytes += size_bytes
         self._touched[ident] = next(self._clock)
         self._removed.pop(ident, None)
         self._schedule_eviction(self._now)
