@@ -349,14 +349,23 @@ class _Replay:
     """Runs the plan: triggers, explain, conditions; collects what each run caches."""
 
     def __init__(
-        self, repo: GitRepo, branch: str, options: PredictOptions, problems: list[str]
+        self,
+        repo: GitRepo,
+        branch: str,
+        options: PredictOptions,
+        problems: list[str],
+        changed: ChangedPaths | None = None,
     ) -> None:
         self.repo, self.branch, self.options, self.problems = repo, branch, options, problems
         self.counts: dict[str, WorkflowCounts] = {}
         self.collected: list[_Collected] = []
         self.repository = options.repository or origin_repository(repo)
         self._explained: dict[tuple[str, str, str, frozenset[str]], Any] = {}
-        self.compiler = CompiledExplainer() if options.compile else None
+        self.compiler: CompiledExplainer | None = None
+        if options.compile:
+            # An overlay changes files of every commit: no diff of two commits says what.
+            since = changed.since if changed is not None and not options.overlay else None
+            self.compiler = CompiledExplainer(changes=since)
 
     def tree(self, commit: Commit) -> Tree:
         tree: Tree = CommitTree(self.repo, commit.oid)
@@ -456,8 +465,9 @@ def predict(
             since=options.since,
             max_commits=options.max_commits,
         )
-        plan = _plan(repo, commits, branch, options, ChangedPaths(repo, commits), problems)
-        replay = _Replay(repo, branch, options, problems)
+        changed = ChangedPaths(repo, commits)
+        plan = _plan(repo, commits, branch, options, changed, problems)
+        replay = _Replay(repo, branch, options, problems, changed)
         for i, run in enumerate(plan):
             replay.replay(run)
             if progress is not None:

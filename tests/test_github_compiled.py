@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from gitutil import ENV, init
-from treebuild import build
+from treebuild import Link, build
 
 from cachekit.encoding import encode
 from cachekit.explain.core import explain_tree
@@ -111,3 +111,78 @@ def test_predict_is_the_same_compiled_or_not(tmp_path: Path) -> None:
     b = encode(predict(str(repo), PredictOptions(compile=False)))
     assert a["runs"] == b["runs"]
     assert a["summary"]["explain_reused"] == 7
+
+
+LINKED = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: build
+          key: build-${{ hashFiles('**/deps.txt') }}
+      - uses: actions/cache@v4
+        with:
+          path: lock
+          key: lock-${{ hashFiles('lock.txt') }}
+      - uses: actions/cache@v4
+        with:
+          path: followed
+          key: f-${{ hashFiles('--follow-symbolic-links', 'sub/**/*.cfg') }}
+"""
+
+
+def test_unchanged_paths_reuse_the_last_digest_only_when_they_can(tmp_path: Path) -> None:
+    """With the commits' changed paths, a hashFiles none of whose patterns match a changed
+    path keeps the previous commit's answer — but not when it hashed a link (lock.txt points
+    at a file its pattern does not match), nor when following links, nor when a matching
+    path is added or deleted. Every commit's keys equal a full walk's."""
+    repo = init(tmp_path / "repo")
+    shas = [
+        commit(
+            repo,
+            1,
+            {
+                ".github/workflows/ci.yml": LINKED,
+                "a/deps.txt": "1",
+                "real/lock": "v1",
+                "lock.txt": Link("real/lock"),
+                "sub/x.cfg": "1",
+                "sub/l": Link("../elsewhere"),
+                "elsewhere/y.cfg": "1",
+            },
+        ),
+        commit(repo, 2, {"README.md": "x"}),  # nothing matches: every digest reused
+        commit(repo, 3, {"real/lock": "v2"}),  # lock.txt's target: rehashed, new digest
+        commit(repo, 4, {"elsewhere/y.cfg": "2"}),  # reached through sub/l when following
+        commit(repo, 5, {"b/deps.txt": "new"}),  # a matching path added
+        commit(repo, 6, {"c.txt": "y"}),
+    ]
+    subprocess.run(["git", "-C", str(repo), "rm", "-q", "b/deps.txt"], check=True, env=ENV)
+    shas.append(commit(repo, 7, {}))  # a matching path deleted
+    parents = dict(zip(shas[1:], shas, strict=False))
+    changed: dict[str, list[str]] = {}
+    with GitRepo(str(repo)) as git:
+        for sha in shas[1:]:
+            out = git.run_git("diff", "--name-only", "-z", parents[sha], sha) or ""
+            changed[sha] = [p for p in out.split("\0") if p]
+
+        def since(before: str, after: str) -> list[str] | None:
+            return changed[after] if parents.get(after) == before else None
+
+        compiled = CompiledExplainer(changes=since)
+        digests = []
+        for sha in shas:
+            options = Options(commit=sha)
+            fresh = explain_tree(CommitTree(git, sha), options)
+            filled = compiled.explain(CommitTree(git, sha), options)
+            assert keys(filled) == keys(fresh), sha
+            digests.append([c.key for c in filled.caches])
+    build_keys, lock_keys, followed = (list(k) for k in zip(*digests, strict=True))
+    assert lock_keys[2] != lock_keys[1] and followed[3] != followed[2]
+    assert build_keys[4] != build_keys[3] and build_keys[6] == build_keys[3]
+    # only '**/deps.txt' is ever carried over (lock.txt is a link, the third follows
+    # links): at commits 2, 3, 4 and 6, which change no deps.txt
+    assert compiled.hashes_kept == 4

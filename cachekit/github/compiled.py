@@ -37,8 +37,8 @@ from ..explain.model import (
 from ..explain.options import Options
 from ..expressions import is_known, to_string
 from ..findings import Code, Severity
-from ..fs.trees import Listing, Tree
-from ..hashing.hashfiles import Flavor, TargetOS, hash_files
+from ..fs.trees import FILE, Listing, Tree
+from ..hashing.hashfiles import Flavor, TargetOS, could_change, hash_files
 from .walk import Walker
 from .workflows import WORKFLOW_DIR, Step, load_workflows
 
@@ -144,6 +144,11 @@ class _TracingTree:
         return self._tree.with_submodules()  # type: ignore[attr-defined]
 
 
+def tree_of(tree: Any) -> Tree:
+    """The tree under a tracing tree."""
+    return tree._tree if isinstance(tree, _TracingTree) else tree
+
+
 def _hash_on(tree: Tree, key: _HashKey) -> HashCall:
     args, flavor, target_os, submodules = key
     if submodules and hasattr(tree, "with_submodules"):
@@ -160,25 +165,22 @@ class _RecordingWalker(Walker):
     step records cut to what ``predict`` reads."""
 
     hashes: dict[_HashKey, HashCall]
-    memo: dict[_HashKey, HashCall]  # this commit's calls, shared with the other workflows
+    owner: CompiledExplainer  # its per-commit memo is shared with the other workflows
 
     def _hash(
         self, args: tuple[str, ...], flavor: Flavor, target_os: TargetOS = TargetOS.LINUX
     ) -> HashCall:
-        key = (args, flavor.value, target_os.value, self._submodules)
-        if self._foreign is None and key in self.memo:
-            call = self.memo[key]
-        else:
-            tree = self.tree
-            assert isinstance(tree, _TracingTree)
-            tree.recording = False
-            try:
-                call = super()._hash(args, flavor, target_os)
-            finally:
-                tree.recording = True
         if self._foreign is None:
-            self.hashes[key] = self.memo[key] = call
-        return call
+            key = (args, flavor.value, target_os.value, self._submodules)
+            call = self.hashes[key] = self.owner.hash(tree_of(self.tree), key)
+            return call
+        tree = self.tree
+        assert isinstance(tree, _TracingTree)
+        tree.recording = False
+        try:
+            return super()._hash(args, flavor, target_os)
+        finally:
+            tree.recording = True
 
     def _step_record(
         self, step: Step, scope: Any, contexts: dict[str, Any], caches: range
@@ -247,8 +249,13 @@ class CompiledExplainer:
     compiled: dict[Options, list[_Compiled]] = field(default_factory=dict)
     compiles: int = 0
     reuses: int = 0
+    # The paths that changed from one commit to another (None: not known cheaply): with it a
+    # `hashFiles` whose patterns match none of a commit's changed paths is not walked again.
+    changes: Callable[[str, str], Sequence[str] | None] | None = None
+    hashes_kept: int = 0  # hashFiles answers carried over from the previous commit
     _memo_for: object = None
     _memo: dict[_HashKey, HashCall] = field(default_factory=dict)
+    _last: dict[_HashKey, tuple[str, HashCall]] = field(default_factory=dict)
 
     def explain(
         self, tree: Tree, options: Options, *, only: frozenset[str] | None = None
@@ -293,11 +300,51 @@ class CompiledExplainer:
             self._memo_for, self._memo = ident, {}
         return self._memo
 
+    def hash(self, tree: Tree, key: _HashKey) -> HashCall:
+        """``hashFiles`` on ``tree``: this commit's answer if asked before, the previous
+        commit's if nothing it changed can change it, else computed."""
+        memo = self._hashes_of(tree)
+        call = memo.get(key)
+        if call is None:
+            kept = self._unchanged(tree, key)
+            self.hashes_kept += kept is not None
+            call = memo[key] = kept or _hash_on(tree, key)
+            self.remember(tree, key, call)
+        return call
+
+    def remember(self, tree: Tree, key: _HashKey, call: HashCall) -> None:
+        commit = getattr(tree, "commit", None)
+        if isinstance(commit, str):
+            self._last[key] = (commit, call)
+
+    def _unchanged(self, tree: Tree, key: _HashKey) -> HashCall | None:
+        """The last commit's result for ``key`` when this commit changed no path its patterns
+        match and none of its files is a link (a link's target could have changed)."""
+        last = self._last.get(key)
+        commit = getattr(tree, "commit", None)
+        args, flavor, target_os, submodules = key
+        if last is None or self.changes is None or submodules or not isinstance(commit, str):
+            return None
+        before, call = last
+        if call.digest is None or call.error:
+            return None
+        changed = self.changes(before, commit)
+        if changed is None or could_change(
+            tree.workspace, args, changed, flavor=Flavor(flavor), target_os=TargetOS(target_os)
+        ):
+            return None
+        try:
+            if any(tree.lstat(f.path) != FILE for f in call.files):
+                return None
+        except CachekitError:
+            return None
+        return call
+
     def _one(self, tree: Tree, options: Options) -> ExplainResult:
         key = replace(options, commit=None)
         entries = self.compiled.setdefault(key, [])
         for entry in entries:
-            filled = _fill(entry, tree, options, self._hashes_of(tree))
+            filled = _fill(entry, tree, options, self.hash)
             if filled is not None:
                 self.reuses += 1
                 return filled
@@ -307,11 +354,10 @@ class CompiledExplainer:
         self.compiles += 1
         tracing = _TracingTree(tree)
         hashes: dict[_HashKey, HashCall] = {}
-        memo = self._hashes_of(tree)
 
         def walker(t: Tree, o: Options) -> Walker:
             w = _RecordingWalker(t, o)
-            w.hashes, w.memo = hashes, memo
+            w.hashes, w.owner = hashes, self
             return w
 
         result = explain_tree(tracing, options, walker_factory=walker)
@@ -339,7 +385,7 @@ def _reads_hold(tree: Tree, reads: list[_Read]) -> bool:
 
 
 def _fill(
-    entry: _Compiled, tree: Tree, options: Options, memo: dict[_HashKey, HashCall]
+    entry: _Compiled, tree: Tree, options: Options, hash_of: Callable[[Tree, _HashKey], HashCall]
 ) -> ExplainResult | None:
     """The compiled explanation with this commit's digests and sha, or None if it no longer
     holds for ``tree``."""
@@ -348,9 +394,7 @@ def _fill(
     swaps: dict[str, str] = {}
     calls: dict[str, HashCall] = {}
     for key, old in entry.hashes.items():
-        new = memo.get(key)
-        if new is None:
-            new = memo[key] = _hash_on(tree, key)
+        new = hash_of(tree, key)
         if (old.error, bool(old.digest)) != (new.error, bool(new.digest)):
             return None  # starts or stops failing or matching: the walk may go another way
         if old.digest and new.digest and old.digest != new.digest:

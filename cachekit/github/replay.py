@@ -91,6 +91,7 @@ class ChangedPaths:
         self.repo = repo
         self.commits = commits
         self._paths: dict[str, tuple[str, ...]] | None = None
+        self._parents: dict[str, str] | None = None
 
     def _load(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}
@@ -135,6 +136,19 @@ class ChangedPaths:
             commit.oid,
         )
         return None if text is None else tuple(p for p in text.split("\x00") if p)
+
+    def since(self, before: str, after: str) -> tuple[str, ...] | None:
+        """The paths ``after`` changed when ``before`` is its first parent on the line (the
+        replay's next commit), else None: two commits farther apart are not diffed here."""
+        if self._parents is None:
+            self._parents = {c.oid: c.parents[0] for c in self.commits if c.parents}
+        if before == after:
+            return ()
+        if self._parents.get(after) != before:
+            return None
+        if self._paths is None:
+            self._paths = self._load()
+        return self._paths.get(after)
 
     def between(self, base: str, head: str) -> tuple[str, ...] | None:
         """A pull request's paths: the three-dot diff of ``head`` against ``base``."""

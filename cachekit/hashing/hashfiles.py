@@ -30,7 +30,15 @@ from ..fs.trees import DIR, FILE, OTHER, SYMLINK, UNREACHABLE, Tree
 from .globbing import GlobSyntax, PatternSet
 from .segments import SegmentMatcher, to_code_units
 
-__all__ = ["Flavor", "HashResult", "HashedFile", "TargetOS", "hash_files", "parse_arguments"]
+__all__ = [
+    "Flavor",
+    "HashResult",
+    "HashedFile",
+    "TargetOS",
+    "could_change",
+    "hash_files",
+    "parse_arguments",
+]
 
 FOLLOW_OPTION = "--follow-symbolic-links"
 
@@ -125,6 +133,40 @@ def _pattern_set(text: str, workspace: str, home: str | None, syntax: GlobSyntax
     """One parse per distinct call: ``predict`` asks the same patterns of every commit, and
     a set's compiled patterns (and their step memos) depend on nothing else."""
     return PatternSet(text, workspace=workspace, home=home, syntax=syntax)
+
+
+def could_change(
+    workspace: str,
+    args: Sequence[str],
+    paths: Sequence[str],
+    *,
+    flavor: Flavor = Flavor.RUNNER,
+    target_os: TargetOS = TargetOS.LINUX,
+) -> bool:
+    """Whether a change to ``paths`` (relative to ``workspace``: added, deleted or edited)
+    can change ``hashFiles(*args)``; ``True`` whenever that is not certain.
+
+    Without following links, the files hashed are the ones whose own path matches: a changed
+    path no pattern matches (with its implicit descendants) is never hashed, so the result
+    stands — provided no hashed file is a link (its target may be any path: the caller
+    checks). Following links, or on Windows (case-insensitive search paths), any change
+    counts.
+    """
+    if target_os is TargetOS.WINDOWS or workspace == "/":
+        return True
+    try:
+        if flavor is Flavor.RUNNER:
+            patterns, follow = parse_arguments(args)
+        else:
+            patterns, follow = list(args), True
+        if follow:
+            return True
+        syntax = GlobSyntax(windows=False, posix_classes=flavor is Flavor.SETUP_ACTION)
+        ps = _pattern_set("\n".join(patterns), workspace, None, syntax)
+    except (HashFilesError, CachekitError):
+        return True
+    root = ps.advance_path(ps.start_states(), ["", *workspace.split("/")[1:]])
+    return any(ps.kind(ps.advance_path(root, p.split("/"))) & 2 for p in paths)
 
 
 def hash_files(
