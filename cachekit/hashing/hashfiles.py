@@ -149,11 +149,12 @@ def could_change(
     Without following links, the files hashed are the ones whose own path matches: a changed
     path no pattern matches (with its implicit descendants) is never hashed, so the result
     stands — provided no hashed file is a link (its target may be any path: the caller
-    checks). Following links, or on Windows (case-insensitive search paths), any change
-    counts.
+    checks). On Windows the same pattern set decides, case-insensitively as the walk does.
+    Following links, any change counts.
     """
-    if target_os is TargetOS.WINDOWS or workspace == "/":
+    if workspace == "/":
         return True
+    windows = target_os is TargetOS.WINDOWS
     try:
         if flavor is Flavor.RUNNER:
             patterns, follow = parse_arguments(args)
@@ -161,8 +162,9 @@ def could_change(
             patterns, follow = list(args), True
         if follow:
             return True
-        syntax = GlobSyntax(windows=False, posix_classes=flavor is Flavor.SETUP_ACTION)
-        ps = _pattern_set("\n".join(patterns), workspace, None, syntax)
+        syntax = GlobSyntax(windows=windows, posix_classes=flavor is Flavor.SETUP_ACTION)
+        text = ("\r\n" if windows else "\n").join(patterns)
+        ps = _pattern_set(text, workspace, None, syntax)
     except (HashFilesError, CachekitError):
         return True
     root = ps.advance_path(ps.start_states(), ["", *workspace.split("/")[1:]])
