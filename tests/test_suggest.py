@@ -233,7 +233,11 @@ def test_yaml_output_has_a_comment_on_each_choice(tmp_path: Path) -> None:
     build(tmp_path, CASES["pip"])
     out = CliRunner().invoke(main, ["suggest", str(tmp_path)])
     assert out.exit_code == 0
-    assert "# path:" in out.output and "# key:" in out.output and "# restore-keys:" in out.output
+    printed = out.output.split("# the edits")[0]
+    (proposal,) = suggest(str(tmp_path)).proposals
+    assert set(proposal.comments) == {"path", "key", "restore-keys"}
+    for comment in proposal.comments.values():
+        assert "# " + comment in printed
     assert "--- a/.github/workflows/ci.yml" in out.output
 
 

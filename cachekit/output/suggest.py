@@ -7,42 +7,13 @@ value is what it is; the diff of the whole file follows, so the reader sees the 
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..suggest.edit.render import render_snippet
 from ..suggest.engine import Proposal, SuggestResult
 from .jsondoc import document, dumps
 from .palette import paint, text_output
 from .registry import SCHEMAS, RenderOptions
 
 __all__ = ["render_suggest_json", "render_suggest_yaml"]
-
-
-def _scalar(value: str) -> str:
-    if value == "" or value.strip() != value or value[0] in "!&*>|%@`'\"{[#?:-,":
-        return "'" + value.replace("'", "''") + "'"
-    if ": " in value or " #" in value:
-        return "'" + value.replace("'", "''") + "'"
-    return value
-
-
-def _mapping(values: dict[str, Any], indent: int, comments: dict[str, str]) -> list[str]:
-    pad = " " * indent
-    out: list[str] = []
-    for key, value in values.items():
-        if isinstance(value, dict):
-            out.append(f"{pad}{key}:")
-            out.extend(_mapping(value, indent + 2, comments))
-            continue
-        text = str(value)
-        comment = comments.get(key)
-        if comment:
-            out.append(f"{pad}# {key}: {comment}")
-        if "\n" in text:
-            out.append(f"{pad}{key}: |")
-            out.extend(f"{pad}  {line}" for line in text.splitlines())
-        else:
-            out.append(f"{pad}{key}: {_scalar(text)}")
-    return out
 
 
 def _proposal_yaml(p: Proposal) -> list[str]:
@@ -58,12 +29,10 @@ def _proposal_yaml(p: Proposal) -> list[str]:
     for note in p.notes:
         lines.append(f"# note: {note}")
     if p.action == "setup-input":
-        lines.append("with:")
-        lines.extend(_mapping(dict(p.inputs), 2, {}))
+        text = render_snippet({"with": dict(p.inputs)}, {}, item=False)
     else:
-        body = _mapping(dict(p.step), 2, dict(p.comments))
-        body[0] = "- " + body[0][2:]
-        lines.extend(body)
+        text = render_snippet(dict(p.step), dict(p.comments), item=True)
+    lines.extend(text.rstrip("\n").split("\n"))
     return lines
 
 

@@ -36,6 +36,17 @@ from ..fs.overlay import OverlayTree
 from ..fs.trees import Tree
 from .ecosystems import Manager, detect_managers
 from .edit import EditRefused, EditResult, StepEdit, plan_edit
+from .fit import (
+    JobText,
+    Pinning,
+    cache_uses,
+    directory_option,
+    first_checkout,
+    moved_path,
+    movers,
+    repository_pinning,
+    untrusted_events,
+)
 from .recipes import INTERPRETER, Recipe, key_patterns, recipes_for, render_hash_files
 
 __all__ = ["Proposal", "SuggestResult", "suggest_tree"]
@@ -127,6 +138,14 @@ class _Suggester:
         self.check = check_explained(tree, explained)
         self.releases = release_jobs(explained.jobs)
         self.kept: list[str] = []
+        self._pinning: Pinning | None = None
+
+    def job_text(self, job: JobRecord) -> JobText | None:
+        """The job as written, with the pinning its workflow (else the repository) follows."""
+        if self._pinning is None:
+            workflows = sorted({j.workflow for j in self.explained.jobs})
+            self._pinning = repository_pinning(self.tree, workflows)
+        return JobText.read(self.tree, job.workflow, job.job, self._pinning)
 
     # --- jobs -------------------------------------------------------------------------------
 
@@ -228,7 +247,8 @@ class _Suggester:
                     for i in installs.installs
                 ):
                     continue
-                directory = _directory(step.working_directory, cmd.cwd)
+                named = directory_option(cmd.tool, cmd.options)
+                directory = _directory(step.working_directory, cmd.cwd, named)
                 used.setdefault((eco, cmd.tool, directory), step.index)
         return used
 
@@ -317,6 +337,10 @@ class _Suggester:
                 f"{registry.manager('uv').locks[0]} and requirements files)"
             )
             return None
+        text = self.job_text(job)
+        untrusted = untrusted_events(job)
+        place, moved = _fit_setup_place(place, steps, untrusted)
+        notes.extend(moved)
         if place.step is not None and not place.cache_steps:
             return made(
                 "setup-input",
@@ -325,20 +349,33 @@ class _Suggester:
                 notes=tuple(notes),
                 replaces=problems,
             )
-        step = self._cache_step(job, steps, manager, recipe, patterns)
+        before = _insert_before(manager, steps, first_install)
+        fit = _StepFit(text, before, restore_only=bool(untrusted))
+        step = self._cache_step(job, steps, manager, recipe, patterns, fit)
         comments = _step_comments(recipe, step)
+        if fit.tag:
+            comments["uses"] = fit.tag
+        if untrusted:
+            notes.append(_restore_only_note(untrusted))
         if place.step is not None and place.cache_steps:
             notes.append(place.alternative_note(patterns))
         if place.cache_steps:
+            target = place.cache_steps[0]
+            blocker = _replace_blocker(target, steps, text, recipe)
+            if blocker is not None:
+                self.kept.append(f"{job.workflow} {job.job}: {blocker}")
+                return None
+            old_id = steps[target.step_index].id if target.step_index < len(steps) else None
+            if old_id:  # later steps may read it: the replacement answers to the same id
+                step = {"name": step["name"], "id": old_id, **step}
             return made(
                 "replace-step",
-                place.cache_steps[0].step_index,
+                target.step_index,
                 step=step,
                 comments=comments,
                 notes=tuple(notes),
                 replaces=problems,
             )
-        before = _insert_before(manager, steps, first_install)
         return made("add-step", before, step=step, comments=comments, notes=tuple(notes))
 
     def _patterns(self, manager: Manager, installs: JobInstalls, recipe: Recipe) -> list[str]:
@@ -367,9 +404,10 @@ class _Suggester:
         manager: Manager,
         recipe: Recipe,
         patterns: Sequence[str],
+        fit: _StepFit,
     ) -> dict[str, Any]:
         os_name = job.os or "Linux"
-        paths = [p.path for p in recipe.paths if p.runner_os in (None, os_name)]
+        paths = [fit.path(p.path) for p in recipe.paths if p.runner_os in (None, os_name)]
         interp = self._interpreter(job, steps, manager)
         key = recipe.key_template
         old = render_hash_files(recipe.key_files) if recipe.key_files else None
@@ -382,10 +420,89 @@ class _Suggester:
         with_["key"] = key
         if restore:
             with_["restore-keys"] = "\n".join(restore)
-        return {"name": f"Cache {manager.name}", "uses": "actions/cache@v4", "with": with_}
+        return {"name": f"Cache {manager.name}", "uses": fit.uses, "with": with_}
 
 
 # --- one proposal: the pieces of _Suggester._proposal ------------------------------------------
+
+
+class _StepFit:
+    """The job's facts a new cache step follows: its pinning, its env's directories, its
+    trigger (restore-only where a save would poison trusted runs)."""
+
+    def __init__(self, text: JobText | None, at: int, *, restore_only: bool) -> None:
+        self.uses, self.tag = cache_uses(text.pinning if text else "tag", restore_only=restore_only)
+        self._env = {v: text.env_value(v, at) for v in movers()} if text else {}
+
+    def path(self, default: str) -> str:
+        """The recipe's default path, or where the job's env moves it."""
+        return moved_path(default, self._env) or default
+
+
+def _fit_setup_place(
+    place: _SetupPlace, steps: list[StepRecord], untrusted: tuple[str, ...]
+) -> tuple[_SetupPlace, list[str]]:
+    """The setup step's cache input is not proposed where it would break the job (the step
+    runs before the checkout: the files its key hashes are not there yet, and the action fails
+    the step) or save from an untrusted trigger; a cache step is proposed instead, and why."""
+    if place.step is None:
+        return place, []
+    checkout = first_checkout(steps)
+    if checkout is not None and place.step.index < checkout:
+        why = (
+            f"{place.action} (step {place.step.index + 1}) runs before the checkout (step "
+            f"{checkout + 1}): its cache input would fail that step, since the files its key "
+            "hashes are not there yet; a cache step after the checkout instead"
+        )
+        return replace(place, step=None), [why]
+    if untrusted:
+        why = f"{place.action}'s cache input saves as well as restores: a cache step instead"
+        return replace(place, step=None), [why]
+    return place, []
+
+
+def _restore_only_note(untrusted: tuple[str, ...]) -> str:
+    return (
+        f"the workflow runs on {', '.join(untrusted)}: a cache saved there runs with the base "
+        "repository's cache scope on behalf of others, and trusted runs would restore it "
+        "(cache poisoning), so the step only restores; save the same key from a trusted "
+        "workflow (push to the default branch)"
+    )
+
+
+_CACHE_OUTPUTS: Final = frozenset({"cache-hit"})
+"""What actions/cache (and actions/cache/restore) set that a replaced step's readers may use."""
+
+
+def _replace_blocker(
+    target: Any, steps: list[StepRecord], text: JobText | None, recipe: Recipe
+) -> str | None:
+    """Why the cache step ``target`` must not be replaced, or None: only an actions/cache step
+    is replaced, and never one whose outputs later steps read other than ``cache-hit``, nor
+    one whose ``cache-hit`` guards an install when the new cache holds only downloads (the
+    install would be skipped on a hit with nothing installed)."""
+    where = f"the cache at line {target.mark.line}"
+    action = target.uses.lower().split("@", 1)[0]
+    if action != "actions/cache":
+        return f"{where} is {action}, which cachekit does not replace: edit it by hand"
+    index = target.step_index
+    step_id = steps[index].id if index < len(steps) else None
+    if not step_id or text is None:
+        return None
+    read = text.outputs_read(step_id, index)
+    if read - _CACHE_OUTPUTS:
+        names = ", ".join(sorted(n for n in read if n != "*") or ["an indexed output"])
+        return (
+            f"{where} is read by later steps (steps.{step_id}.outputs: {names}), which the "
+            "proposed cache does not set: it is left as it is"
+        )
+    if "cache-hit" in read and recipe.kind != "built-env":
+        return (
+            f"a later step reads steps.{step_id}.outputs.cache-hit (to skip an install on a "
+            "hit); the proposed cache holds downloads only, so on a hit nothing would be "
+            f"installed: {where} is left as it is"
+        )
+    return None
 
 
 def _holds_built_env(job: JobRecord, existing: Sequence[Any]) -> bool:

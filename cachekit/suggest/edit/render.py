@@ -8,11 +8,15 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
     FoldedScalarString,
     LiteralScalarString,
     PlainScalarString,
     ScalarString,
+    SingleQuotedScalarString,
 )
 
 from .locate import _split, _Style
@@ -34,7 +38,27 @@ def _to_yaml(value: Any, order: tuple[str, ...] = _WITH_ORDER) -> Any:
         return CommentedSeq(_to_yaml(v) for v in value)
     if isinstance(value, str) and _literal_ok(value):
         return LiteralScalarString(value)
+    if isinstance(value, str) and not isinstance(value, ScalarString):
+        if not value.isprintable():  # line breaks (NEL, LS), controls: escaped, never raw
+            return DoubleQuotedScalarString(value)
+        if _not_plain_str(value):
+            return SingleQuotedScalarString(value)
     return value
+
+
+_RESOLVERS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _not_plain_str(text: str) -> bool:
+    """Whether ``text`` written plain would read as something else than this string under
+    YAML 1.1 or 1.2 (``3.10`` a float, ``on``/``yes`` booleans in 1.1, ``~`` null, ``0x10`` an
+    int, ``12:30`` a sexagesimal int): such text is quoted, whichever YAML reads the file."""
+    for resolver in _RESOLVERS:
+        tag = resolver.resolve(ScalarNode, text, (True, False))
+        if str(getattr(tag, "value", tag)) != _STR_TAG:
+            return True
+    return False
 
 
 def _literal_ok(text: str) -> bool:
@@ -150,6 +174,20 @@ def _dump(yaml: YAML, data: Any) -> str:
     stream = StringIO()
     yaml.dump(data, stream)
     return stream.getvalue()
+
+
+def render_snippet(
+    value: Mapping[str, Any], comments: Mapping[str, str], *, item: bool, indent: int = 2
+) -> str:
+    """``value`` as YAML text from the library, with ``comments`` on its keys: a step as a
+    list item (``item``) or a mapping such as ``with:`` inputs; what ``suggest`` prints."""
+    style = _Style(key=0, dash=0, col=indent, mapping=indent)
+    if item:
+        step = _new_step_map(value)
+        _add_comments(step, comments, style)
+        return "".join(_render_step(step, style))
+    data = _to_yaml(value)
+    return _dump(style.yaml(), data)
 
 
 def _render_step(step: CommentedMap, style: _Style) -> list[str]:
