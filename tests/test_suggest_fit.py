@@ -221,7 +221,30 @@ def test_working_directory_is_the_managers_directory(tmp_path: Path) -> None:
     assert p.directory == "web" and "web/package-lock.json" in p.step["with"]["key"]
 
 
+GO = {"go.mod": "module x\n\ngo 1.22\n", "go.sum": "x v1.0.0 h1:abc=\n"}
+
+
+def test_a_go_cache_in_a_container_is_not_guessed(tmp_path: Path) -> None:
+    body = "    container: golang:1.22\n"
+    steps = "- uses: actions/checkout@v4\n- run: go mod download\n"
+    result = run(tmp_path, {WF: workflow(steps, job_env=body), **GO})
+    assert result.proposals == ()
+    assert any("runs in golang:1.22" in k for k in result.kept)
+
+
+def test_a_go_cache_in_a_container_with_gomodcache_set_is_proposed(tmp_path: Path) -> None:
+    body = "    container: golang:1.22\n    env:\n      GOMODCACHE: /go/pkg/mod\n"
+    steps = "- uses: actions/checkout@v4\n- run: go mod download\n"
+    result = run(tmp_path, {WF: workflow(steps, job_env=body), **GO})
+    assert result.proposals
+    assert all("${{ env.GOMODCACHE }}" in p.step["with"]["path"] for p in result.proposals)
+
+
 # --- item 23: untrusted triggers ---------------------------------------------------------------
+
+
+PLAIN = "- uses: actions/checkout@v4\n- run: pip install -r requirements.txt\n"
+SAVED = ".github/workflows/push.yml"
 
 
 @pytest.mark.parametrize("on", ["pull_request_target", "[push, workflow_run]", "issue_comment"])
@@ -229,17 +252,43 @@ def test_untrusted_trigger_gets_a_restore_only_cache(tmp_path: Path, on: str) ->
     steps = "- uses: actions/checkout@v4\n" + SETUP_FIRST.replace(
         "- uses: actions/checkout@v4\n", ""
     )
-    result = run(tmp_path, {WF: workflow(steps, on=on), **REQS})
-    p = only(result)
+    files = {WF: workflow(steps, on=on), SAVED: workflow(PLAIN), **REQS}
+    result = run(tmp_path, files)
+    (p,) = [p for p in result.proposals if p.workflow == WF]
     assert p.action == "add-step"  # not setup-python's cache input, which saves too
     assert p.step["uses"] == "actions/cache/restore@v4"
     assert any("cache poisoning" in n for n in p.notes)
+    (saver,) = [p for p in result.proposals if p.workflow == SAVED]
+    assert saver.step["uses"] == "actions/cache@v4"
+    assert saver.step["with"]["key"] == p.step["with"]["key"]
     assert_valid(result)
 
 
+def test_a_restore_only_cache_no_trusted_job_saves_is_not_proposed(tmp_path: Path) -> None:
+    result = run(tmp_path, {WF: workflow(PLAIN, on="pull_request_target"), **REQS})
+    assert result.proposals == ()
+    assert any("no job on a trusted trigger saves" in k for k in result.kept)
+
+
+@pytest.mark.parametrize(
+    ("action", "off"),
+    [("astral-sh/setup-uv@v6", "enable-cache: false"), ("actions/setup-go@v5", "cache: false")],
+)
+def test_a_cache_turned_off_on_purpose_stays_off(tmp_path: Path, action: str, off: str) -> None:
+    if "uv" in action:
+        files = {"pyproject.toml": '[project]\nname = "x"\n', "uv.lock": "version = 1\n"}
+        run_ = "uv sync --locked"
+    else:
+        files = {"go.mod": "module x\n\ngo 1.22\n", "go.sum": ""}
+        run_ = "go mod download"
+    steps = f"- uses: actions/checkout@v4\n- uses: {action}\n  with:\n    {off}\n- run: {run_}\n"
+    result = run(tmp_path, {WF: workflow(steps), **files})
+    assert result.proposals == ()
+    assert any("turns caching off on purpose" in k for k in result.kept), result.kept
+
+
 def test_trusted_trigger_saves(tmp_path: Path) -> None:
-    steps = "- uses: actions/checkout@v4\n- run: pip install -r requirements.txt\n"
-    p = only(run(tmp_path, {WF: workflow(steps, on="[push, pull_request]"), **REQS}))
+    p = only(run(tmp_path, {WF: workflow(PLAIN, on="[push, pull_request]"), **REQS}))
     assert p.step["uses"] == "actions/cache@v4"
 
 

@@ -37,15 +37,18 @@ from ..fs.trees import Tree
 from .ecosystems import Manager, detect_managers
 from .edit import EditRefused, EditResult, StepEdit, plan_edit
 from .fit import (
+    IMAGE_MOVED,
     JobText,
     Pinning,
-    cache_uses,
+    StepFit,
+    cache_turned_off,
     directory_option,
     first_checkout,
-    moved_path,
-    movers,
+    replace_blocker,
     repository_pinning,
+    restore_only_note,
     untrusted_events,
+    untrusted_events_of,
 )
 from .recipes import INTERPRETER, Recipe, key_patterns, recipes_for, render_hash_files
 
@@ -162,6 +165,32 @@ class _Suggester:
         out: list[Proposal] = []
         for combos in self.jobs():
             out.extend(_merge_setup_inputs(self._job(combos)))
+        return self._paired(out)
+
+    def _paired(self, proposals: list[Proposal]) -> list[Proposal]:
+        """Restore-only proposals (untrusted triggers) that a trusted job saves: a restore no
+        job saves for always misses, so it is dropped with the reason."""
+        saved = {
+            (r.key_template, r.paths)
+            for r in self.explained.caches
+            if "save" in r.kind and not untrusted_events_of(self.explained.jobs, r)
+        }
+        saved |= {
+            _key_and_paths(p)
+            for p in proposals
+            if p.step and not str(p.step.get("uses", "")).startswith("actions/cache/restore@")
+        }
+        out: list[Proposal] = []
+        for p in proposals:
+            uses = str(p.step.get("uses", "")) if p.step else ""
+            if uses.startswith("actions/cache/restore@") and _key_and_paths(p) not in saved:
+                self.kept.append(
+                    f"{p.workflow} {p.job}: a cache it saved would reach trusted runs (cache "
+                    f"poisoning), and no job on a trusted trigger saves the {p.manager} cache a "
+                    "restore-only step could read: none is proposed"
+                )
+                continue
+            out.append(p)
         return out
 
     def _job(self, combos: list[JobRecord]) -> list[Proposal]:
@@ -337,6 +366,13 @@ class _Suggester:
                 f"{registry.manager('uv').locks[0]} and requirements files)"
             )
             return None
+        off = cache_turned_off(place.step.with_) if place.step is not None else None
+        if place.step is not None and off is not None:
+            self.kept.append(
+                f"{job.workflow} {job.job}: {place.step.uses} (line {place.step.mark.line}) "
+                f"has {off}: the job turns caching off on purpose, so none is proposed"
+            )
+            return None
         text = self.job_text(job)
         untrusted = untrusted_events(job)
         place, moved = _fit_setup_place(place, steps, untrusted)
@@ -350,18 +386,26 @@ class _Suggester:
                 replaces=problems,
             )
         before = _insert_before(manager, steps, first_install)
-        fit = _StepFit(text, before, restore_only=bool(untrusted))
+        fit = StepFit(text, before, restore_only=bool(untrusted))
         step = self._cache_step(job, steps, manager, recipe, patterns, fit)
+        image_env = IMAGE_MOVED.get(manager.ecosystem)
+        if text is not None and text.container and image_env and not fit.moved:
+            self.kept.append(
+                f"{job.workflow} {job.job}: the job runs in {text.container}, whose own "
+                f"environment decides {image_env}: where {manager.name} keeps its files "
+                "cannot be read from the repository, so no cache step is proposed"
+            )
+            return None
         comments = _step_comments(recipe, step)
         if fit.tag:
             comments["uses"] = fit.tag
         if untrusted:
-            notes.append(_restore_only_note(untrusted))
+            notes.append(restore_only_note(untrusted))
         if place.step is not None and place.cache_steps:
             notes.append(place.alternative_note(patterns))
         if place.cache_steps:
             target = place.cache_steps[0]
-            blocker = _replace_blocker(target, steps, text, recipe)
+            blocker = replace_blocker(target, steps, text, recipe)
             if blocker is not None:
                 self.kept.append(f"{job.workflow} {job.job}: {blocker}")
                 return None
@@ -404,7 +448,7 @@ class _Suggester:
         manager: Manager,
         recipe: Recipe,
         patterns: Sequence[str],
-        fit: _StepFit,
+        fit: StepFit,
     ) -> dict[str, Any]:
         os_name = job.os or "Linux"
         paths = [fit.path(p.path) for p in recipe.paths if p.runner_os in (None, os_name)]
@@ -424,19 +468,6 @@ class _Suggester:
 
 
 # --- one proposal: the pieces of _Suggester._proposal ------------------------------------------
-
-
-class _StepFit:
-    """The job's facts a new cache step follows: its pinning, its env's directories, its
-    trigger (restore-only where a save would poison trusted runs)."""
-
-    def __init__(self, text: JobText | None, at: int, *, restore_only: bool) -> None:
-        self.uses, self.tag = cache_uses(text.pinning if text else "tag", restore_only=restore_only)
-        self._env = {v: text.env_value(v, at) for v in movers()} if text else {}
-
-    def path(self, default: str) -> str:
-        """The recipe's default path, or where the job's env moves it."""
-        return moved_path(default, self._env) or default
 
 
 def _fit_setup_place(
@@ -461,48 +492,9 @@ def _fit_setup_place(
     return place, []
 
 
-def _restore_only_note(untrusted: tuple[str, ...]) -> str:
-    return (
-        f"the workflow runs on {', '.join(untrusted)}: a cache saved there runs with the base "
-        "repository's cache scope on behalf of others, and trusted runs would restore it "
-        "(cache poisoning), so the step only restores; save the same key from a trusted "
-        "workflow (push to the default branch)"
-    )
-
-
-_CACHE_OUTPUTS: Final = frozenset({"cache-hit"})
-"""What actions/cache (and actions/cache/restore) set that a replaced step's readers may use."""
-
-
-def _replace_blocker(
-    target: Any, steps: list[StepRecord], text: JobText | None, recipe: Recipe
-) -> str | None:
-    """Why the cache step ``target`` must not be replaced, or None: only an actions/cache step
-    is replaced, and never one whose outputs later steps read other than ``cache-hit``, nor
-    one whose ``cache-hit`` guards an install when the new cache holds only downloads (the
-    install would be skipped on a hit with nothing installed)."""
-    where = f"the cache at line {target.mark.line}"
-    action = target.uses.lower().split("@", 1)[0]
-    if action != "actions/cache":
-        return f"{where} is {action}, which cachekit does not replace: edit it by hand"
-    index = target.step_index
-    step_id = steps[index].id if index < len(steps) else None
-    if not step_id or text is None:
-        return None
-    read = text.outputs_read(step_id, index)
-    if read - _CACHE_OUTPUTS:
-        names = ", ".join(sorted(n for n in read if n != "*") or ["an indexed output"])
-        return (
-            f"{where} is read by later steps (steps.{step_id}.outputs: {names}), which the "
-            "proposed cache does not set: it is left as it is"
-        )
-    if "cache-hit" in read and recipe.kind != "built-env":
-        return (
-            f"a later step reads steps.{step_id}.outputs.cache-hit (to skip an install on a "
-            "hit); the proposed cache holds downloads only, so on a hit nothing would be "
-            f"installed: {where} is left as it is"
-        )
-    return None
+def _key_and_paths(p: Proposal) -> tuple[str, tuple[str, ...]]:
+    inputs = p.step["with"]
+    return str(inputs["key"]), tuple(str(inputs["path"]).splitlines())
 
 
 def _holds_built_env(job: JobRecord, existing: Sequence[Any]) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from ..caches.releases import latest_release
+from ..ecosystems.recipe import Recipe
 from ..errors import CachekitError
 from ..explain.model import JobRecord, StepRecord
 from ..fs.trees import Tree
@@ -26,14 +27,22 @@ from ..yamlsource import load_yaml
 
 __all__ = [
     "CACHE_MAJOR",
+    "IMAGE_MOVED",
     "UNTRUSTED_EVENTS",
     "JobText",
     "Pinning",
+    "StepFit",
+    "cache_turned_off",
     "cache_uses",
     "directory_option",
     "first_checkout",
     "moved_path",
+    "movers",
+    "replace_blocker",
+    "repository_pinning",
+    "restore_only_note",
     "untrusted_events",
+    "untrusted_events_of",
 ]
 
 CACHE_MAJOR: Final = 4
@@ -101,6 +110,31 @@ def untrusted_events(job: JobRecord) -> tuple[str, ...]:
     return tuple(e for e in job.events if e in UNTRUSTED_EVENTS)
 
 
+def untrusted_events_of(jobs: Sequence[JobRecord], cache: Any) -> tuple[str, ...]:
+    """The untrusted triggers of the job a cache report belongs to."""
+    job = next((j for j in jobs if (j.workflow, j.job) == (cache.workflow, cache.job)), None)
+    return untrusted_events(job) if job is not None else ()
+
+
+_OFF: Final = (
+    ("enable-cache", "false"),
+    ("cache", "false"),
+    ("package-manager-cache", "false"),
+    ("cache-disabled", "true"),
+)
+"""Setup-action inputs that turn their cache off (setup-uv, setup-go/-rust-toolchain, setup-node
+v5's automatic cache, setup-gradle)."""
+
+
+def cache_turned_off(inputs: Mapping[str, str]) -> str | None:
+    """``input: value`` when the step's inputs turn its action's cache off on purpose."""
+    for name, off in _OFF:
+        value = inputs.get(name)
+        if value is not None and value.strip().lower() == off:
+            return f"{name}: {value.strip()}"
+    return None
+
+
 def directory_option(tool: str, options: Sequence[tuple[str, str | None]]) -> str | None:
     """The directory a command names with ``--prefix``/``--cwd``/``--dir``/``--directory``: a
     relative path without variables, else None (an absolute or computed one cannot be keyed)."""
@@ -120,6 +154,7 @@ class JobText:
     steps: tuple[Mapping[str, Any], ...]
     outputs: Mapping[str, Any]
     pinning: Pinning
+    container: str = ""  # the job's container image ("" when it runs on the runner itself)
 
     @classmethod
     def read(cls, tree: Tree, workflow: str, job: str, repo_pinning: Pinning) -> JobText | None:
@@ -136,12 +171,17 @@ class JobText:
         steps = body.get("steps")
         steps = [s for s in steps if isinstance(s, Mapping)] if isinstance(steps, list) else []
         pinning = _pinning(_remote_refs(doc)) or repo_pinning
+        container = body.get("container")
+        image = (
+            _mapping(container).get("image", "") if not isinstance(container, str) else container
+        )
         return cls(
             _mapping(doc.get("env")),
             _mapping(body.get("env")),
             tuple(steps),
             _mapping(body.get("outputs")),
             pinning,
+            str(image or ""),
         )
 
     def outputs_read(self, step_id: str, after: int) -> set[str]:
@@ -168,6 +208,14 @@ class JobText:
             if isinstance(value, str) and value.strip() and not _needs_shell(value):
                 return value.strip()
         return None
+
+
+IMAGE_MOVED: Final[Mapping[str, str]] = {
+    "go": "GOPATH (golang images set /go)",
+    "rust": "CARGO_HOME (rust images set /usr/local/cargo)",
+}
+"""Ecosystems whose directories container images commonly move through their own env: in a
+container job the path cannot be read from the repository."""
 
 
 def moved_path(path: str, env_value: Mapping[tuple[str, ...], str | None]) -> str | None:
@@ -241,3 +289,63 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 def _needs_shell(value: str) -> bool:
     """``$HOME/x`` or ``$(pwd)``: text only a shell expands (``${{ }}`` the runner does)."""
     return "$" in re.sub(r"\$\{\{.*?\}\}", "", value)
+
+
+class StepFit:
+    """The job's facts a new cache step follows: its pinning, its env's directories, its
+    trigger (restore-only where a save would poison trusted runs)."""
+
+    def __init__(self, text: JobText | None, at: int, *, restore_only: bool) -> None:
+        self.uses, self.tag = cache_uses(text.pinning if text else "tag", restore_only=restore_only)
+        self._env = {v: text.env_value(v, at) for v in movers()} if text else {}
+        self.moved = False
+
+    def path(self, default: str) -> str:
+        """The recipe's default path, or where the job's env moves it."""
+        moved = moved_path(default, self._env)
+        self.moved = self.moved or moved is not None
+        return moved or default
+
+
+def restore_only_note(untrusted: tuple[str, ...]) -> str:
+    return (
+        f"the workflow runs on {', '.join(untrusted)}: a cache saved there runs with the base "
+        "repository's cache scope on behalf of others, and trusted runs would restore it "
+        "(cache poisoning), so the step only restores; save the same key from a trusted "
+        "workflow (push to the default branch)"
+    )
+
+
+_CACHE_OUTPUTS: Final = frozenset({"cache-hit"})
+"""What actions/cache (and actions/cache/restore) set that a replaced step's readers may use."""
+
+
+def replace_blocker(
+    target: Any, steps: Sequence[StepRecord], text: JobText | None, recipe: Recipe
+) -> str | None:
+    """Why the cache step ``target`` must not be replaced, or None: only an actions/cache step
+    is replaced, and never one whose outputs later steps read other than ``cache-hit``, nor
+    one whose ``cache-hit`` guards an install when the new cache holds only downloads (the
+    install would be skipped on a hit with nothing installed)."""
+    where = f"the cache at line {target.mark.line}"
+    action = target.uses.lower().split("@", 1)[0]
+    if action != "actions/cache":
+        return f"{where} is {action}, which cachekit does not replace: edit it by hand"
+    index = target.step_index
+    step_id = steps[index].id if index < len(steps) else None
+    if not step_id or text is None:
+        return None
+    read = text.outputs_read(step_id, index)
+    if read - _CACHE_OUTPUTS:
+        names = ", ".join(sorted(n for n in read if n != "*") or ["an indexed output"])
+        return (
+            f"{where} is read by later steps (steps.{step_id}.outputs: {names}), which the "
+            "proposed cache does not set: it is left as it is"
+        )
+    if "cache-hit" in read and recipe.kind != "built-env":
+        return (
+            f"a later step reads steps.{step_id}.outputs.cache-hit (to skip an install on a "
+            "hit); the proposed cache holds downloads only, so on a hit nothing would be "
+            f"installed: {where} is left as it is"
+        )
+    return None
