@@ -333,3 +333,18 @@ def test_write_keeps_the_id_of_a_setup_step_it_edits(tmp_path: Path) -> None:
     assert step["id"] == "py" and step["with"]["python-version"] == "3.10"
     assert step["with"]["cache"] == "pip"
     assert_valid(result)
+
+
+def test_one_cache_step_for_one_managers_installs_in_two_directories(tmp_path: Path) -> None:
+    """Found on eslint's docs-ci: `npm install` in docs/ then at the root, one ~/.npm."""
+    steps = (
+        "- uses: actions/checkout@v4\n- run: npm ci\n  working-directory: docs\n"
+        "- run: npm run build\n  working-directory: docs\n- run: npm ci\n"
+    )
+    files = {WF: workflow(steps), **NPM, **{f"docs/{k}": v for k, v in NPM.items()}}
+    result = run(tmp_path, files)
+    p = only(result)
+    assert p.action == "add-step" and p.step_index == 1
+    assert "hashFiles('docs/package-lock.json', 'package-lock.json')" in p.step["with"]["key"]
+    assert result.residual == ()
+    assert_valid(result)

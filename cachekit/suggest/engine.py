@@ -17,10 +17,11 @@ suggestion rather than hidden.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, Final
+from typing import Any
 
 from ..checks.engine import check_explained, release_jobs
 from ..checks.installs import JobInstalls, _Reader, job_installs
@@ -34,6 +35,7 @@ from ..explain.core import explain_tree
 from ..explain.model import ExplainResult, JobRecord, StepRecord
 from ..fs.overlay import OverlayTree
 from ..fs.trees import Tree
+from .cachers import caches_by_default, other_cacher
 from .ecosystems import Manager, detect_managers
 from .edit import EditRefused, EditResult, StepEdit, plan_edit
 from .fit import (
@@ -164,7 +166,7 @@ class _Suggester:
     def propose(self) -> list[Proposal]:
         out: list[Proposal] = []
         for combos in self.jobs():
-            out.extend(_merge_setup_inputs(self._job(combos)))
+            out.extend(_merge_cache_steps(_merge_setup_inputs(self._job(combos))))
         return self._paired(out)
 
     def _paired(self, proposals: list[Proposal]) -> list[Proposal]:
@@ -234,7 +236,7 @@ class _Suggester:
                     "nothing a key could hash (no manifest or lock found)"
                 )
                 continue
-            other = _other_cacher(list(job.steps), ecosystem, manager.name)
+            other = other_cacher(list(job.steps), ecosystem, manager.name)
             if other is not None:
                 default = "setup-uv" in (other.uses or "") and not other.with_.get("enable-cache")
                 how = "by default" if default else ""
@@ -358,7 +360,7 @@ class _Suggester:
         if (
             place.step is not None
             and place.action == "astral-sh/setup-uv"
-            and _caches_by_default(place.step)
+            and caches_by_default(place.step)
         ):
             self.kept.append(
                 f"{job.workflow} {job.job}: {place.step.uses} caches uv's cache by default on "
@@ -396,6 +398,7 @@ class _Suggester:
                 "cannot be read from the repository, so no cache step is proposed"
             )
             return None
+        notes = fit.notes(notes)
         comments = _step_comments(recipe, step)
         if fit.tag:
             comments["uses"] = fit.tag
@@ -659,63 +662,47 @@ def _merge_setup_inputs(proposals: list[Proposal]) -> list[Proposal]:
     return merged
 
 
-# Actions that cache a package manager's files themselves (cachekit does not model their keys):
-# (action, ecosystem, managers or None for all, input that turns it off, its "off" value).
-_CACHING_ACTIONS: Final = (
-    ("swatinem/rust-cache", "rust", None, "", ""),
-    ("actions-rust-lang/setup-rust-toolchain", "rust", None, "cache", "false"),
-    ("astral-sh/setup-uv", "python", ("uv",), "enable-cache", "false"),
-    ("pnpm/action-setup", "node", ("pnpm",), "", ""),  # only with its cache input set
-    ("gradle/actions/setup-gradle", "java", ("gradle",), "cache-disabled", "true"),
-    ("gradle/gradle-build-action", "java", ("gradle",), "cache-disabled", "true"),
-    ("mamba-org/setup-micromamba", "python", ("conda",), "cache-environment", ""),
-)
+_HASH_FILES = re.compile(r"hashFiles\(((?:\s*'(?:[^']|'')*'\s*,?)+)\)")
 
 
-def _other_cacher(steps: list[StepRecord], ecosystem: str, manager: str) -> StepRecord | None:
-    """A step of the job using an action that caches this manager's files on its own
-    (Swatinem/rust-cache, setup-uv, setup-gradle…): suggest never adds a second cache."""
-    for step in steps:
-        name = (step.uses or "").split("@", 1)[0].lower()
-        if _custom_cacher(step, name):
-            return step
-        for action, eco, managers, off_input, off in _CACHING_ACTIONS:
-            if name != action or eco != ecosystem or (managers and manager not in managers):
-                continue
-            value = step.with_.get(off_input, "").strip().lower() if off_input else ""
-            if action == "pnpm/action-setup" and not step.with_.get("cache", "").strip():
-                continue
-            if action == "mamba-org/setup-micromamba":
-                if value in ("", "false"):
-                    continue
-            elif action == "astral-sh/setup-uv":
-                if not _caches_by_default(step):
-                    continue
-            elif off_input and value == off:
-                continue
-            return step
-    return None
+def _merge_cache_steps(proposals: list[Proposal]) -> list[Proposal]:
+    """One directory, one cache step: installs of one manager in several directories of a job
+    (``npm install`` in ``docs/`` and at the root) share its download cache, so a step per
+    directory would restore and save the same path twice under keys that each miss the other's
+    manifests. They become one step, before the first install, keyed on every manifest."""
+    merged: list[Proposal] = []
+    by_slot: dict[tuple[str, str, str], int] = {}
+    for p in proposals:
+        if p.action != "add-step":
+            merged.append(p)
+            continue
+        slot = (p.manager, str(p.step.get("uses")), str(p.step["with"]["path"]))
+        if slot not in by_slot:
+            by_slot[slot] = len(merged)
+            merged.append(p)
+            continue
+        first = merged[by_slot[slot]]
+        base = min((first, p), key=lambda x: (len(x.directory), x.step_index))
+        union = render_hash_files(list(dict.fromkeys([*_key_patterns(first), *_key_patterns(p)])))
+        inputs = dict(base.step["with"])
+        found = _HASH_FILES.search(inputs["key"])
+        if found is not None:
+            inputs["key"] = inputs["key"][: found.start()] + union + inputs["key"][found.end() :]
+        merged[by_slot[slot]] = replace(
+            base,
+            step_index=min(first.step_index, p.step_index),
+            step={**base.step, "with": inputs},
+            directory=", ".join(dict.fromkeys(x.directory or "." for x in (first, p))),
+            notes=tuple(dict.fromkeys((*first.notes, *p.notes))),
+        )
+    return merged
 
 
-def _custom_cacher(step: StepRecord, name: str) -> bool:
-    """A third-party or local action given a cache input (``cache_key_suffix``,
-    ``cache: true``…), such as a project's own setup action: it caches something cachekit
-    cannot see, so suggest proposes nothing on top of it."""
-    if not name or name.startswith("actions/") or any(name == a for a, *_ in _CACHING_ACTIONS):
-        return False
-    return any(
-        k.lower().startswith("cache") and v.strip().lower() not in ("false", "none", "")
-        for k, v in step.with_.items()
-    )
-
-
-def _caches_by_default(step: StepRecord) -> bool:
-    """astral-sh/setup-uv v5+ caches unless told not to; a SHA pin is taken as current."""
-    if step.with_.get("enable-cache", "auto").strip().lower() == "false":
-        return False
-    ref = (step.uses or "").split("@", 1)[-1]
-    major = ref.lstrip("v").split(".", 1)[0]
-    return not major.isdigit() or int(major) >= 5 or len(ref) == 40
+def _key_patterns(p: Proposal) -> list[str]:
+    found = _HASH_FILES.search(str(p.step["with"]["key"]))
+    if found is None:
+        return []
+    return [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", found.group(1))]
 
 
 def _ecosystem(tool: str) -> str | None:

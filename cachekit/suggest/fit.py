@@ -218,17 +218,19 @@ IMAGE_MOVED: Final[Mapping[str, str]] = {
 container job the path cannot be read from the repository."""
 
 
-def moved_path(path: str, env_value: Mapping[tuple[str, ...], str | None]) -> str | None:
-    """``path`` under the directory the job's env moves it to (None: the env does not move it).
-
-    ``env_value`` gives, per mover's variables, the value from :meth:`JobText.env_value`."""
+def moved_path(
+    path: str, env_value: Mapping[tuple[str, ...], str | None]
+) -> tuple[str, str] | None:
+    """``path`` under the directory the job's env moves it to, and the variable that moves it
+    (None: the env does not move it). ``env_value`` gives, per mover's variables, the value
+    from :meth:`JobText.env_value`."""
     for variables, roots in _MOVERS:
         value = env_value.get(variables)
         if not value:
             continue
         for root in roots:
             if path == root or path.startswith((root + "/", root + "\\")):
-                return value.rstrip("/\\") + path[len(root) :]
+                return value.rstrip("/\\") + path[len(root) :], variables[0]
     return None
 
 
@@ -298,13 +300,22 @@ class StepFit:
     def __init__(self, text: JobText | None, at: int, *, restore_only: bool) -> None:
         self.uses, self.tag = cache_uses(text.pinning if text else "tag", restore_only=restore_only)
         self._env = {v: text.env_value(v, at) for v in movers()} if text else {}
-        self.moved = False
+        self.moved: list[str] = []  # the variables that moved a path
 
     def path(self, default: str) -> str:
         """The recipe's default path, or where the job's env moves it."""
         moved = moved_path(default, self._env)
-        self.moved = self.moved or moved is not None
-        return moved or default
+        if moved is None:
+            return default
+        self.moved.append(moved[1])
+        return moved[0]
+
+    def notes(self, notes: list[str]) -> list[str]:
+        """The recipe's notes, those about a variable the job sets replaced by what was done."""
+        if not self.moved:
+            return notes
+        kept = [n for n in notes if not any(v in n for v in self.moved)]
+        return [*kept, f"the path follows the job's env ({', '.join(self.moved)})"]
 
 
 def restore_only_note(untrusted: tuple[str, ...]) -> str:
