@@ -5,9 +5,10 @@ Usage: python benchmarks/judge_suggest.py [--validate] [--stub]
 For each repository of ``benchmarks/corpus.toml`` (at its pinned commit) every proposal is
 listed with what would make a maintainer reject it: a finding ``check`` still reports on the
 edited workflow (residual), a problem GitHub's workflow schema or actionlint reports on the
-edited file that the original did not have (``--validate``), an edit the editor refused, a
-setup step that runs before the checkout (item 18), a save in a job on an untrusted trigger
-(item 23). Verdicts live in ``benchmarks/corpus/labels.toml`` as ``[[proposal]]`` tables keyed by
+edited file that the original did not have (``--validate``), an edit the editor refused, and
+what would break the job (#12): a setup step's cache input before the checkout (item 18), a
+replaced step's id dropped (item 19), a tag where the workflow pins by SHA (item 21), a save in
+a job on an untrusted trigger (item 23). Verdicts live in ``benchmarks/corpus/labels.toml`` as ``[[proposal]]`` tables keyed by
 repo, workflow, job, manager and action; ``--stub`` prints unlabelled ones to paste.
 """
 
@@ -28,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 
 from cachekit.fs.gittree import tree_at
-from cachekit.suggest import suggest_tree
+from cachekit.suggest import Proposal, suggest_tree
+from cachekit.suggest.fit import JobText
+from cachekit.yamlsource import load_yaml
 
 LABELS = Path(__file__).resolve().parent / "corpus" / "labels.toml"
 _UNTRUSTED = ("pull_request_target", "issue_comment", "workflow_run")
@@ -36,6 +39,38 @@ _UNTRUSTED = ("pull_request_target", "issue_comment", "workflow_run")
 
 def _unplaced(problem: str) -> str:
     return re.sub(r": \{.*\} is ", ": {…} is ", re.sub(r"^\d+:\d+: ", "", problem))
+
+
+def _events(doc: object) -> set[str]:
+    on = doc.get("on", doc.get(True)) if isinstance(doc, dict) else None
+    if isinstance(on, str):
+        return {on}
+    return {str(e) for e in on} if isinstance(on, (list, dict)) else set()
+
+
+def _job_flags(tree: object, p: Proposal) -> list[str]:
+    """What breaks the job, read from the workflow as written: items 18, 19, 21 and 23."""
+    text = JobText.read(tree, p.workflow, p.job, "tag")  # type: ignore[arg-type]
+    if text is None:
+        return []
+    flags = []
+    uses = [str(s.get("uses", "")).split("@")[0].lower() for s in text.steps]
+    checkout = uses.index("actions/checkout") if "actions/checkout" in uses else None
+    if p.action == "setup-input" and checkout is not None and p.step_index < checkout:
+        flags.append("setup cache input before the checkout (item 18)")
+    if p.action == "replace-step" and p.step_index < len(text.steps):
+        old_id = text.steps[p.step_index].get("id")
+        if old_id and p.step.get("id") != old_id:
+            flags.append(f"the replaced step's id {old_id} is dropped (item 19)")
+    new_uses = str(p.step.get("uses", ""))
+    if new_uses and text.pinning == "sha" and not re.search(r"@[0-9a-f]{40}$", new_uses):
+        flags.append("a tag where the workflow pins by SHA (item 21)")
+    doc = load_yaml(tree.read(p.workflow), p.workflow)  # type: ignore[attr-defined]
+    untrusted = _events(doc) & set(_UNTRUSTED)
+    saves = p.action == "setup-input" or not new_uses.startswith("actions/cache/restore@")
+    if untrusted and saves:
+        flags.append(f"a saving cache on {', '.join(sorted(untrusted))} (item 23)")
+    return flags
 
 
 def _labels() -> dict[tuple[str, str, str, str, str], dict[str, str]]:
@@ -62,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     for repo in corpus.load():
         with tree_at(str(repo.git_dir()), repo.commit) as tree:
             result = suggest_tree(tree)
+            job_flags = {id(p): _job_flags(tree, p) for p in result.proposals}
         new_problems: dict[str, list[str]] = {}
         if validation is not None:
             for edit in result.edits:
@@ -92,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             if key in seen:
                 continue
             seen.add(key)
-            flags = []
+            flags = list(job_flags[id(p)])
             if residual.get(p.workflow):
                 flags.append("residual findings in the edited workflow")
             if new_problems.get(p.workflow):

@@ -348,3 +348,21 @@ def test_one_cache_step_for_one_managers_installs_in_two_directories(tmp_path: P
     assert "hashFiles('docs/package-lock.json', 'package-lock.json')" in p.step["with"]["key"]
     assert result.residual == ()
     assert_valid(result)
+
+
+def test_a_job_whose_outputs_feed_a_publishing_job_gets_no_cache(tmp_path: Path) -> None:
+    """Found on black's pypi_upload: `configure` computes the build matrix the release uses."""
+    text = (
+        "name: release\non: release\njobs:\n  configure:\n    runs-on: ubuntu-24.04\n"
+        "    outputs:\n      matrix: ${{ steps.m.outputs.matrix }}\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - run: pip install -r requirements.txt\n"
+        '      - id: m\n        run: echo "matrix=[]" >> "$GITHUB_OUTPUT"\n'
+        "  publish:\n    needs: configure\n    runs-on: ubuntu-24.04\n"
+        "    permissions:\n      id-token: write\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - run: pip install build\n"
+        "      - run: python -m build\n"
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+    )
+    result = run(tmp_path, {WF: text, **REQS})
+    assert not [p for p in result.proposals if p.job == "configure"]
+    assert any("configure: no cache suggested — its outputs feed publish" in k for k in result.kept)

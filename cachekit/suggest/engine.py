@@ -204,6 +204,13 @@ class _Suggester:
                 "what is published, and a restored cache would decide what goes into the release"
             )
             return []
+        steered = self._steers_release(job)
+        if steered is not None:
+            self.kept.append(
+                f"{job.workflow} {job.job}: no cache suggested — its outputs feed {steered}, "
+                "which publishes: a restored cache there could decide what is released"
+            )
+            return []
         foreign = next(
             (
                 s
@@ -258,6 +265,23 @@ class _Suggester:
             if proposal is not None:
                 proposals.append(proposal)
         return proposals
+
+    def _steers_release(self, job: JobRecord) -> str | None:
+        """The publishing job that reads this job's ``outputs:`` (through ``needs``), if any:
+        a build matrix or a "what to release" decision is part of the release."""
+        text = self.job_text(job)
+        if text is None or not text.outputs:
+            return None
+        return next(
+            (
+                other.job
+                for other in self.explained.jobs
+                if other.workflow == job.workflow
+                and job.job in other.needs
+                and (other.workflow, other.job) in self.releases
+            ),
+            None,
+        )
 
     def _used_managers(
         self, job: JobRecord, installs: JobInstalls
