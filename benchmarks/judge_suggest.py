@@ -8,8 +8,9 @@ edited workflow (residual), a problem GitHub's workflow schema or actionlint rep
 edited file that the original did not have (``--validate``), an edit the editor refused, and
 what would break the job (#12): a setup step's cache input before the checkout (item 18), a
 replaced step's id dropped (item 19), a tag where the workflow pins by SHA (item 21), a save in
-a job on an untrusted trigger (item 23). Verdicts live in ``benchmarks/corpus/labels.toml`` as ``[[proposal]]`` tables keyed by
-repo, workflow, job, manager and action; ``--stub`` prints unlabelled ones to paste.
+a job on an untrusted trigger (item 23). Verdicts live in ``benchmarks/corpus/labels.toml`` as
+``[[proposal]]`` tables keyed by repo, workflow, job, manager and action; ``--stub`` prints
+unlabelled ones to paste.
 """
 
 from __future__ import annotations
