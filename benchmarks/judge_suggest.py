@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 new_problems[edit.path] = list(after - before)
         residual = collections.Counter(f.file for f in result.residual)
-        refused = " ".join(result.refused)
+        edited = {e.path for e in result.edits}
         seen: set[tuple[str, str, str, str, str]] = set()
         for p in result.proposals:
             key = (repo.name, p.workflow, p.job, p.manager, p.action)
@@ -134,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
                 flags.append("residual findings in the edited workflow")
             if new_problems.get(p.workflow):
                 flags.append(f"new problems: {new_problems[p.workflow][:2]}")
-            if p.workflow in refused:
-                flags.append("the editor refused the file")
+            if p.workflow not in edited or any(
+                r.startswith(f"{p.workflow}:") and f"job '{p.job}'" in r for r in result.refused
+            ):
+                flags.append("the editor refused the step")
             totals["proposals"] += 1
             label = labels.get(key)
             verdict = label["verdict"] if label else "?"

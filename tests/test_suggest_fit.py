@@ -366,3 +366,27 @@ def test_a_job_whose_outputs_feed_a_publishing_job_gets_no_cache(tmp_path: Path)
     result = run(tmp_path, {WF: text, **REQS})
     assert not [p for p in result.proposals if p.job == "configure"]
     assert any("configure: no cache suggested — its outputs feed publish" in k for k in result.kept)
+
+
+def test_a_step_the_editor_refuses_does_not_cost_the_files_other_edits(tmp_path: Path) -> None:
+    """Found on aiohttp's ci-cd.yml: one cache step with a `|` block indented past the usual
+    is refused; the setup inputs of the other jobs in the file still land."""
+    text = (
+        "name: ci\non: push\njobs:\n"
+        "  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "    - uses: actions/checkout@v4\n    - uses: actions/setup-python@v5\n"
+        "    - run: pip install -r requirements.txt\n"
+        "  b:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "    - uses: actions/checkout@v4\n"
+        "    - uses: actions/cache@v4\n      with:\n"
+        "        key: pip-${{ github.sha }}\n        path: ~/.cache/pip\n"
+        "        restore-keys: |\n            pip-\n"
+        "    - run: pip install -r requirements.txt\n"
+    )
+    result = run(tmp_path, {WF: text, **REQS})
+    assert {p.job for p in result.proposals} == {"a", "b"}
+    (refusal,) = result.refused
+    assert "job 'b'" in refusal
+    steps = edited(result)["jobs"]
+    assert steps["a"]["steps"][1]["with"]["cache"] == "pip"
+    assert steps["b"]["steps"][1]["with"]["key"] == "pip-${{ github.sha }}"  # untouched

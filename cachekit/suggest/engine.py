@@ -760,11 +760,12 @@ def suggest_tree(tree: Tree, options: Options | None = None) -> SuggestResult:
     for path, items in by_workflow.items():
         try:
             text = tree.read(path).decode("utf-8")
-            edits.append(plan_edit(text, path, [p.edit() for p in items]))
-        except EditRefused as exc:
-            refused.append(str(exc))
         except UnicodeDecodeError:
             refused.append(f"{path}: cannot edit safely: not UTF-8")
+            continue
+        edit, why = _plan_file(text, path, items)
+        edits.extend([edit] if edit is not None else [])
+        refused.extend(why)
     residual: list[CheckFinding] = []
     if edits:
         overlay = OverlayTree(tree, {e.path: e.after.encode("utf-8") for e in edits})
@@ -783,6 +784,32 @@ def suggest_tree(tree: Tree, options: Options | None = None) -> SuggestResult:
         refused=tuple(refused),
         residual=tuple(residual),
     )
+
+
+def _plan_file(
+    text: str, path: str, items: Sequence[Proposal]
+) -> tuple[EditResult | None, list[str]]:
+    """The file with every proposal applied; when the editor refuses one step (a block it
+    would reformat), the others still land and the refusal is reported for that one alone."""
+    try:
+        return plan_edit(text, path, [p.edit() for p in items]), []
+    except EditRefused as exc:
+        if len(items) == 1:
+            return None, [str(exc)]
+    fine: list[Proposal] = []
+    refused: list[str] = []
+    for p in items:
+        try:
+            plan_edit(text, path, [p.edit()])
+            fine.append(p)
+        except EditRefused as exc:
+            refused.append(str(exc))
+    if not fine:
+        return None, refused
+    try:
+        return plan_edit(text, path, [p.edit() for p in fine]), refused
+    except EditRefused as exc:
+        return None, [*refused, str(exc)]
 
 
 def _changed_lines(edit: EditResult) -> set[int]:
