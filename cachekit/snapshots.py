@@ -1,24 +1,30 @@
 """The dated data snapshots cachekit models with, and refreshing them on request.
 
-cachekit is offline: what a caching action release does, and which Python a version spec
-resolves to, come from snapshots bundled in ``cachekit/data`` (each stamped with the date it
-describes). Actions keep releasing, so ``cachekit data update`` — the only command that uses
-the network — fetches the same data from GitHub into the user's cache directory, and every
-reader prefers that copy when it describes a later date than the bundled one. Nothing else
-changes: a model is still chosen by the release a workflow pins, and an output that modelled a
-release newer than the snapshot in use says so with the snapshot's date.
+cachekit is offline: what a caching action release does, which Python or Go a version spec
+resolves to, and which runner a ``runs-on`` label starts come from snapshots bundled in
+``cachekit/data`` (each stamped with the date it describes). Actions keep releasing, so
+``cachekit data update`` — the only command that uses the network — fetches the same data from
+GitHub into the user's cache directory, and every reader prefers that copy when it describes a
+later date than the bundled one. Nothing else changes: a model is still chosen by the release a
+workflow pins, and an output that modelled a release newer than the snapshot in use says so with
+the snapshot's date.
 
 Sources (overridable, for GitHub Enterprise, a mirror, or the tests' local server):
 
-* ``python-versions``: ``actions/python-versions``' ``versions-manifest.json`` (raw file) and
-  the commit that last changed it (REST ``GET /repos/{repo}/commits?path=…``);
+* ``python-versions``, ``go-versions``: ``actions/python-versions``' and ``actions/go-versions``'
+  ``versions-manifest.json`` (raw file) at the commit that last changed it (REST
+  ``GET /repos/{repo}/commits?path=…``);
+* ``runner-labels``: ``actions/runner-images``' ``README.md`` and the image readmes it links,
+  at its default branch's head (REST ``GET /repos/{repo}/commits``);
 * ``action-releases``: every tag of each modelled action (REST ``GET /repos/{repo}/tags``,
   paginated), and for a release not already in the snapshot, its ``package-lock.json`` (the
   ``@actions/cache`` it bundles), its ``action.yml`` (the defaults of inputs naming the files it
   reads) and its commit date (REST ``GET /repos/{repo}/commits/{sha}``).
 
-Responses are bounded (size, time, count of pages) and validated before anything is written;
-files are replaced atomically, so a failed update leaves the previous data in force.
+The manifests and runner labels are built by :mod:`cachekit.datasources`, the same code
+``scripts/update_snapshots.py`` runs on git mirrors. Responses are bounded (size, time, count of
+pages) and validated before anything is written; files are replaced atomically, so a failed
+update leaves the previous data in force.
 """
 
 from __future__ import annotations
@@ -39,11 +45,13 @@ from typing import Any, Final, Literal
 
 import yaml
 
+from . import datasources
 from .errors import CachekitError
 
 __all__ = [
     "RELEASES_FORMAT",
     "SNAPSHOTS",
+    "SOURCES",
     "DataUpdateError",
     "Release",
     "SnapshotName",
@@ -59,11 +67,20 @@ __all__ = [
     "user_data_dir",
 ]
 
-SnapshotName = Literal["action-releases", "python-versions"]
+SnapshotName = Literal["action-releases", "python-versions", "go-versions", "runner-labels"]
 SNAPSHOTS: Final[dict[SnapshotName, str]] = {
     "action-releases": "action-releases.json",
     "python-versions": "python-versions.json",
+    "go-versions": "go-versions.json",
+    "runner-labels": "runner-labels.json",
 }
+SOURCES: Final[dict[SnapshotName, str]] = {
+    "action-releases": "the tags of each modelled caching action",
+    "python-versions": "actions/python-versions versions-manifest.json",
+    "go-versions": "actions/go-versions versions-manifest.json",
+    "runner-labels": "actions/runner-images README.md and image readmes",
+}
+"""Where each snapshot comes from, as ``data show`` says it."""
 RELEASES_FORMAT: Final = (
     'per action: [tag, commit, bundled @actions/cache version or "", commit date] for every'
     " vX.Y.Z tag, oldest first; moving: major tag -> commit; reads: action -> tag -> the"
@@ -372,35 +389,31 @@ def _action_releases(
     return data
 
 
-def _python_versions(fetch: Fetch, sources: Sources) -> dict[str, Any]:
-    repo, path = "actions/python-versions", "versions-manifest.json"
-    url = f"{sources.api}/repos/{repo}/commits?path={path}&per_page=1"
+def _head(fetch: Fetch, sources: Sources, repo: str, path: str | None) -> tuple[str, str]:
+    """The commit (and its date) of ``repo``'s default branch that last changed ``path``."""
+    where = f"path={path}&" if path else ""
+    url = f"{sources.api}/repos/{repo}/commits?{where}per_page=1"
     commits = _json(fetch, url)
     try:
-        sha = str(commits[0]["sha"])
-        date = str(commits[0]["commit"]["committer"]["date"])[:10]
+        return str(commits[0]["sha"]), str(commits[0]["commit"]["committer"]["date"])[:10]
     except (KeyError, IndexError, TypeError) as exc:
-        raise DataUpdateError(f"{url}: no commit for {path}") from exc
-    manifest = _json(fetch, f"{sources.raw}/{repo}/{sha}/{path}")
-    if not isinstance(manifest, list):
-        raise DataUpdateError(f"{repo}/{path}: expected a list of releases")
-    releases = []
-    for entry in manifest:
-        if not isinstance(entry, dict) or not isinstance(entry.get("version"), str):
-            raise DataUpdateError(f"{repo}/{path}: an entry without a version")
-        files = [
-            f"{f.get('platform', '')}:{f.get('platform_version', '') or ''}:{f.get('arch', '')}"
-            for f in entry.get("files", [])
-            if isinstance(f, dict)
-        ]
-        releases.append([entry["version"], bool(entry.get("stable")), files])
-    bundled = json.loads(_bundled("python-versions"))
-    return {
-        "fetched": date,
-        "source": {"repository": repo, "path": path, "commit": sha, "commit_date": date},
-        "format": bundled.get("format", ""),
-        "releases": releases,
-    }
+        raise DataUpdateError(f"{url}: no commit for {path or 'the default branch'}") from exc
+
+
+def _upstream(fetch: Fetch, sources: Sources, name: SnapshotName) -> dict[str, Any]:
+    """A manifest or runner-label snapshot built from its repository's files over HTTP, by
+    the same builders ``scripts/update_snapshots.py`` runs on a git mirror."""
+    repo, path, build = datasources.BUILDERS[name]
+    sha, date = _head(fetch, sources, repo, path)
+
+    def read(file: str) -> str | None:
+        return _optional_text(fetch, f"{sources.raw}/{repo}/{sha}/{file}")
+
+    previous = json.loads(read_snapshot(name))
+    try:
+        return build(read, sha, date, previous)
+    except datasources.SourceError as exc:
+        raise DataUpdateError(str(exc)) from exc
 
 
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -419,7 +432,7 @@ def _write_atomic(path: Path, data: dict[str, Any]) -> None:
 def update_snapshots(
     sources: Sources = Sources(),
     *,
-    names: Iterable[SnapshotName] = ("action-releases", "python-versions"),
+    names: Iterable[SnapshotName] = tuple(SNAPSHOTS),
     fetch: Fetch | None = None,
 ) -> UpdateResult:
     """Fetch each snapshot and write it to :func:`user_data_dir` (nothing on any failure)."""
@@ -432,7 +445,7 @@ def update_snapshots(
             current = json.loads(read_snapshot("action-releases"))
             built.append((name, _action_releases(get, sources, current, new)))
         else:
-            built.append((name, _python_versions(get, sources)))
+            built.append((name, _upstream(get, sources, name)))
     written = []
     for name, data in built:  # all fetched and validated before anything is written
         path = directory / SNAPSHOTS[name]

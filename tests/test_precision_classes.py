@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from treebuild import build
 
-from cachekit.caches.model import hosted_runner
+from cachekit.caches import hosted_runner
+from cachekit.caches.gos import load_go_manifest
 from cachekit.checks import check
 from cachekit.errors import CachekitError
 from cachekit.explain import explain
@@ -342,13 +343,14 @@ jobs:
 
 def test_go_version_file_is_read_like_setup_go_reads_it(tmp_path: Path) -> None:
     """go-version-file (item 2): go.mod's toolchain line from v6 on, else its go line;
-    .tool-versions' golang entry. An exact version is in the key; `go 1.22` still resolves
-    the newest patch at run time."""
+    .tool-versions' golang entry. An exact version is in the key; `go 1.22` resolves as
+    setup-go resolves it: the image has no 1.22, so the newest 1.22 of the Go manifest."""
+    newest = next(r.version for r in load_go_manifest().releases if r.version[:5] == "1.22.")
     cases = {
         ("v6", "go.mod", "module m\n\ngo 1.22.5\n\ntoolchain go1.22.6\n"): "go-1.22.6-",
         ("v5", "go.mod", "module m\n\ngo 1.22.5\n\ntoolchain go1.22.6\n"): "go-1.22.5-",
         ("v5", ".tool-versions", "nodejs 20.1.0\ngolang 1.23.4\n"): "go-1.23.4-",
-        ("v5", "go.mod", "module m\n\ngo 1.22\n"): None,
+        ("v5", "go.mod", "module m\n\ngo 1.22\n"): f"go-{newest}-",
     }
     for n, ((ref, name, text), expected) in enumerate(cases.items()):
         root = tmp_path / str(n)
@@ -369,27 +371,36 @@ def test_go_version_file_is_read_like_setup_go_reads_it(tmp_path: Path) -> None:
 
 def test_hosted_labels_newer_than_the_table_give_os_and_arch_by_name() -> None:
     """Item 3: macos-26-intel is in the table; a label with a known prefix the table does not
-    have yet still gives runner.os (and the architecture its suffix or GitHub's default says);
-    anything else stays unknown."""
+    have still gives runner.os, and runner.arch only where a suffix says it (-arm, -intel,
+    macOS -large/-xlarge); anything else stays unknown."""
+
+    def seen(label: str) -> tuple[str, str | None]:
+        env = hosted_runner(label)
+        return env.os, env.arch if env.arch_known else None
+
     got = {
-        label: (hosted_runner(label).os, hosted_runner(label).arch)
+        label: seen(label)
         for label in (
             "macos-26-intel",
             "macos-27",
-            "ubuntu-26.04-arm",
+            "ubuntu-28.04-arm",
             "windows-2028",
             "macos-27-large",
+            "macos-27-xlarge",
+            "ubuntu-latest-8-cores",
         )
     }
     assert got == {
         "macos-26-intel": ("macOS", "X64"),
-        "macos-27": ("macOS", "ARM64"),
-        "ubuntu-26.04-arm": ("Linux", "ARM64"),
-        "windows-2028": ("Windows", "X64"),
+        "macos-27": ("macOS", None),
+        "ubuntu-28.04-arm": ("Linux", "ARM64"),
+        "windows-2028": ("Windows", None),
         "macos-27-large": ("macOS", "X64"),
+        "macos-27-xlarge": ("macOS", "ARM64"),
+        "ubuntu-latest-8-cores": ("Linux", None),
     }
-    assert "newer than cachekit's table" in hosted_runner("macos-27").source
-    for label in ("blacksmith-4vcpu-ubuntu-2404", "ubuntu-latest-8-cores", "linux-x86-n4-64"):
+    assert "not in cachekit's runner table" in hosted_runner("macos-27").source
+    for label in ("blacksmith-4vcpu-ubuntu-2404", "linux-x86-n4-64", "gpu", "self-hosted"):
         with pytest.raises(CachekitError):
             hosted_runner(label)
 

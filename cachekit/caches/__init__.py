@@ -28,7 +28,6 @@ from .model import (
     RunnerEnv,
     UnknownComponent,
     VersionInputs,
-    hosted_runner,
 )
 from .pythons import (
     Manifest,
@@ -39,6 +38,7 @@ from .pythons import (
     resolve_python,
 )
 from .releases import ActionRelease, ResolvedRef, latest_release, resolve_ref
+from .runners import hosted_runner, label_os
 from .version import (
     Compression,
     MultilineRule,
@@ -71,6 +71,7 @@ __all__ = [
     "cache_version",
     "hosted_runner",
     "inputs_of",
+    "label_os",
     "latest_release",
     "load_manifest",
     "parse_multiline_input",

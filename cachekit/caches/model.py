@@ -35,8 +35,8 @@ __all__ = [
     "RunnerEnv",
     "UnknownComponent",
     "VersionInputs",
-    "hosted_runner",
     "paths_known",
+    "runner_env",
     "unknown_path",
 ]
 
@@ -62,7 +62,9 @@ class RunnerEnv:
     (``Ubuntu``, ``24.04``); ``image_os`` is the ``ImageOS`` variable of GitHub's images
     (``ubuntu24``); ``home`` is ``os.homedir()``; ``tool_cache`` is ``RUNNER_TOOL_CACHE``.
     ``preinstalled_pythons``, when known, lists the CPython versions in the image's tool
-    cache (setup-python uses those before downloading); ``None`` means "not known".
+    cache (setup-python uses those before downloading); ``None`` means "not known";
+    ``preinstalled_go`` the same for Go (setup-go's ``tc.find``). ``arch_known`` is false when
+    the label does not say the architecture (``runner.arch`` is then unknown).
     ``source`` says where these facts come from (``runs-on: ubuntu-24.04``).
     """
 
@@ -76,6 +78,17 @@ class RunnerEnv:
     distro_release: str | None = None
     zstd: bool = True
     preinstalled_pythons: tuple[str, ...] | None = None
+    preinstalled_go: tuple[str, ...] | None = None
+    arch_known: bool = True
+
+    def with_tools(self, *, go: tuple[str, ...] | None) -> RunnerEnv:
+        """This runner with its image's tool cache (``None``: not known)."""
+        return replace(self, preinstalled_go=go)
+
+    def arch_unknown(self) -> RunnerEnv:
+        """This runner with ``runner.arch`` unknown (a label that does not say it): ``arch``
+        stays as the value an action's own key is modelled with, marked as assumed."""
+        return replace(self, arch_known=False)
 
     @property
     def node_arch(self) -> str:
@@ -105,98 +118,9 @@ class RunnerEnv:
 
 
 _LINUX_HOME, _MAC_HOME, _WIN_HOME = "/home/runner", "/Users/runner", "C:\\Users\\runneradmin"
-_HOSTED: dict[str, tuple[OSName, Arch, str | None, str | None]] = {
-    "ubuntu-22.04": ("Linux", "X64", "ubuntu22", "22.04"),
-    "ubuntu-24.04": ("Linux", "X64", "ubuntu24", "24.04"),
-    "ubuntu-22.04-arm": ("Linux", "ARM64", "ubuntu22", "22.04"),
-    "ubuntu-24.04-arm": ("Linux", "ARM64", "ubuntu24", "24.04"),
-    "windows-2022": ("Windows", "X64", "win22", None),
-    "windows-2025": ("Windows", "X64", "win25", None),
-    "windows-11-arm": ("Windows", "ARM64", None, None),
-    "macos-14": ("macOS", "ARM64", "macos14", None),
-    "macos-15": ("macOS", "ARM64", "macos15", None),
-    "macos-15-intel": ("macOS", "X64", "macos15", None),
-    "macos-26": ("macOS", "ARM64", "macos26", None),
-    "macos-26-intel": ("macOS", "X64", "macos26", None),
-    "macos-13": ("macOS", "X64", "macos13", None),
-    "macos-13-large": ("macOS", "X64", "macos13", None),
-    "macos-14-large": ("macOS", "X64", "macos14", None),
-    "macos-15-large": ("macOS", "X64", "macos15", None),
-    "macos-13-xlarge": ("macOS", "ARM64", "macos13", None),
-    "macos-14-xlarge": ("macOS", "ARM64", "macos14", None),
-    "macos-15-xlarge": ("macOS", "ARM64", "macos15", None),
-    "ubuntu-20.04": ("Linux", "X64", "ubuntu20", "20.04"),
-    "ubuntu-slim": ("Linux", "X64", "ubuntu24", "24.04"),
-    "windows-2019": ("Windows", "X64", "win19", None),
-}
-# Labels GitHub has retired: still resolved (old workflows and history use them), with a note.
-_RETIRED = frozenset(
-    {"ubuntu-20.04", "windows-2019", "macos-13", "macos-13-large", "macos-13-xlarge"}
-)
-_LATEST = {
-    "ubuntu-latest": "ubuntu-24.04",
-    "windows-latest": "windows-2025",
-    "macos-latest": "macos-15",
-    "macos-latest-large": "macos-15-large",
-    "macos-latest-xlarge": "macos-15-xlarge",
-}
 
 
-def hosted_runner(label: str) -> RunnerEnv:
-    """The :class:`RunnerEnv` of a GitHub-hosted runner label (``ubuntu-24.04``, ``macos-15``…).
-
-    ``*-latest`` labels are resolved as GitHub documented them when this table was written;
-    GitHub moves them, so the result says so in its ``source``. Raises :class:`ActionError`
-    for labels not in the table (larger runners, self-hosted labels).
-    """
-    source = f"runs-on: {label}"
-    if label in _LATEST:
-        source += f" (taken as {_LATEST[label]}; GitHub moves -latest labels)"
-        label = _LATEST[label]
-    if label not in _HOSTED:
-        guessed = _by_prefix(label)
-        if guessed is None:
-            raise ActionError(f"unknown GitHub-hosted runner label {label!r}")
-        return _runner_env(
-            *guessed,
-            None,
-            None,
-            f"{source} (newer than cachekit's table: {guessed[0]} {guessed[1]} by its name)",
-        )
-    if label in _RETIRED:
-        source += " (a retired image: runs today fail to find a runner)"
-    os_name, arch, image_os, release = _HOSTED[label]
-    return _runner_env(os_name, arch, image_os, release, source)
-
-
-# A GitHub-hosted image label: os-version with an optional size/architecture suffix.
-_HOSTED_LABEL = re.compile(
-    r"(ubuntu|macos|windows)-(\d+)(?:\.\d+)?(?:-(arm|arm64|intel|large|xlarge))?"
-)
-
-
-_FAMILY_OS: dict[str, OSName] = {"ubuntu": "Linux", "macos": "macOS", "windows": "Windows"}
-
-
-def _by_prefix(label: str) -> tuple[OSName, Arch] | None:
-    """runner.os and runner.arch of a hosted label newer than the table (``macos-27``,
-    ``ubuntu-26.04-arm``): the name says the OS; the suffix, or GitHub's defaults (arm64 for
-    standard macOS images since macos-14, x64 elsewhere), the architecture."""
-    m = _HOSTED_LABEL.fullmatch(label)
-    if m is None:
-        return None
-    family, number, suffix = m.group(1), int(m.group(2)), m.group(3) or ""
-    os_name = _FAMILY_OS[family]
-    if suffix in ("arm", "arm64", "xlarge"):
-        arch: Arch = "ARM64"
-    elif suffix in ("intel", "large") or family != "macos":
-        arch = "X64"
-    else:
-        arch = "ARM64" if number >= 14 else "X64"
-    return os_name, arch
-
-
-def _runner_env(
+def runner_env(
     os_name: OSName,
     arch: Arch,
     image_os: str | None,

@@ -187,7 +187,9 @@ class Evaluator:
         temp = runner.join(runner.home, "work", "_temp")
         return {
             "os": runner.os,
-            "arch": runner.arch,
+            "arch": runner.arch
+            if runner.arch_known
+            else Unknown("runner.arch", f"not known from {runner.source}"),
             "name": Unknown("runner.name", "the runner's name"),
             "temp": temp,
             "tool_cache": runner.tool_cache,

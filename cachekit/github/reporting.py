@@ -237,7 +237,7 @@ class Reporter(Evaluator):
             events=tuple(wf.on),
             runner=scope.runner_source,
             os=runner.os if runner else None,
-            arch=runner.arch if runner else None,
+            arch=runner.arch if runner and runner.arch_known else None,
             stage=scope.stage,
             steps=tuple(scope.records),
             environment=_text(environment) if environment is not None else None,

@@ -39,10 +39,10 @@ from ..model import (
     Literal,
     RunnerEnv,
     VersionInputs,
-    hosted_runner,
     paths_known,
 )
 from ..releases import ActionRelease, resolve_ref, toolkit_supported
+from ..runners import hosted_runner
 from ..version import MAX_KEYS, Compression, cache_version, input_as_bool, validate_key
 from .interface import CachingAction, Exports, StepCall
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..gos import resolve_go
 from ..model import ActionError, CacheSpec, ContextValue, KeyTemplate, RunnerEnv, UnknownComponent
 from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, spec
@@ -32,7 +33,7 @@ ACTION = "actions/setup-go"
 
 
 def _go_version(
-    inputs: Mapping[str, str], v: tuple[int, int, int]
+    inputs: Mapping[str, str], v: tuple[int, int, int], runner: RunnerEnv
 ) -> ContextValue | UnknownComponent:
     spec_text = inp(inputs, "go-version")
     if v < (4, 0, 0):
@@ -44,11 +45,23 @@ def _go_version(
     if not spec_text:
         what = "read from go-version-file" if inp(inputs, "go-version-file") else "pre-installed"
         return UnknownComponent("go version", f"the installed Go version ({what})")
-    m = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)", spec_text)
-    if not m:
+    try:
+        check_latest = yaml_boolean(inp(inputs, "check-latest") or "false", "check-latest")
+    except ValueError:
+        check_latest = False
+    resolved = resolve_go(
+        spec_text,
+        runner,
+        architecture=inp(inputs, "architecture") or None,
+        check_latest=check_latest,
+    )
+    if resolved is None:
         return UnknownComponent(
             "go version", f"the newest Go matching '{spec_text}' when the job runs"
         )
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", resolved.version)
+    if not m:
+        return UnknownComponent("go version", f"`go version` of Go {resolved.version}")
     major, minor, patch = (int(g) for g in m.groups())
     # Go releases before 1.21 call their first release "go1.20", not "go1.20.0".
     text = (
@@ -56,7 +69,16 @@ def _go_version(
         if (major, minor) < (1, 21) and patch == 0
         else f"{major}.{minor}.{patch}"
     )
-    return ContextValue("go version", text, f"`go version` after installing go-version {spec_text}")
+    if resolved.basis == "exact":
+        return ContextValue(
+            "go version", text, f"`go version` after installing go-version {spec_text}"
+        )
+    return ContextValue(
+        "go version",
+        text,
+        f"`go version` after installing go-version {spec_text}: {resolved.source}",
+        assumed=True,
+    )
 
 
 def _paths(runner: RunnerEnv) -> list[str]:
@@ -132,7 +154,7 @@ def setup_go_cache(
         else:
             key += runner.context("env.ImageOS", runner.image_os)
         key += "-"
-    key = KeyTemplate.of(key, "go-", _go_version(inputs, v), "-", hashed)
+    key = KeyTemplate.of(key, "go-", _go_version(inputs, v, runner), "-", hashed)
 
     fails = None
     if problem is not None:
