@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from upstream_fixtures import GO_FILES, RUNNER_FILES
 
 from cachekit import snapshots
 
@@ -29,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NEW_SHA = "f" * 40
 NEW_DATE = "2031-01-05"
 MANIFEST_SHA = "e" * 40
+GO_SHA = "d" * 40
+IMAGES_SHA = "c" * 40
 
 
 def _responses() -> dict[str, Any]:
@@ -61,6 +64,16 @@ def _responses() -> dict[str, Any]:
         {"sha": MANIFEST_SHA, "commit": {"committer": {"date": f"{NEW_DATE}T00:00:00Z"}}}
     ]
     out[f"/raw/actions/python-versions/{MANIFEST_SHA}/versions-manifest.json"] = manifest
+    out["/api/repos/actions/go-versions/commits?path=versions-manifest.json&per_page=1"] = [
+        {"sha": GO_SHA, "commit": {"committer": {"date": f"{NEW_DATE}T01:00:00Z"}}}
+    ]
+    for path, text in GO_FILES.items():
+        out[f"/raw/actions/go-versions/{GO_SHA}/{path}"] = text
+    out["/api/repos/actions/runner-images/commits?per_page=1"] = [
+        {"sha": IMAGES_SHA, "commit": {"committer": {"date": f"{NEW_DATE}T02:00:00Z"}}}
+    ]
+    for path, text in RUNNER_FILES.items():
+        out[f"/raw/actions/runner-images/{IMAGES_SHA}/{path}"] = text
     return out
 
 
@@ -127,6 +140,14 @@ def _workflow(tmp_path: Path) -> Path:
         "          python-version: '3.99'\n          cache: pip\n"
     )
     (repo / "requirements.txt").write_text("x==1\n")
+    (repo / ".github" / "workflows" / "go.yml").write_text(
+        "on: push\njobs:\n  g:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.99'\n"
+        "  new-image:\n    runs-on: ubuntu-30.04\n    steps:\n"
+        "      - uses: actions/cache@v4\n        with:\n          path: p\n"
+        "          key: ${{ runner.os }}-${{ runner.arch }}-k\n"
+    )
+    (repo / "go.sum").write_text("x v1.0.0 h1:abc=\n")
     return repo
 
 
@@ -139,6 +160,8 @@ def test_update_then_the_new_release_and_python_are_modelled(
     before = _cachekit(data, "explain", str(repo))
     assert "actions/cache@v9.0.0 is newer than the snapshot of" in before.stdout
     assert "3.99.0" not in before.stdout
+    assert "setup-go-Linux-x64-ubuntu24-go-\u2039go version\u203a-" in before.stdout
+    assert "Linux-\u2039runner.arch\u203a-k" in before.stdout  # Linux by its name only
 
     done = _cachekit(data, "data", "update", "--api-url", f"{url}/api", "--raw-url", f"{url}/raw")
     assert done.returncode == 0, done.stderr
@@ -149,12 +172,25 @@ def test_update_then_the_new_release_and_python_are_modelled(
     # releases already in the snapshot were not fetched again: only their tag listings
     assert not any("/raw/actions/setup-node/" in p for p in handler.seen)
 
+    for name in ("python-versions", "go-versions", "runner-labels"):
+        assert f"{name:16} describes {NEW_DATE}  -> {data / (name + '.json')}" in done.stdout
+    labels = json.loads((data / "runner-labels.json").read_text())
+    assert labels["source"]["commit"] == IMAGES_SHA
+    assert labels["labels"]["ubuntu-latest"]["alias_of"] == "ubuntu-28.04"
+    go = json.loads((data / "go-versions.json").read_text())
+    assert go["source"]["commit"] == GO_SHA and go["releases"][1][0] == "1.99.2"
+
     shown = _cachekit(data, "data", "show")
     assert f"action-releases  {NEW_DATE}  {data / 'action-releases.json'}" in shown.stdout
+    for name, source in snapshots.SOURCES.items():
+        assert f"{name:16} {NEW_DATE}  {data / (name + '.json')}  ({source})" in shown.stdout
     after = _cachekit(data, "explain", str(repo))
     assert after.returncode == 0, after.stderr
     assert "newer than the snapshot" not in after.stdout
     assert "Python 3.99.0" in after.stdout or "3.99.0" in after.stdout
+    # ubuntu-latest is now the fixture's ubuntu-28.04 image, whose tool cache has Go 1.99.0
+    assert "setup-go-Linux-x64-ubuntu28-go-1.99.0-" in after.stdout
+    assert "Linux-X64-k" in after.stdout  # ubuntu-30.04 is in the table now
 
 
 @pytest.mark.parametrize(

@@ -15,25 +15,26 @@ from .common import reports_errors
 
 @click.group("data")
 def group() -> None:
-    """The dated data snapshots cachekit models with (action releases, Python versions)."""
+    """The dated data snapshots cachekit models with (action releases, Python and Go versions,
+    runner labels)."""
 
 
 @group.command("show")
 @reports_errors
 def show_command() -> None:
-    """Which snapshot is in force for each kind of data, and the date it describes."""
-    from ..snapshots import SNAPSHOTS, snapshot_in_force, user_data_dir  # noqa: PLC0415
+    """Which snapshot is in force for each kind of data, the date it describes, its source."""
+    from ..snapshots import SNAPSHOTS, SOURCES, snapshot_in_force, user_data_dir  # noqa: PLC0415
 
     click.echo(f"updates go to {user_data_dir()} (CACHEKIT_DATA_DIR overrides)")
     for name in SNAPSHOTS:
         where, date = snapshot_in_force(name)
-        click.echo(f"{name:16} {date}  {where}")
+        click.echo(f"{name:16} {date}  {where}  ({SOURCES[name]})")
 
 
 @group.command("update")
 @click.option(
     "--only",
-    type=click.Choice(["action-releases", "python-versions"]),
+    type=click.Choice(["action-releases", "python-versions", "go-versions", "runner-labels"]),
     default=None,
     help="Refresh only this snapshot.",
 )
@@ -57,13 +58,12 @@ def update_command(only: str | None, api_url: str, raw_url: str) -> None:
     GITHUB_TOKEN, when set, is sent to the API only (it raises GitHub's rate limit).
     Nothing is written unless every answer was read and validated.
     """
-    from ..snapshots import Sources, update_snapshots  # noqa: PLC0415
+    from ..snapshots import SNAPSHOTS, Sources, update_snapshots  # noqa: PLC0415
 
     sources = Sources(
         api=api_url.rstrip("/"), raw=raw_url.rstrip("/"), token=os.environ.get("GITHUB_TOKEN")
     )
-    names = (only,) if only else ("action-releases", "python-versions")
-    result = update_snapshots(sources, names=names)  # type: ignore[arg-type]
+    result = update_snapshots(sources, names=(only,) if only else SNAPSHOTS)  # type: ignore[arg-type]
     for name, path, date in result.written:
         click.echo(f"{name:16} describes {date}  -> {path}")
     if result.new_releases:
