@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from .caches import CacheStepKind
+from .caches.releases import snapshot_note
 from .encoding import encode, json_spec
 from .explain import Options
 from .explain.core import explain_tree
@@ -401,12 +402,14 @@ class _Replay:
                 self.replay(chained, depth + 1)
 
     def _problems(self, commit: Commit, explained: Any) -> None:
-        for p in explained.problems:
-            text = (
-                f"{commit.short}: {p.mark.path}:{p.mark.line}: {p.message}"
-                if p.mark
-                else f"{commit.short}: {p.message}"
-            )
+        stale = {n for c in explained.caches if (n := snapshot_note(c.uses))}  # issue #14 item 9
+        for p in [*explained.problems, *sorted(stale)]:
+            if isinstance(p, str):
+                text = f"{commit.short}: {p}"
+            elif p.mark:
+                text = f"{commit.short}: {p.mark.path}:{p.mark.line}: {p.message}"
+            else:
+                text = f"{commit.short}: {p.message}"
             if text.split(": ", 1)[1] not in {q.split(": ", 1)[1] for q in self.problems}:
                 self.problems.append(text)
 

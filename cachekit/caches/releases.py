@@ -31,6 +31,7 @@ __all__ = [
     "releases",
     "resolve_ref",
     "snapshot_date",
+    "snapshot_note",
     "toolkit_supported",
 ]
 
@@ -66,12 +67,15 @@ class ResolvedRef:
 
     ``release`` is the release whose code the reference runs, or the newest release when the
     reference is a branch or an unknown commit (then ``exact`` is false and ``note`` says so).
+    ``beyond_snapshot`` marks a release tag newer than the snapshot or a commit it does not
+    know (most often a release made after it): every output says so with the snapshot's date.
     """
 
     ref: str
     release: ActionRelease
     exact: bool
     note: str | None = None
+    beyond_snapshot: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -157,6 +161,7 @@ def resolve_ref(action: str, ref: str) -> ResolvedRef:
                     False,
                     f"{action}@{ref} is newer than the snapshot of {snapshot_date()}; modelled"
                     f" as the newest release known, {rels[-1].tag}",
+                    beyond_snapshot=True,
                 )
             raise ActionError(f"{action}@{ref}: no such release in the snapshot")
         if parts[1] is None:
@@ -177,6 +182,7 @@ def resolve_ref(action: str, ref: str) -> ResolvedRef:
             False,
             f"commit {ref} is not a release of {action} in the snapshot of {snapshot_date()};"
             f" modelled as the newest release, {rels[-1].tag}",
+            beyond_snapshot=True,
         )
     return ResolvedRef(
         ref,
@@ -185,6 +191,21 @@ def resolve_ref(action: str, ref: str) -> ResolvedRef:
         f"{action}@{ref} is a branch or unknown ref: it runs whatever that ref holds now;"
         f" modelled as the newest release in the snapshot, {rels[-1].tag}",
     )
+
+
+def snapshot_note(uses: str) -> str | None:
+    """What an output says about ``uses`` (``owner/name@ref``) when its release is beyond the
+    release snapshot (newer than it, or a commit it does not know); ``None`` otherwise,
+    including for actions the snapshot does not model."""
+    action, _, ref = uses.partition("@")
+    if not ref:
+        return None
+    repository = "/".join(action.lower().split("/")[:2])  # gradle/actions/setup-gradle
+    try:
+        resolved = resolve_ref(repository, ref)
+    except ActionError:
+        return None
+    return resolved.note if resolved.beyond_snapshot else None
 
 
 def toolkit_supported(release: ActionRelease) -> bool:

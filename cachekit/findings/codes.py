@@ -62,6 +62,7 @@ class Code(str, Enum):
     RESTORE_KEYS_NEVER_MATCH = "restore-keys-never-match"
     RESTORE_NEVER_SAVED = "restore-never-saved"
     INSTALL_SKIPPED_ON_PARTIAL_HIT = "install-skipped-on-partial-hit"
+    NEWER_THAN_SNAPSHOT = "newer-than-snapshot"
 
     __str__ = str.__str__
 
@@ -440,6 +441,17 @@ _ALL: Final = (
         "Run the install every time (it is fast on a warm cache), or guard it on an "
         "actions/cache step with an exact key.",
         "setup-node cache: yarn / if: steps.node.outputs.cache-hit != 'true' / run: yarn install",
+        origin="check",
+    ),
+    CodeInfo(
+        Code.NEWER_THAN_SNAPSHOT,
+        Severity.NOTE,
+        "The action's release is newer than cachekit's release data",
+        "The step pins a release (or a commit) the bundled release snapshot does not know, most "
+        "often one made after it: its cache is modelled as the newest release known, which may "
+        "differ. The message gives the snapshot's date.",
+        "Run `cachekit data update` to fetch the current release data.",
+        "uses: actions/cache@v9.0.0   # the snapshot's newest is v5.x",
         origin="check",
     ),
 )

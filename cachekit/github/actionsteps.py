@@ -9,6 +9,7 @@ has its handler in :data:`cachekit.github.checkout.WORKSPACE_ACTIONS`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..caches import (
@@ -16,6 +17,7 @@ from ..caches import (
     KeyTemplate,
 )
 from ..caches.actions.interface import CachingAction, StepCall
+from ..caches.releases import snapshot_note
 from ..errors import HashFilesError
 from ..explain.model import Finding, KeyPart
 from ..expressions import (
@@ -103,6 +105,11 @@ class ActionSteps(Reporter):
         except ActionError as exc:
             self._problem(step.mark, str(exc))
             return {}
+        note = snapshot_note(f"{action.repository or action.name}@{uses.ref}")
+        if note:  # every action's model says it, not only those that add the note themselves
+            specs = tuple(
+                s if note in s.notes else replace(s, notes=(note, *s.notes)) for s in specs
+            )
         for spec in specs:
             if action.key_input is not None:
                 template = step.with_.get(action.key_input)

@@ -58,6 +58,8 @@ def render_suggest_yaml(result: SuggestResult, *, diff: bool = True, color: bool
     for f in result.residual:
         code = paint(f.code, color, f.severity)
         out.append(f"# check still reports {code} at {f.file}:{f.line}: {f.message}")
+    for note in result.notes:
+        out.append(f"# note: {note}")
     if not result.proposals and not result.kept:
         out.append("# no job installs dependencies cachekit knows how to cache")
     if diff and result.edits:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from ..caches.releases import snapshot_note
 from ..checks.engine import check_explained, release_jobs
 from ..checks.installs import JobInstalls, _Reader, job_installs
 from ..checks.model import CheckFinding
@@ -124,6 +125,8 @@ class SuggestResult:
     kept: tuple[str, ...]  # "workflow job: why nothing changes"
     refused: tuple[str, ...]  # workflows cachekit cannot edit safely, with the reason
     residual: tuple[CheckFinding, ...]  # check findings left on the suggested steps
+    # an action release the workflows pin that the release snapshot does not reach (its date)
+    notes: tuple[str, ...] = ()
 
 
 def _top(job: JobRecord) -> list[StepRecord]:
@@ -783,6 +786,7 @@ def suggest_tree(tree: Tree, options: Options | None = None) -> SuggestResult:
         kept=tuple(suggester.kept),
         refused=tuple(refused),
         residual=tuple(residual),
+        notes=tuple(sorted({n for c in explained.caches if (n := snapshot_note(c.uses))})),
     )
 
 

@@ -23,6 +23,7 @@ from . import (
     poisoning,
     populated,
     reach,
+    snapshot,
     unused,
 )
 
@@ -44,6 +45,7 @@ RULES: Final[tuple[Rule, ...]] = (
     outputs.output_never_set,
     reach.reach,
     hitguard.partial_hit_guard,
+    snapshot.newer_than_snapshot,
 )
 
 
