@@ -22,6 +22,7 @@ from cachekit.caches import (
     setup_node_cache,
 )
 from cachekit.caches.actions.setup_node import auto_cache_package_manager
+from cachekit.caches.gos import load_go_manifest
 
 UBUNTU = hosted_runner("ubuntu-24.04")
 MAC = hosted_runner("macos-15")
@@ -179,6 +180,14 @@ def test_go_defaults_and_unknowns(go_repo: Path) -> None:
     unknowable = setup_go_cache(5, {"go-version": "1.99"}, UBUNTU, h)
     assert unknowable is not None and not unknowable.key.is_known
     assert any(isinstance(c, UnknownComponent) for c in unknowable.key.components)
+    # stable and check-latest follow the live manifest: the key moves with every Go release,
+    # so it stays unknown, with the snapshot's answer in the reason
+    newest = next(r.version for r in load_go_manifest().releases if r.stable)
+    for inputs in ({"go-version": "stable"}, {"go-version": "1.x", "check-latest": "true"}):
+        moving = setup_go_cache(5, inputs, UBUNTU, h)
+        assert moving is not None and not moving.key.is_known
+        (part,) = [c for c in moving.key.components if isinstance(c, UnknownComponent)]
+        assert f"({newest} by the actions/go-versions versions-manifest.json of" in part.reason
     spec = setup_go_cache(5, {"go-version": "1.22.5"}, UBUNTU, h)
     assert spec is not None
     assert spec.paths == ("/home/runner/go/pkg/mod", "/home/runner/.cache/go-build")

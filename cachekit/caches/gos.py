@@ -16,7 +16,10 @@ spec like ``1.22``, ``^1.21``, ``stable`` or a ``go.mod``'s ``go 1.22`` must be 
 
 The manifest is the dated snapshot ``cachekit/data/go-versions.json``; the image's tool cache
 comes from the runner-labels snapshot. Both move (weekly image builds, Go releases), so every
-result but an exact spec says which data it used.
+result but an exact spec says which data it used. setup-go's model keeps steps 1 and 2 out of
+the key (they follow the live manifest, so the key moves with every Go release: not
+predictable, the resolved version given as today's answer) and models steps 3 and 4 as an
+assumed value, as setup-python's model does for its tool cache and manifest.
 """
 
 from __future__ import annotations
@@ -116,11 +119,11 @@ def resolve_go(
         found = _alias(spec, releases)
         if found is None:
             return None
-        return ResolvedGo(spec, found, "alias", f"'{spec}' in the {manifest.source}")
+        return ResolvedGo(spec, found, "alias", manifest.source)
     if check_latest:
         latest = _newest_stable(spec, releases)
         if latest is not None:
-            return ResolvedGo(spec, latest, "check-latest", f"check-latest: {manifest.source}")
+            return ResolvedGo(spec, latest, "check-latest", manifest.source)
     if semver.is_explicit_version(spec):
         return ResolvedGo(spec, semver.clean(spec) or spec, "exact", "the spec as written")
     installed = _evaluate_versions(runner.preinstalled_go or (), spec)

@@ -59,6 +59,14 @@ def _go_version(
         return UnknownComponent(
             "go version", f"the newest Go matching '{spec_text}' when the job runs"
         )
+    if resolved.basis in ("alias", "check-latest"):
+        # resolved against the live manifest on the day of the run: it moves with every Go
+        # release, so the key is not predictable; say what the snapshot gives today
+        return UnknownComponent(
+            "go version",
+            f"the newest Go matching '{spec_text}' when the job runs ({resolved.version} by the"
+            f" {resolved.source})",
+        )
     m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", resolved.version)
     if not m:
         return UnknownComponent("go version", f"`go version` of Go {resolved.version}")
