@@ -17,9 +17,10 @@ Sources (overridable, for GitHub Enterprise, a mirror, or the tests' local serve
 * ``runner-labels``: ``actions/runner-images``' ``README.md`` and the image readmes it links,
   at its default branch's head (REST ``GET /repos/{repo}/commits``);
 * ``action-releases``: every tag of each modelled action (REST ``GET /repos/{repo}/tags``,
-  paginated), and for a release not already in the snapshot, its ``package-lock.json`` (the
-  ``@actions/cache`` it bundles), its ``action.yml`` (the defaults of inputs naming the files it
-  reads) and its commit date (REST ``GET /repos/{repo}/commits/{sha}``).
+  paginated), the head of its default branch (``GET /repos/{repo}/commits``), and for a release
+  not already in the snapshot, its ``package-lock.json`` (the ``@actions/cache`` it bundles),
+  its ``action.yml`` (the defaults of inputs naming the files it reads) and its commit date
+  (REST ``GET /repos/{repo}/commits/{sha}``).
 
 The manifests and runner labels are built by :mod:`cachekit.datasources`, the same code
 ``scripts/update_snapshots.py`` runs on git mirrors. Responses are bounded (size, time, count of
@@ -384,8 +385,9 @@ def _action_releases(
         if not releases:
             raise DataUpdateError(f"{repo}: no vX.Y.Z tags in the answer")
         moving = {t: s for t, s in tags.items() if is_major_tag(t)}
-        newest = max(releases, key=lambda r: r.date)
-        data = merge_releases(data, repo, releases, moving, (newest.commit, newest.date))
+        # dated by the default branch's head, as scripts/update_action_releases.py dates a
+        # mirror, so the same repository state gives the same snapshot either way
+        data = merge_releases(data, repo, releases, moving, _head(fetch, sources, repo, None))
     return data
 
 

@@ -50,6 +50,10 @@ def _responses() -> dict[str, Any]:
             out[f"/api/repos/{repo}/commits/{NEW_SHA}"] = {
                 "commit": {"committer": {"date": f"{NEW_DATE}T10:00:00Z"}}
             }
+        head = (NEW_SHA, NEW_DATE) if repo == "actions/cache" else (rows[-1][1], rows[-1][3])
+        out[f"/api/repos/{repo}/commits?per_page=1"] = [
+            {"sha": head[0], "commit": {"committer": {"date": f"{head[1]}T09:00:00Z"}}}
+        ]
         pages = [tags[i : i + 100] for i in range(0, len(tags), 100)] + [[]]
         for n, page in enumerate(pages, 1):
             out[f"/api/repos/{repo}/tags?per_page=100&page={n}"] = page
@@ -239,3 +243,12 @@ def test_no_network_is_needed_to_read(tmp_path: Path, monkeypatch: pytest.Monkey
     """Every command but `data update` reads snapshots from disk only."""
     monkeypatch.setenv("CACHEKIT_DATA_DIR", str(tmp_path / "missing"))
     assert json.loads(snapshots.read_snapshot("python-versions"))["releases"]
+
+
+def test_data_update_offers_every_snapshot() -> None:
+    """The CLI lists its choices without importing the snapshots module (start-up time)."""
+    from cachekit.cli.data import update_command  # noqa: PLC0415
+
+    (only,) = [p for p in update_command.params if p.name == "only"]
+    assert list(only.type.choices) == list(snapshots.SNAPSHOTS)  # type: ignore[attr-defined]
+    assert set(snapshots.SOURCES) == set(snapshots.SNAPSHOTS)

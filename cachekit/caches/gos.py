@@ -133,8 +133,8 @@ def resolve_go(
             spec,
             installed,
             "toolcache",
-            f"the newest match pre-installed on the image ({runner.source};"
-            f" actions/runner-images of {images})",
+            f"the newest match pre-installed on the runner's image (actions/runner-images of"
+            f" {images})",
         )
     found = _newest_stable(spec, releases)
     if found is None:
