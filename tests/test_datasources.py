@@ -288,3 +288,19 @@ def test_the_script_and_data_update_build_the_same_snapshots(tmp_path: Path) -> 
     go = json.loads((out / "go-versions.json").read_text())
     assert go == datasources.go_versions(_read(GO_FILES), dirs[1][1], "2031-02-03")
     assert module.main([str(tmp_path / "nothing" / "repo"), "--data", str(out)]) == 1
+
+
+@given(st.text(max_size=40))
+def test_any_go_version_text_resolves_or_is_unknown(spec: str) -> None:
+    got = resolve_go(spec, IMAGE, manifest=_go_manifest())
+    assert got is None or got.version
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["version", "stable", "files"]), st.text())))
+def test_any_go_manifest_builds_or_is_a_source_error(entries: list[dict[str, str]]) -> None:
+    files = {"versions-manifest.json": json.dumps(entries)}
+    try:
+        data = datasources.go_versions(files.get, "g", "d")
+    except datasources.SourceError:
+        return
+    assert len(data["releases"]) == len(entries)
