@@ -281,6 +281,7 @@ HOSTILE = [
     "job: {script: [x], cache: {key: {files: ['/etc/passwd', '../x']}, paths: [x]}}\n",
     "- just\n- a list\n",
     "job: {script: [x], cache: [1, 2, {key: k}]}\n",
+    "job: {extends: 1, script: [x]}\n",
 ]
 
 

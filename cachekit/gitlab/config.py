@@ -268,7 +268,11 @@ class _Resolver:
             raise GitLabConfigError(
                 f"{body.mark_of('extends')}: extends nested more than {MAX_EXTENDS_DEPTH} levels"
             )
-        names = [parents] if isinstance(parents, str) else list(parents or [])
+        if not isinstance(parents, (str, list)):
+            raise GitLabConfigError(
+                f"{body.mark_of('extends')}: extends must be a job name or a list of them"
+            )
+        names = [parents] if isinstance(parents, str) else parents
         merged: Any = YamlMap()
         merged.mark, merged.key_marks, merged.value_marks = body.mark, {}, {}
         via: list[Mark] = []
@@ -391,17 +395,9 @@ def load_config(tree: Tree) -> GitLabConfig | None:
         problems.append(Problem(str(exc), None))
         return GitLabConfig(path, [], DEFAULT_STAGES, {}, None, problems, tuple(loader.files))
     resolver.doc = doc
-    stages = doc.get("stages") or doc.get("types")
-    stage_list = (
-        (".pre", *[str(s) for s in stages if str(s) not in (".pre", ".post")], ".post")
-        if isinstance(stages, list)
-        else DEFAULT_STAGES
-    )
+    stage_list = _stage_list(doc)
     global_vars = _variables(doc.get("variables"), "variables:", problems, doc.mark)
-    defaults = doc.get("default") if isinstance(doc.get("default"), dict) else {}
-    for key in _GLOBAL_DEFAULTS:  # pre-`default:` globals
-        if key in doc and key not in defaults:
-            defaults = {**defaults, key: doc[key]}
+    defaults = _global_defaults(doc)
     jobs: list[Job] = []
     for name, raw in doc.items():
         if name in RESERVED or name.startswith(".") or not isinstance(raw, dict):
@@ -413,30 +409,62 @@ def load_config(tree: Tree) -> GitLabConfig | None:
             continue
         if not any(k in body for k in ("script", "trigger", "run")):
             continue  # not a job GitLab would create
-        body = YamlMap(body) if not isinstance(body, YamlMap) else body
-        for key in DEFAULTABLE:
-            if key not in body and key in defaults and _inherit(body, "default", key):
-                body[key] = defaults[key]
-                body.value_marks[key] = _mark(defaults[key], doc.mark)
-        _flatten_scripts(body)
-        variables = {k: v for k, v in global_vars.items() if _inherit(body, "variables", k)}
-        variables.update(
-            _variables(body.get("variables"), f"{name}: variables:", problems, body.mark)
-        )
-        stage = str(body.get("stage", "test"))
-        if stage not in stage_list:
-            problems.append(Problem(f"job {name}: stage '{stage}' is not in stages", body.mark))
-        index = stage_list.index(stage) if stage in stage_list else len(stage_list)
-        for combo in _matrix(body, body.mark, problems):
-            job_vars = dict(variables)
-            job_vars.update({k: (v, f"{name}: parallel:matrix") for k, v in combo.items()})
-            label = f"{name}: [{', '.join(combo.values())}]" if combo else name
-            jobs.append(
-                Job(label, name, body, doc.mark_of(name), stage, index, job_vars, combo, via)
-            )
+        jobs.extend(_jobs_of(name, body, via, doc, defaults, global_vars, stage_list, problems))
     return GitLabConfig(
         path, jobs, stage_list, global_vars, doc.get("workflow"), problems, tuple(loader.files)
     )
+
+
+def _stage_list(doc: YamlMap) -> tuple[str, ...]:
+    """``stages:`` (or the old ``types:``) framed by ``.pre`` and ``.post``, else GitLab's
+    default stages."""
+    stages = doc.get("stages") or doc.get("types")
+    if not isinstance(stages, list):
+        return DEFAULT_STAGES
+    return (".pre", *[str(s) for s in stages if str(s) not in (".pre", ".post")], ".post")
+
+
+def _global_defaults(doc: YamlMap) -> dict[str, Any]:
+    """``default:`` with the pre-``default:`` top-level globals it does not set itself."""
+    default = doc.get("default")
+    defaults: dict[str, Any] = default if isinstance(default, dict) else {}
+    for key in _GLOBAL_DEFAULTS:
+        if key in doc and key not in defaults:
+            defaults = {**defaults, key: doc[key]}
+    return defaults
+
+
+def _jobs_of(
+    name: str,
+    body: dict[str, Any],
+    via: tuple[Mark, ...],
+    doc: YamlMap,
+    defaults: dict[str, Any],
+    global_vars: dict[str, tuple[str, str]],
+    stage_list: tuple[str, ...],
+    problems: list[Problem],
+) -> list[Job]:
+    """One extended job body made into GitLab's jobs: defaults and variables inherited as
+    ``inherit:`` allows, one job per ``parallel:matrix`` combination."""
+    body = YamlMap(body) if not isinstance(body, YamlMap) else body
+    for key in DEFAULTABLE:
+        if key not in body and key in defaults and _inherit(body, "default", key):
+            body[key] = defaults[key]
+            body.value_marks[key] = _mark(defaults[key], doc.mark)
+    _flatten_scripts(body)
+    variables = {k: v for k, v in global_vars.items() if _inherit(body, "variables", k)}
+    variables.update(_variables(body.get("variables"), f"{name}: variables:", problems, body.mark))
+    stage = str(body.get("stage", "test"))
+    if stage not in stage_list:
+        problems.append(Problem(f"job {name}: stage '{stage}' is not in stages", body.mark))
+    index = stage_list.index(stage) if stage in stage_list else len(stage_list)
+    jobs: list[Job] = []
+    for combo in _matrix(body, body.mark, problems):
+        job_vars = dict(variables)
+        job_vars.update({k: (v, f"{name}: parallel:matrix") for k, v in combo.items()})
+        label = f"{name}: [{', '.join(combo.values())}]" if combo else name
+        jobs.append(Job(label, name, body, doc.mark_of(name), stage, index, job_vars, combo, via))
+    return jobs
 
 
 def apply_workflow_variables(config: GitLabConfig, values: dict[str, str]) -> None:
