@@ -197,10 +197,29 @@ def _walk(tree: Tree, rel: str, recursive: bool) -> Iterator[str]:
                 stack.append(path)
 
 
+class _Unreadable(Exception):
+    """A group of rules the agent cannot enumerate; the message is the step's error."""
+
+
+@dataclass(frozen=True)
+class _Platform:
+    """Where the agent runs: the checkout, the workspace paths are shown against, the OS."""
+
+    sources: str
+    workspace: str
+    windows: bool
+    linux: bool
+
+    def same_name(self, base: str, name: str) -> bool:
+        """File names compare case-insensitively except on Linux."""
+        return base == name if self.linux else base.lower() == name.lower()
+
+
 def resolve_path_segment(
     tree: Tree, segment: str, *, sources: str, workspace: str, windows: bool, linux: bool
 ) -> SegmentResult:
     """One path segment's fingerprint over the tree checked out at ``sources``."""
+    where = _Platform(sources, workspace, windows, linux)
     rules = [r.strip() for r in segment.split(",") if r.strip()]
     if windows:
         rules = [r.replace("\\", "/") for r in rules]
@@ -215,32 +234,11 @@ def resolve_path_segment(
         full = _full(rule, sources)
         groups.setdefault(_enumeration(full), []).append(minimatch_regex(full, not linux))
     matched: dict[str, tuple[str, int, str]] = {}  # absolute path -> (display, length, hex)
-    for (root, name, recursive), globs in groups.items():
-        if root != sources and not root.startswith(sources + "/"):
-            return SegmentResult(
-                None, True, (), f"{root} is outside the checkout: read at run time"
-            )
-        rel_root = root[len(sources) + 1 :] if root != sources else ""
-        if rel_root and tree.stat(rel_root) != DIR:
-            return SegmentResult(None, True, (), f"Could not find a part of the path '{root}'")
-        for rel in _walk(tree, rel_root, recursive):
-            base = posixpath.basename(rel)
-            if name != "*" and (base.lower() != name.lower() if not linux else base != name):
-                continue
-            full = f"{sources}/{rel}"
-            if not any(g.fullmatch(full) for g in globs) or any(
-                e.fullmatch(full) for e in excludes
-            ):
-                continue
-            try:
-                data = tree.read(rel)
-            except TreeError as exc:
-                return SegmentResult(None, True, (), str(exc))
-            display = posixpath.relpath(full, workspace)
-            if windows:
-                display = display.replace("/", "\\")
-            digest = hashlib.sha256(data).hexdigest().upper()
-            matched[full] = (display, len(data), digest)
+    try:
+        for enumeration, globs in groups.items():
+            matched.update(_match_group(tree, where, enumeration, globs, excludes))
+    except _Unreadable as exc:
+        return SegmentResult(None, True, (), str(exc))
     ordered = [matched[k] for k in sorted(matched)]  # ordinal order of absolute paths
     files = tuple(HashedFile(display, digest) for display, _, digest in ordered)
     pattern = any(c in segment for c in GLOB_CHARS) or len(files) > 1
@@ -253,3 +251,38 @@ def resolve_path_segment(
         )
         return SegmentResult(value, pattern, (), why)
     return SegmentResult(value, pattern, files)
+
+
+def _match_group(
+    tree: Tree,
+    where: _Platform,
+    enumeration: tuple[str, str, bool],
+    globs: list[re.Pattern[str]],
+    excludes: list[re.Pattern[str]],
+) -> dict[str, tuple[str, int, str]]:
+    """The files one enumeration root yields that an include glob of its group matches and
+    no exclude does: absolute path -> (display path, length, upper-case SHA-256 hex).
+    Raises :class:`_Unreadable` where the agent's enumeration fails."""
+    root, name, recursive = enumeration
+    sources = where.sources
+    if root != sources and not root.startswith(sources + "/"):
+        raise _Unreadable(f"{root} is outside the checkout: read at run time")
+    rel_root = root[len(sources) + 1 :] if root != sources else ""
+    if rel_root and tree.stat(rel_root) != DIR:
+        raise _Unreadable(f"Could not find a part of the path '{root}'")
+    matched: dict[str, tuple[str, int, str]] = {}
+    for rel in _walk(tree, rel_root, recursive):
+        if name != "*" and not where.same_name(posixpath.basename(rel), name):
+            continue
+        full = f"{sources}/{rel}"
+        if not any(g.fullmatch(full) for g in globs) or any(e.fullmatch(full) for e in excludes):
+            continue
+        try:
+            data = tree.read(rel)
+        except TreeError as exc:
+            raise _Unreadable(str(exc)) from exc
+        display = posixpath.relpath(full, where.workspace)
+        if where.windows:
+            display = display.replace("/", "\\")
+        matched[full] = (display, len(data), hashlib.sha256(data).hexdigest().upper())
+    return matched
