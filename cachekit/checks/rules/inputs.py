@@ -9,12 +9,14 @@ fetches what it lacks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Final
 
 from ...ecosystems import registry
 from ...explain.model import CacheReport
 from ...findings import Code, Severity
+from ..installs import Install
 from ..model import CheckFinding, Location
 from ..rule import CacheFacts, CheckContext, cache_rule, finding, short_list
 
@@ -28,7 +30,6 @@ _TOOLS: Final = registry.tooling(ci=True)
 def missing_inputs(ctx: CheckContext, cache: CacheFacts) -> Iterator[CheckFinding]:
     if cache.ecosystem is None or not cache.restores or cache.volatile:
         return
-    node = cache.ecosystem == "node"
     if not cache.hashed and cache.setup_action:
         # setup-node's own key hashes its lock; a setup action whose key cachekit could not
         # build (an unknown runner) hashes what its cache-dependency-path says, not nothing:
@@ -38,78 +39,94 @@ def missing_inputs(ctx: CheckContext, cache: CacheFacts) -> Iterator[CheckFindin
         # What the key hashes is unknown (a blob missing from the object store, a pattern
         # GitHub rejects): the hashFiles finding says why; "not in the key" would be a guess.
         return
-    after = ctx.after(cache)
-    built = cache.built_env and not node
-    missing: dict[str, Location] = {}
-    outside: dict[str, Location] = {}
-    linked = False
-    inline: list[Location] = []
-    for install in after:
-        hashed_lock = any(f.role == "lock" and f.path in cache.hashed for f in install.files)
-        for f in install.files:
-            if f.outside:
-                outside.setdefault(f.path, f.named_at)
-                linked = linked or f.linked
-                continue
-            if not f.exists or f.path in cache.hashed:
-                continue
-            if hashed_lock and f.role == "project":
-                continue  # the lock pins what the manifest asks for
-            missing.setdefault(f.path, f.named_at)
-        inline.extend(
-            Location(install.where.file, install.where.line, p)
-            for p in install.inline
-            if not _tool_or_variable(p)
-        )
-    if missing:
-        names = list(missing)
-        yield finding(
-            Code.SETUP_CACHE_MISSES_INPUT if cache.setup_action else Code.INPUT_NOT_IN_KEY,
-            f"the key does not hash {short_list(names)}, which the job installs from: when "
-            f"{'it changes' if len(names) == 1 else 'they change'} the key stays the same "
-            "and the old cache is restored",
-            at=cache.at,
-            job=cache.job,
-            severity=None
-            if cache.setup_action
-            else (Severity.ERROR if built else Severity.WARNING),
-            fix=_fix(cache, names),
-            related=[
-                Location(loc.file, loc.line, loc.message if loc.message else path)
-                for path, loc in missing.items()
-            ],
-        )
-    if outside:
-        names = list(outside)
-        yield finding(
-            Code.INPUT_OUTSIDE_REPOSITORY,
-            f"the job installs from {short_list(names)}, outside the repository: the runner "
-            "reads a file of its own machine there, which cachekit does not read and no key can "
-            "hash (hashFiles rejects patterns outside the workspace)",
-            at=cache.at,
-            job=cache.job,
-            # A link the repository commits is its own doing (a warning); a path the job
-            # reaches at run time (a clone after `cd ..`, a file of the runner image) is a
-            # fact worth knowing that no key could capture (a note).
-            severity=Severity.WARNING if linked else Severity.NOTE,
-            fix="Commit the file into the repository and install from that path",
-            related=[
-                Location(loc.file, loc.line, loc.message if loc.message else path)
-                for path, loc in outside.items()
-            ],
-        )
-    if inline and built:  # a download cache fetches what it lacks: nothing goes stale
+    inputs = _gather(cache, ctx.after(cache))
+    built = cache.built_env and cache.ecosystem != "node"
+    if inputs.missing:
+        yield _not_hashed(cache, inputs.missing, built)
+    if inputs.outside:
+        yield _outside(cache, inputs.outside, inputs.linked)
+    if inputs.inline and built:  # a download cache fetches what it lacks: nothing goes stale
         yield finding(
             Code.INPUT_NOT_IN_KEY,
-            f"packages named in run: ({short_list(x.message for x in inline)}) are not in the "
-            "key: editing them does not change it",
+            f"packages named in run: ({short_list(x.message for x in inputs.inline)}) are not "
+            "in the key: editing them does not change it",
             at=cache.at,
             job=cache.job,
             severity=Severity.WARNING,
             fix="Move them into a requirements file and hash it, or add "
             f"hashFiles('{cache.job.workflow}') to the key",
-            related=inline,
+            related=inputs.inline,
         )
+
+
+@dataclass
+class _Inputs:
+    """What the installs after the cache step read that the key does not cover."""
+
+    missing: dict[str, Location] = field(default_factory=dict)  # in the repository
+    outside: dict[str, Location] = field(default_factory=dict)  # outside it
+    linked: bool = False  # some outside file is reached through a link the repository commits
+    inline: list[Location] = field(default_factory=list)  # packages named in run:
+
+
+def _gather(cache: CacheFacts, after: Iterable[Install]) -> _Inputs:
+    """Sort each install's files: hashed, pinned by a hashed lock, missing, or outside."""
+    inputs = _Inputs()
+    for install in after:
+        hashed_lock = any(f.role == "lock" and f.path in cache.hashed for f in install.files)
+        for f in install.files:
+            if f.outside:
+                inputs.outside.setdefault(f.path, f.named_at)
+                inputs.linked = inputs.linked or f.linked
+            elif not f.exists or f.path in cache.hashed:
+                continue
+            elif hashed_lock and f.role == "project":
+                continue  # the lock pins what the manifest asks for
+            else:
+                inputs.missing.setdefault(f.path, f.named_at)
+        inputs.inline.extend(
+            Location(install.where.file, install.where.line, p)
+            for p in install.inline
+            if not _tool_or_variable(p)
+        )
+    return inputs
+
+
+def _related(places: dict[str, Location]) -> list[Location]:
+    """Each file at the place that names it, the message its path when the place has none."""
+    return [Location(loc.file, loc.line, loc.message or path) for path, loc in places.items()]
+
+
+def _not_hashed(cache: CacheFacts, missing: dict[str, Location], built: bool) -> CheckFinding:
+    names = list(missing)
+    return finding(
+        Code.SETUP_CACHE_MISSES_INPUT if cache.setup_action else Code.INPUT_NOT_IN_KEY,
+        f"the key does not hash {short_list(names)}, which the job installs from: when "
+        f"{'it changes' if len(names) == 1 else 'they change'} the key stays the same "
+        "and the old cache is restored",
+        at=cache.at,
+        job=cache.job,
+        severity=None if cache.setup_action else (Severity.ERROR if built else Severity.WARNING),
+        fix=_fix(cache, names),
+        related=_related(missing),
+    )
+
+
+def _outside(cache: CacheFacts, outside: dict[str, Location], linked: bool) -> CheckFinding:
+    return finding(
+        Code.INPUT_OUTSIDE_REPOSITORY,
+        f"the job installs from {short_list(list(outside))}, outside the repository: the runner "
+        "reads a file of its own machine there, which cachekit does not read and no key can "
+        "hash (hashFiles rejects patterns outside the workspace)",
+        at=cache.at,
+        job=cache.job,
+        # A link the repository commits is its own doing (a warning); a path the job
+        # reaches at run time (a clone after `cd ..`, a file of the runner image) is a
+        # fact worth knowing that no key could capture (a note).
+        severity=Severity.WARNING if linked else Severity.NOTE,
+        fix="Commit the file into the repository and install from that path",
+        related=_related(outside),
+    )
 
 
 def _tool_or_variable(spec: str) -> bool:
