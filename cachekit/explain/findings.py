@@ -23,7 +23,8 @@ from typing import Final
 
 from ..caches import CacheSpec, validate_key
 from ..findings import Code, Severity
-from .model import CacheReport, Finding
+from ..yamlsource import Mark
+from .model import CacheReport, Finding, HashCall
 
 __all__ = ["cache_findings", "handoffs", "pair_findings"]
 
@@ -61,54 +62,14 @@ def _calendar_period(source: str) -> str | None:
 
 
 def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) -> list[Finding]:
+    """Every finding of one cache step: its hashFiles calls, a volatile key, the key's
+    validity or predictability, and a step the action rejects."""
     out: list[Finding] = []
     mark = report.mark
     for part in report.parts:
-        call = part.hash
-        if part.kind != "hashFiles" or call is None:
-            continue
-        if call.error and ("EUNKNOWABLE" in call.error or "EMISSING" in call.error):
-            out.append(
-                Finding(  # a note: nothing is wrong in the workflow, cachekit cannot see it
-                    Code.HASHFILES_UNKNOWABLE,
-                    Severity.NOTE,
-                    f"{call.call} cannot be computed offline: {call.error.split(' failed: ')[-1]}",
-                    mark,
-                )
-            )
-        elif call.error:
-            out.append(
-                Finding(Code.HASHFILES_FAILS, Severity.ERROR, f"{call.call}: {call.error}", mark)
-            )
-        elif call.digest == "":
-            out.append(
-                Finding(
-                    Code.HASHFILES_NO_MATCH,
-                    Severity.WARNING,
-                    f"{call.call} matches no file: this part of the key is '' and never changes",
-                    mark,
-                )
-            )
-        # The 120 s limit is the runner's (hashFiles in an expression); a setup action hashes
-        # with its own @actions/glob, which has none.
-        runner = call.flavor == "runner"
-        if runner and installs and any(p.lstrip("!").startswith("**") for p in call.patterns):
-            out.append(
-                Finding(  # a note: a risk of time, rarely near the limit in practice
-                    Code.WALKS_LARGE_TREE,
-                    Severity.NOTE,
-                    f"{call.call} starts with '**': at run time it also walks what "
-                    f"'{installs[0]}' created (node_modules, virtualenvs); hashFiles has 120 s",
-                    mark,
-                )
-            )
-    volatile = [
-        p.text
-        for p in report.parts
-        if p.kind != "literal"
-        and _VOLATILE.search(p.text + " " + (p.source or ""))
-        and _calendar_period(p.source or "") is None
-    ]
+        if part.kind == "hashFiles" and part.hash is not None:
+            out.extend(_hash_findings(part.hash, installs, mark))
+    volatile = _volatile_parts(report)
     if volatile and not report.restore_keys and spec.restores:
         out.append(
             Finding(
@@ -120,26 +81,86 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
                 mark,
             )
         )
-    if report.key_known:
-        for problem in validate_key(report.key):
-            out.append(Finding(Code.KEY_INVALID, Severity.ERROR, problem, mark))
-    else:
-        unknown = [
-            p.text
-            for p in report.parts
-            if p.kind == "unknown" or (p.kind == "hashFiles" and p.hash and p.hash.digest is None)
-        ]
-        out.append(
-            Finding(
-                Code.KEY_NOT_PREDICTABLE,
-                Severity.NOTE,
-                "part of the key is only known at run time: " + ", ".join(unknown or ["?"]),
-                mark,
-            )
-        )
+    out.extend(_key_findings(report))
     if spec.fails:
         out.append(Finding(Code.STEP_FAILS, Severity.ERROR, spec.fails, mark))
     return out
+
+
+def _hash_findings(call: HashCall, installs: list[str], mark: Mark) -> list[Finding]:
+    """What is wrong with one hashFiles call: it fails, cannot be computed offline, matches
+    nothing, or walks what an earlier install creates."""
+    out: list[Finding] = []
+    if call.error and ("EUNKNOWABLE" in call.error or "EMISSING" in call.error):
+        out.append(
+            Finding(  # a note: nothing is wrong in the workflow, cachekit cannot see it
+                Code.HASHFILES_UNKNOWABLE,
+                Severity.NOTE,
+                f"{call.call} cannot be computed offline: {call.error.split(' failed: ')[-1]}",
+                mark,
+            )
+        )
+    elif call.error:
+        out.append(
+            Finding(Code.HASHFILES_FAILS, Severity.ERROR, f"{call.call}: {call.error}", mark)
+        )
+    elif call.digest == "":
+        out.append(
+            Finding(
+                Code.HASHFILES_NO_MATCH,
+                Severity.WARNING,
+                f"{call.call} matches no file: this part of the key is '' and never changes",
+                mark,
+            )
+        )
+    # The 120 s limit is the runner's (hashFiles in an expression); a setup action hashes
+    # with its own @actions/glob, which has none.
+    runner = call.flavor == "runner"
+    if runner and installs and any(p.lstrip("!").startswith("**") for p in call.patterns):
+        out.append(
+            Finding(  # a note: a risk of time, rarely near the limit in practice
+                Code.WALKS_LARGE_TREE,
+                Severity.NOTE,
+                f"{call.call} starts with '**': at run time it also walks what "
+                f"'{installs[0]}' created (node_modules, virtualenvs); hashFiles has 120 s",
+                mark,
+            )
+        )
+    return out
+
+
+def _volatile_parts(report: CacheReport) -> list[str]:
+    """The key's parts that change every run or commit (a calendar ``date +%F`` rotates on
+    purpose and is not one)."""
+    return [
+        p.text
+        for p in report.parts
+        if p.kind != "literal"
+        and _VOLATILE.search(p.text + " " + (p.source or ""))
+        and _calendar_period(p.source or "") is None
+    ]
+
+
+def _key_findings(report: CacheReport) -> list[Finding]:
+    """A known key GitHub rejects (``key-invalid``), or a key only known at run time."""
+    if report.key_known:
+        return [
+            Finding(Code.KEY_INVALID, Severity.ERROR, problem, report.mark)
+            for problem in validate_key(report.key)
+        ]
+    unknown = [
+        p.text
+        for p in report.parts
+        if p.kind == "unknown" or (p.kind == "hashFiles" and p.hash and p.hash.digest is None)
+    ]
+    return [
+        Finding(
+            Code.KEY_NOT_PREDICTABLE,
+            Severity.NOTE,
+            "part of the key is only known at run time: " + ", ".join(unknown or ["?"]),
+            report.mark,
+        )
+    ]
 
 
 def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
