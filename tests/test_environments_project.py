@@ -156,6 +156,7 @@ def test_dependency_group_problems(tmp_path: Path) -> None:
     assert "pyproject.toml:4: dependency-groups.c: 3 is not a string" in messages
     assert "pyproject.toml:4: include-group 'missing': no such group" in messages
     assert "pyproject.toml:3: include-group cycle: a -> b -> a" in messages
+    assert len(messages) == len(set(messages)) == 4  # each said once, not once per expansion
     assert [d.name for d in p.groups["a"]] == ["x"]
 
 

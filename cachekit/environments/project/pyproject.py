@@ -141,14 +141,23 @@ def _expand_group(
             continue
         target = canonicalize_name(item["include-group"])
         line = doc.at.line("dependency-groups", key, i)
+        chain = (*stack, normal)
         if target not in names:
-            problems.append(Problem(doc.path, line, f"include-group {target!r}: no such group"))
-        elif target in (*stack, normal):
-            cycle = " -> ".join([*stack, normal, target])
-            problems.append(Problem(doc.path, line, f"include-group cycle: {cycle}"))
+            if not stack:  # each group is expanded on its own too: said once, from there
+                problems.append(Problem(doc.path, line, f"include-group {target!r}: no such group"))
+        elif target in chain:
+            if _closes_cycle(chain, target, list(names)):
+                cycle = " -> ".join([*chain, target])
+                problems.append(Problem(doc.path, line, f"include-group cycle: {cycle}", "cycle"))
         else:
             out += _expand_group(doc, table, names, own, target, (*stack, normal), problems)
     return out
+
+
+def _closes_cycle(chain: tuple[str, ...], target: str, order: list[str]) -> bool:
+    """Whether this include is where a cycle is reported: every member's expansion meets the
+    cycle, so it is said once, from the expansion of its first-declared member."""
+    return target == chain[0] and min(chain, key=order.index) == target
 
 
 def _poetry(doc: toml.Document, builder: _Builder) -> None:
