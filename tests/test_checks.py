@@ -739,3 +739,28 @@ def test_setup_node_cache_on_the_lock_is_clean(tmp_path: Path) -> None:
         "package-lock.json": '{"lockfileVersion": 3}\n',
     }
     assert run_check(tmp_path, files).findings == ()
+
+
+# --- install-input-problem ---------------------------------------------------------------
+
+
+def test_install_input_problems_are_chosen_by_kind(tmp_path: Path) -> None:
+    # A dependency-group include cycle fails the install like a -r cycle does; a line pip
+    # rejects (whatever its words) is not an install-input problem.
+    result = run_check(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": workflow(
+                "      - uses: actions/checkout@v4\n"
+                "      - run: pip install -r requirements.txt .\n"
+            ),
+            "requirements.txt": "cannot read: not found\n",
+            "pyproject.toml": '[project]\nname = "app"\nversion = "1"\n'
+            '[dependency-groups]\ndev = [{include-group = "lint"}]\n'
+            'lint = [{include-group = "dev"}]\n',
+        },
+    )
+    found = [f for f in result.findings if f.code == "install-input-problem"]
+    assert [(f.file, f.line, f.message) for f in found] == [
+        ("pyproject.toml", 6, "pyproject.toml: include-group cycle: dev -> lint -> dev")
+    ]

@@ -324,6 +324,28 @@ def test_missing_top_file_is_a_problem(tmp_path: Path) -> None:
     assert str(problem).startswith("nope.txt: cannot read: ENOENT")
 
 
+def test_problems_say_their_kind(tmp_path: Path) -> None:
+    # Rules match a problem by its kind, never by its wording: a requirement whose text reads
+    # like another problem's message is still a line pip rejects.
+    build(
+        tmp_path,
+        {
+            "r.txt": "-r gone.txt\n-r a.txt\n-r ../../x.txt\n-c https://h.example/c.txt\n"
+            "cannot read: not found\n",
+            "a.txt": "-r r.txt\n",
+        },
+    )
+    result = read_requirements(WorkTree(str(tmp_path)), "r.txt")
+    assert [(p.line, p.kind) for p in result.problems] == [
+        (1, "missing"),
+        (1, "cycle"),
+        (3, "outside"),
+        (4, "remote"),
+        (5, "invalid"),
+    ]
+    assert read_requirements(WorkTree(str(tmp_path)), "nope.txt").problems[0].kind == "unreadable"
+
+
 def test_reads_a_git_commit_without_checkout(tmp_path: Path) -> None:
     repo = init(tmp_path / "repo")
     build(repo, {"req/r.txt": "-r ../base.txt\nflask==2\n", "base.txt": "click>=8\n"})

@@ -24,7 +24,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement
@@ -139,6 +139,15 @@ class Option(_Located):
     value: str | None  # None for a flag without a value
 
 
+ProblemKind = Literal[
+    "invalid", "unreadable", "not-text", "missing", "outside", "remote", "cycle", "too-deep"
+]
+"""What kind of problem: a line the parser rejects (``invalid``, the rest still read); a file
+that cannot be read (``unreadable``) or decoded (``not-text``); an include whose target is not
+in the tree (``missing``), leaves it (``outside``) or is a URL (``remote``); an include
+``cycle``; a file nested deeper than cachekit reads (``too-deep``)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """A line (or file) that cannot be read; the rest is still read."""
@@ -146,6 +155,7 @@ class Problem:
     file: str
     line: int  # 0 when the whole file is at fault
     message: str
+    kind: ProblemKind = "invalid"
 
     def __str__(self) -> str:
         return (
@@ -363,12 +373,14 @@ class _Reader:
         try:
             data = self.tree.read(path)
         except (TreeError, OSError, ValueError) as exc:  # ValueError: a NUL in the name
-            self.problems.append(Problem(path, 0, f"cannot read: {exc}"))
+            self.problems.append(Problem(path, 0, f"cannot read: {exc}", "unreadable"))
             return
         try:
             text = decode(data)
         except UnicodeDecodeError as exc:
-            self.problems.append(Problem(path, 0, f"not UTF-8 text: {exc.reason} at {exc.start}"))
+            self.problems.append(
+                Problem(path, 0, f"not UTF-8 text: {exc.reason} at {exc.start}", "not-text")
+            )
             return
         for first, _last, line in logical_lines(text):
             self._line(path, first, line, constraint, (*stack, path))
@@ -524,15 +536,22 @@ class _Reader:
         self.entries.append(Include(*at, kind, target, resolved, exists))
         if resolved is None:
             if not at[3]:
-                why = "a URL (not fetched)" if _SCHEME_RE.search(target) else "outside the tree"
-                self.problems.append(Problem(path, number, f"{kind} {target}: {why}"))
+                remote = bool(_SCHEME_RE.search(target))
+                why = "a URL (not fetched)" if remote else "outside the tree"
+                self.problems.append(
+                    Problem(
+                        path, number, f"{kind} {target}: {why}", "remote" if remote else "outside"
+                    )
+                )
             return
         if not exists:
-            self.problems.append(Problem(path, number, f"{kind} {target}: {resolved} not found"))
+            self.problems.append(
+                Problem(path, number, f"{kind} {target}: {resolved} not found", "missing")
+            )
             return
         if resolved in stack:
             cycle = " -> ".join([*stack[stack.index(resolved) :], resolved])
-            self.problems.append(Problem(path, number, f"include cycle: {cycle}"))
+            self.problems.append(Problem(path, number, f"include cycle: {cycle}", "cycle"))
             return
         nested_constraint = kind == "-c"
         if (resolved, nested_constraint) in self._done:

@@ -93,11 +93,13 @@ def load(tree: Tree, path: str) -> tuple[Document | None, Problem | None]:
     try:
         data = tree.read(path)
     except (TreeError, OSError, ValueError) as exc:
-        return None, Problem(path, 0, f"cannot read: {exc}")
+        return None, Problem(path, 0, f"cannot read: {exc}", "unreadable")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, Problem(path, 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+        return None, Problem(
+            path, 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}", "not-text"
+        )
     return parse(text, path)
 
 

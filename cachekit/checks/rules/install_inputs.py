@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Final
 
+from ...environments.requirements import ProblemKind
 from ...findings import Code, Severity
 from ..model import CheckFinding, Location
 from ..rule import CacheFacts, CheckContext, finding, repository_rule
 
-# Problems that make an install fail or unknowable (the parsers' messages start so).
-_INSTALL_PROBLEMS: Final = ("cannot read:", "include cycle:", "nested more than")
+# Problems that make an install fail or leave what it reads unknown.
+_INSTALL_PROBLEMS: Final[frozenset[ProblemKind]] = frozenset(
+    {"unreadable", "missing", "cycle", "too-deep"}
+)
 
 
 @repository_rule("install-inputs", Code.INSTALL_INPUT_PROBLEM)
@@ -37,9 +40,7 @@ def install_inputs(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterator[
             for problem in problems:
                 # Only what makes the install fail or unknowable, never a message that
                 # quotes a line of the file (it may be a file outside the repository).
-                if not problem.message.startswith(_INSTALL_PROBLEMS) and not (
-                    problem.message.endswith(" not found")
-                ):
+                if problem.kind not in _INSTALL_PROBLEMS:
                     continue
                 at = Location(problem.file, problem.line)
                 found.append((at, f"{problem.file}: {problem.message}", None))

@@ -179,10 +179,12 @@ def _read_text(tree: Tree, path: str, builder: _Builder) -> str | None:
     try:
         data = tree.read(path)
     except (TreeError, OSError, ValueError) as exc:
-        builder.problems.append(Problem(path, 0, f"cannot read: {exc}"))
+        builder.problems.append(Problem(path, 0, f"cannot read: {exc}", "unreadable"))
         return None
     try:
         return decode(data)
     except UnicodeDecodeError as exc:
-        builder.problems.append(Problem(path, 0, f"not UTF-8 text: {exc.reason} at {exc.start}"))
+        builder.problems.append(
+            Problem(path, 0, f"not UTF-8 text: {exc.reason} at {exc.start}", "not-text")
+        )
         return None

@@ -35,7 +35,7 @@ def _read_setup_py(tree: Tree, path: str, builder: _Builder) -> None:
     try:
         data = tree.read(path)
     except (TreeError, OSError, ValueError) as exc:
-        builder.problems.append(Problem(path, 0, f"cannot read: {exc}"))
+        builder.problems.append(Problem(path, 0, f"cannot read: {exc}", "unreadable"))
         return
     try:
         with warnings.catch_warnings():  # "invalid escape sequence" and the like: not ours
@@ -50,7 +50,9 @@ def _read_setup_py(tree: Tree, path: str, builder: _Builder) -> None:
     deep = _too_deep(module)
     if deep is not None:
         builder.problems.append(
-            Problem(path, deep, f"nested more than {_MAX_AST_DEPTH} levels deep: not read")
+            Problem(
+                path, deep, f"nested more than {_MAX_AST_DEPTH} levels deep: not read", "too-deep"
+            )
         )
         builder.dynamic_input(path, deep, "setup.py is nested too deeply to read", None)
         return
@@ -58,7 +60,7 @@ def _read_setup_py(tree: Tree, path: str, builder: _Builder) -> None:
     try:
         _read_setup_call(reader)
     except RecursionError:
-        builder.problems.append(Problem(path, 0, "setup.py nested too deeply to read"))
+        builder.problems.append(Problem(path, 0, "setup.py nested too deeply to read", "too-deep"))
 
 
 def _read_setup_call(reader: _SetupPy) -> None:

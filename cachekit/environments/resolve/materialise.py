@@ -138,10 +138,7 @@ def _copy_dir(
 
 def _fatal_problems(rf: RequirementsFile) -> None:
     for problem in rf.problems:
-        fatal = problem.line == 0 or any(
-            s in problem.message for s in ("not found", "outside the tree", "include cycle")
-        )
-        if fatal:
+        if problem.line == 0 or problem.kind in ("missing", "outside", "cycle"):
             raise ResolveError(str(problem))
 
 
