@@ -21,6 +21,7 @@ from packaging.requirements import Requirement as PackagingRequirement
 from packaging.utils import canonicalize_name
 
 from ..shell.argv import Parsed
+from ..shell.tokens import ScriptProblem
 
 __all__ = [
     "Command",
@@ -186,7 +187,7 @@ class Ctx:
     state: State
     env: tuple[tuple[str, str], ...]
     via: tuple[str, ...]
-    problems: list[str]
+    problems: list[ScriptProblem]
     venv: str | None  # the environment the command would install into, if known
 
 
@@ -219,7 +220,7 @@ def make(ctx: Ctx, tool: str, action: str, argv: Sequence[str], **fields: object
 
 def missing(ctx: Ctx, parsed: Parsed, what: str) -> None:
     for name in parsed.missing:
-        ctx.problems.append(f"line {ctx.line}: {what}: {name} needs a value")
+        ctx.problems.append(ScriptProblem(ctx.line, f"{what}: {name} needs a value"))
 
 
 def split_installs(

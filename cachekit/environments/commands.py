@@ -36,12 +36,13 @@ from ..shell.dialects import Dialect, dialect_of, lex, one_line
 from ..shell.structure import walk_bash, walk_flat
 from ..shell.tokens import NAME_ASSIGN as _NAME_ASSIGN
 from ..shell.tokens import Lines as _Lines
+from ..shell.tokens import ScriptProblem
 from ..shell.tokens import Word as _Word
 from ..shell.tokens import assignment as _assignment
 from ..shell.tokens import command_name as _basename
 from .builtins import builtin
 
-__all__ = ["Command", "Ctx", "ScriptParse", "parse_script"]
+__all__ = ["Command", "Ctx", "ScriptParse", "ScriptProblem", "parse_script"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -53,7 +54,7 @@ class ScriptParse:
     """The commands of one script, in execution-text order, and what could not be read."""
 
     commands: tuple[Command, ...]
-    problems: tuple[str, ...]
+    problems: tuple[ScriptProblem, ...]
 
 
 def _recognise(argv: Sequence[str], ctx: Ctx) -> list[Command]:
@@ -115,7 +116,7 @@ _ENV = _spec(
 class _Walker:
     """Turns tokens into simple commands and simple commands into :class:`Command` records."""
 
-    def __init__(self, src: str, lines: _Lines, problems: list[str], dialect: Dialect):
+    def __init__(self, src: str, lines: _Lines, problems: list[ScriptProblem], dialect: Dialect):
         self.src, self.lines, self.problems, self.dialect = src, lines, problems, dialect
         self.commands: list[Command] = []
 
@@ -127,7 +128,7 @@ class _Walker:
         try:
             self._simple(words, text, line, state)
         except Exception as exc:  # a script never makes parse_script raise
-            self.problems.append(f"line {line}: internal error reading {text!r}: {exc!r}")
+            self.problems.append(ScriptProblem(line, f"internal error reading {text!r}: {exc!r}"))
 
     def _simple(self, words: list[_Word], text: str, line: int, state: _State) -> None:
         pre = _Prefixes()
@@ -261,12 +262,12 @@ def parse_script(script: str, *, shell: str | None = None) -> ScriptParse:
     macOS; pass ``"pwsh"`` for a Windows runner's default). ``${{ … }}`` left in ``script``
     is an opaque part of a word. Never raises.
     """
-    problems: list[str] = []
+    problems: list[ScriptProblem] = []
     if not isinstance(script, str):
-        return ScriptParse((), ("script is not text",))
+        return ScriptParse((), (ScriptProblem(0, "script is not text"),))
     dialect, problem = dialect_of(shell)
     if problem:
-        problems.append(problem)
+        problems.append(ScriptProblem(0, problem))
     if dialect is None:
         return ScriptParse((), tuple(problems))
     src = script.replace("\r\n", "\n")

@@ -12,7 +12,8 @@ by :mod:`cachekit.environments.commands` with the recognisers each ecosystem dec
 - :mod:`.dialects`: the ``shell:`` value → dialect, and the lexer for it.
 
 Nothing here raises on any input: what cannot be read becomes a ``problems`` entry
-(``"line 3: unterminated single quote"``) and the rest is still read.
+(a :class:`~.tokens.ScriptProblem`, ``line 3: unterminated single quote``) and the rest is
+still read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .cmd import CmdLexer
 from .dialects import Dialect, dialect_of, lex, one_line
 from .pwsh import PwshLexer
 from .structure import walk_bash, walk_flat
-from .tokens import Lines, Op, Tok, Word, assignment, command_name
+from .tokens import Lines, Op, ScriptProblem, Tok, Word, assignment, command_name
 
 __all__ = [
     "BashLexer",
@@ -33,6 +34,7 @@ __all__ = [
     "Op",
     "Parsed",
     "PwshLexer",
+    "ScriptProblem",
     "Spec",
     "Tok",
     "Word",

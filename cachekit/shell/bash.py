@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .tokens import NAME_ASSIGN, Lines, Op, Tok, Word
+from .tokens import NAME_ASSIGN, Lines, Op, ScriptProblem, Tok, Word
 
 __all__ = ["BashLexer"]
 
@@ -39,10 +39,12 @@ class BashLexer:
     """Words and operators of a bash script, with substitutions lexed recursively.
 
     ``limit`` bounds the text (a backtick substitution is lexed in place); ``problems`` collects
-    ``line N: …`` messages.
+    what cannot be read, by line.
     """
 
-    def __init__(self, src: str, lines: Lines, problems: list[str], limit: int | None = None):
+    def __init__(
+        self, src: str, lines: Lines, problems: list[ScriptProblem], limit: int | None = None
+    ):
         self.src = src
         self.lines = lines
         self.problems = problems
@@ -52,7 +54,7 @@ class BashLexer:
         self._abandoned = False  # the rest was given up (too deep): no "unterminated" noise
 
     def problem(self, offset: int, message: str) -> None:
-        self.problems.append(f"line {self.lines.line(offset)}: {message}")
+        self.problems.append(ScriptProblem(self.lines.line(offset), message))
 
     # -- the token loop ---------------------------------------------------------------------------
 

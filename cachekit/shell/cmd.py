@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .tokens import Lines, Op, Tok, Word, github_expression_end
+from .tokens import Lines, Op, ScriptProblem, Tok, Word, github_expression_end
 
 __all__ = ["CmdLexer"]
 
@@ -15,7 +15,7 @@ _CMD_REDIRECT = re.compile(r"\d?>>?(&\d)?|<")
 class CmdLexer:
     """cmd.exe words: ``"…"``, ``^`` escapes and continuations, ``REM``/``::`` comments."""
 
-    def __init__(self, src: str, lines: Lines, problems: list[str]):
+    def __init__(self, src: str, lines: Lines, problems: list[ScriptProblem]):
         self.src, self.lines, self.problems = src, lines, problems
         self.pos = 0
 

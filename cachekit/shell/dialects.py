@@ -11,7 +11,7 @@ from typing import Literal
 from .bash import BashLexer
 from .cmd import CmdLexer
 from .pwsh import PwshLexer
-from .tokens import Lines, Tok, command_name
+from .tokens import Lines, ScriptProblem, Tok, command_name
 
 __all__ = ["SHELLS", "Dialect", "dialect_of", "lex", "one_line"]
 
@@ -42,7 +42,7 @@ def dialect_of(shell: str | None) -> tuple[Dialect | None, str | None]:
     return "bash", f"shell {shell!r}: unknown shell, read as bash"
 
 
-def lex(src: str, dialect: Dialect, lines: Lines, problems: list[str]) -> list[Tok]:
+def lex(src: str, dialect: Dialect, lines: Lines, problems: list[ScriptProblem]) -> list[Tok]:
     """The tokens of ``src`` in ``dialect``; what cannot be read goes to ``problems``."""
     if dialect == "bash":
         return BashLexer(src, lines, problems).lex()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .tokens import Lines, Op, Tok, Word, github_expression_end, paren_end
+from .tokens import Lines, Op, ScriptProblem, Tok, Word, github_expression_end, paren_end
 
 __all__ = ["PwshLexer"]
 
@@ -20,12 +20,12 @@ class PwshLexer:
     """PowerShell words: ``'…'`` (``''`` escapes), ``"…"`` with backtick escapes and ``$(…)``,
     here-strings skipped, ``#`` and ``<# … #>`` comments, backtick-newline continuations."""
 
-    def __init__(self, src: str, lines: Lines, problems: list[str]):
+    def __init__(self, src: str, lines: Lines, problems: list[ScriptProblem]):
         self.src, self.lines, self.problems = src, lines, problems
         self.pos = 0
 
     def problem(self, offset: int, message: str) -> None:
-        self.problems.append(f"line {self.lines.line(offset)}: {message}")
+        self.problems.append(ScriptProblem(self.lines.line(offset), message))
 
     def lex(self) -> list[Tok]:
         src = self.src

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
-    "NAME_ASSIGN", "SEPARATORS", "Lines", "Op", "Tok", "Word", "assignment", "command_name",
-    "github_expression_end", "paren_end",
+    "NAME_ASSIGN", "SEPARATORS", "Lines", "Op", "ScriptProblem", "Tok", "Word", "assignment",
+    "command_name", "github_expression_end", "paren_end",
 ]  # fmt: skip
 
 
@@ -26,6 +26,18 @@ class Lines:
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
+
+
+@dataclass(frozen=True)
+class ScriptProblem:
+    """Something in a script that could not be read, at its 1-based line (0: the whole
+    script, such as a ``shell:`` that is not a shell); the rest is still read."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
 
 
 @dataclass(frozen=True)
