@@ -270,10 +270,44 @@ def test_command_substitution_500_deep_is_a_problem_not_a_crash() -> None:
     script = "pip install -r a.txt\necho " + "$(" * 500 + "x" + ")" * 500 + "\n"
     parsed = parse_script(script)
     assert [c.requirements for c in parsed.commands if c.tool == "pip"] == [("a.txt",)]
-    assert parsed.problems == ("line 2: substitutions nested more than 64 deep: not read",)
+    assert [str(p) for p in parsed.problems] == [
+        "line 2: substitutions nested more than 64 deep: not read"
+    ]
     shallow = parse_script("echo " + "$(" * 60 + "pip install b" + ")" * 60)
     assert shallow.problems == ()
-    assert parse_script("cat <(" * 300 + ")" * 300).problems[0].endswith("64 deep: not read")
+    assert str(parse_script("cat <(" * 300 + ")" * 300).problems[0]).endswith("64 deep: not read")
+
+
+def test_check_names_the_run_line_it_could_not_read(tmp_path: Path) -> None:
+    script = "pip install -r a.txt\n          echo " + "$(" * 70 + "x" + ")" * 70
+    build(
+        tmp_path,
+        {
+            "a.txt": "numpy\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n"
+            "    steps:\n      - uses: actions/checkout@v4\n      - shell: python\n"
+            "        run: print(1)\n      - run: |\n          " + script + "\n",
+            # Without `shell:`, a Windows leg runs PowerShell, where `"\"` is a whole string:
+            # the step's dialect is not certain, so its script is not judged in any leg.
+            ".github/workflows/win.yml": "on: push\njobs:\n  w:\n    strategy:\n      matrix:\n"
+            "        os: [ubuntu-24.04, windows-2022]\n    runs-on: ${{ matrix.os }}\n"
+            '    steps:\n      - run: $x = $y.replace("\\", "/")\n',
+        },
+    )
+    found = [
+        (f.severity, f.file, f.line, f.message)
+        for f in check(str(tmp_path)).findings
+        if f.code == "workflow-problem"
+    ]
+    # the script's second line is the workflow's line 11; `shell: python` is no problem
+    assert found == [
+        (
+            "note",
+            ".github/workflows/ci.yml",
+            11,
+            "run: script not fully read: substitutions nested more than 64 deep: not read",
+        )
+    ]
 
 
 def _composite_chain(levels: int) -> dict[str, object]:

@@ -15,6 +15,8 @@ facts they read, runs them and orders what they find.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..environments.paths import PathClass, classify_path
 from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, StepRecord
 from ..findings import Code, Severity
@@ -82,9 +84,39 @@ def _carried(f: Finding, cache: CacheFacts | None) -> CheckFinding:
     return finding(f.code, f.message, at=at, job=cache.job if cache else None, severity=f.severity)
 
 
+def _script_problems(ctx: CheckContext) -> Iterator[CheckFinding]:
+    """What a ``run:`` script's parse could not read (a ``$(`` nested past the bound, an
+    unterminated quote): the installs there are not seen. A note: the limit may be cachekit's
+    own, and the rest of the script is still read.
+
+    Only where the dialect is certain: a step without ``shell:`` runs bash on Linux and macOS
+    but PowerShell on Windows, and a leg whose OS is Windows or unknown may be the only one its
+    ``if:`` keeps, so such a step's script is not judged in any leg."""
+    uncertain = {
+        (step.mark.path, step.mark.line)
+        for job in ctx.explained.jobs
+        if job.os not in ("Linux", "macOS")
+        for step in job.steps
+        if step.run is not None and step.shell is None
+    }
+    for job in ctx.explained.jobs:
+        for step, at in ctx.job_installs(job).problems:
+            if (step.mark.path, step.mark.line) in uncertain:
+                continue
+            yield finding(
+                Code.WORKFLOW_PROBLEM,
+                f"run: script not fully read: {at.message}",
+                at=Location(at.file, at.line),
+                job=job,
+                severity=Severity.NOTE,
+                fix="Check the script at this line; cachekit reads the rest of it",
+            )
+
+
 def _run(ctx: CheckContext) -> list[CheckFinding]:
     caches = _caches(ctx.explained)
     found = [_carried(problem, None) for problem in ctx.explained.problems]
+    found.extend(_script_problems(ctx))
     per_cache = [rule for rule in RULES if rule.per_cache is not None]
     for cache in caches:
         found.extend(_carried(f, cache) for f in cache.report.findings)

@@ -79,7 +79,8 @@ class JobInstalls:
     installs: tuple[Install, ...]
     commands: tuple[tuple[StepRecord, Command], ...]  # every command recognised, any ecosystem
     opaque: tuple[Location, ...] = field(default=())  # steps that may install unseen
-    problems: tuple[str, ...] = ()
+    # what a run: script's parse could not read, by its step and the line in the file
+    problems: tuple[tuple[StepRecord, Location], ...] = ()
 
     def after(self, step_index: int, via_len: int = 0) -> tuple[Install, ...]:
         """Installs that run after the step at ``step_index`` of the job."""
@@ -440,12 +441,15 @@ def job_installs(tree: Tree, job: JobRecord, reader: _Reader | None = None) -> J
     installs: list[Install] = []
     commands: list[tuple[StepRecord, Command]] = []
     opaque: list[Location] = []
-    problems: list[str] = []
+    problems: list[tuple[StepRecord, Location]] = []
     for step in job.steps:
         if step.run is None:
             continue
         parsed = parse_script(step.run, shell=step.shell)
-        problems.extend(f"{step.mark}: {p}" for p in parsed.problems)
+        for problem in parsed.problems:
+            if problem.line:  # a whole-script note (`shell: python`) is no workflow problem
+                at = _step_location(step, problem.line)
+                problems.append((step, Location(at.file, at.line, problem.message)))
         for cmd in parsed.commands:
             commands.append((step, cmd))
             where = _step_location(step, cmd.line)

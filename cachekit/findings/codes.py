@@ -385,7 +385,8 @@ _ALL: Final = (
         Code.WORKFLOW_PROBLEM,
         Severity.WARNING,
         "A workflow or expression cachekit could not read",
-        "Invalid YAML, an expression GitHub rejects, an unreadable composite action.",
+        "Invalid YAML, an expression GitHub rejects, an unreadable composite action; in "
+        "check, a line of a run: script cachekit could not read (a note, naming the line).",
         "Fix the file at the line given.",
         "key: ${{ hashFiles( }}",
         origin="explain",
