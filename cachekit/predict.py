@@ -233,7 +233,11 @@ def _plan(
     for), the pull requests' updates, other branches' pushes, scheduled runs."""
     default_ref = f"refs/heads/{branch}"
     plan: list[PlannedRun] = []
-    prs = merged_branches(repo, commits) if options.pull_requests else {}
+    prs: dict[str, list[Commit]] = {}
+    if options.pull_requests:
+        merged = merged_branches(repo, commits)
+        prs = merged.branches
+        problems.extend(merged.warnings)
     event = "push" if options.event == "pull_request" else options.event
     for number, commit in enumerate(commits, start=1):
         m = _PR_SUBJECT.match(commit.subject)

@@ -15,7 +15,13 @@ from datetime import datetime, timezone
 from ..errors import UsageError
 from .gitrepo import GitRepo
 
-__all__ = ["Commit", "default_branch", "first_parent_commits", "merged_branches"]
+__all__ = [
+    "Commit",
+    "MergedBranches",
+    "default_branch",
+    "first_parent_commits",
+    "merged_branches",
+]
 
 DEFAULT_MAX_COMMITS = 1000
 
@@ -100,12 +106,25 @@ def first_parent_commits(
     return list(reversed(_parse_log(out)))
 
 
+@dataclass(frozen=True)
+class MergedBranches:
+    """The pull requests' own commits by merge commit, and what could not be read."""
+
+    branches: dict[str, list[Commit]]  # merge commit -> its second parent's commits
+    warnings: tuple[str, ...] = ()
+
+
 def merged_branches(
     repo: GitRepo, commits: list[Commit], *, per_branch: int = 20
-) -> dict[str, list[Commit]]:
+) -> MergedBranches:
     """For each merge commit on the line: the commits its second parent brought (oldest
-    first), i.e. the pull request's own commits, at most ``per_branch`` of them."""
+    first), i.e. the pull request's own commits, at most ``per_branch`` of them.
+
+    A merge whose second parent git cannot walk (a shallow or partial clone without its
+    objects) gives no commits; the result's warnings say which, since a replay without them
+    would look like a history without pull requests."""
     out: dict[str, list[Commit]] = {}
+    failed: list[Commit] = []
     for c in commits:
         if len(c.parents) < 2:
             continue
@@ -115,6 +134,16 @@ def merged_branches(
             f"--max-count={per_branch}",
             f"{c.parents[0]}..{c.parents[1]}",
         )
-        if text:
+        if text is None:
+            failed.append(c)
+        elif text:
             out[c.oid] = list(reversed(_parse_log(text)))
-    return out
+    warnings: tuple[str, ...] = ()
+    if failed:
+        named = ", ".join(c.short for c in failed[:3]) + (", …" if len(failed) > 3 else "")
+        warnings = (
+            f"git log failed on the merged branch of {len(failed)} merge commit"
+            f"{'s' if len(failed) > 1 else ''} ({named}): "
+            "the commits of those pull requests are not replayed",
+        )
+    return MergedBranches(out, warnings)
