@@ -35,12 +35,23 @@ def test_round_trip(tmp_path: Path) -> None:
         assert node.request({"n": 2})["got"] == {"n": 2}
 
 
+def _wait_for_stderr(node: NodeJsonLines, text: str, limit: float = 60.0) -> None:
+    """Until node has written ``text`` to stderr: on a loaded machine node can take longer
+    to start than the timeout under test, and its start-up is not what that timeout bounds."""
+    deadline = time.monotonic() + limit
+    while not any(text in line for line in list(node._stderr_tail)):
+        assert time.monotonic() < deadline, f"node wrote no {text!r} within {limit:g}s"
+        time.sleep(0.02)
+
+
 def test_hung_node_times_out_and_is_killed(tmp_path: Path) -> None:
     node = _node(tmp_path, SILENT, timeout=0.5)
+    node.start()
+    _wait_for_stderr(node, "never answering")  # up and hung: the wait below is the timeout's
     started = time.monotonic()
     with pytest.raises(FakeError, match=r"fake: no response within 0\.5s") as info:
         node.request({"n": 1})
-    assert time.monotonic() - started < 3
+    assert 0.5 <= time.monotonic() - started < 3  # waited the timeout, then killed at once
     assert "never answering" in str(info.value)  # the end of node's stderr
     assert node._proc is None  # killed and reaped
     # the next call starts a fresh process (which hangs in turn)
