@@ -19,6 +19,7 @@ from cachekit.ecosystems import (
     registry,
 )
 from cachekit.ecosystems.commands import Command, Ctx, make
+from cachekit.ecosystems.declare import declare, everywhere
 from cachekit.ecosystems.detect import Dir, Manager, join
 from cachekit.ecosystems.recipe import CachePath, Recipe, RecipeBuilder
 from cachekit.environments import classify_path, parse_script
@@ -141,3 +142,22 @@ def test_a_registered_ecosystem_is_used_everywhere(
     assert (cmd.tool, cmd.installs, cmd.cwd) == ("toy", True, "app")
     assert registry.locks_of_tool("toy") == ("Toy.lock",)
     assert "Toy.lock" in registry.key_file_names()
+
+
+def test_declare_builds_from_the_facts_stated_and_defaults_the_rest() -> None:
+    tool = Tool("zz", frozenset({"install"}), ("zz",))
+    eco = declare(
+        {"TOOLS": (tool,), "LOCATIONS": {"ZZ_HOME": everywhere("~/.zz")}, "other": 1},
+        name="zz",
+        interpreter_tag="zz",
+    )
+    assert (eco.tools, eco.managers, eco.synonyms, eco.setup_action) == ((tool,), (), {}, None)
+    assert dict(eco.locations["ZZ_HOME"]) == {
+        "Linux": "~/.zz",
+        "macOS": "~/.zz",
+        "Windows": "~/.zz",
+    }
+    with pytest.raises(TypeError, match="ecosystem zz: MANAGERS must be a tuple of PackageManager"):
+        declare({"MANAGERS": [PackageManager("zz")]}, name="zz", interpreter_tag="zz")
+    with pytest.raises(TypeError, match="VERSION_FILES must be a tuple of str"):
+        declare({"VERSION_FILES": ".zz-version"}, name="zz", interpreter_tag="zz")

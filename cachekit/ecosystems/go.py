@@ -6,13 +6,14 @@ Default locations: https://go.dev/ref/mod#module-cache and ``go help cache``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ..fs.trees import Tree
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
 from .commands import Command, Ctx, one
 from .commands import make as _cmd
+from .declare import declare, everywhere, per_os
 from .detect import Dir as _Dir
 from .detect import Manager
 from .detect import is_file as _is_file
@@ -23,22 +24,16 @@ from .model import (
     BUILD_OUTPUT,
     BUILT_ENV,
     DOWNLOADS,
-    OSES,
     CacheDir,
-    Ecosystem,
+    Locations,
     NamedDir,
     PackageManager,
     Program,
-    RunnerOS,
     Tool,
 )
 from .recipe import CachePath, Recipe, RecipeBuilder, os_paths
 
 __all__ = ["ECOSYSTEM"]
-
-_L: RunnerOS = "Linux"
-_M: RunnerOS = "macOS"
-_W: RunnerOS = "Windows"
 
 
 TOOLS = (
@@ -50,17 +45,18 @@ MANAGERS = (PackageManager("go", locks=("go.sum", "go.work.sum"), manifests=("go
 
 _GO_SUM, _GO_WORK_SUM = MANAGERS[0].locks
 _GO_MOD, _GO_WORK = MANAGERS[0].manifests
+VERSION_FILES = (_GO_MOD, _GO_WORK)
+"""go.mod's ``go``/``toolchain`` lines name the version (setup-go's ``go-version-file``)."""
 
-LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
-    "GOPATH": dict.fromkeys(OSES, "~/go"),
-    "GOMODCACHE": dict.fromkeys(OSES, "{GOPATH}/pkg/mod"),
-    "GOCACHE": {
-        _L: "{XDG_CACHE_HOME}/go-build",
-        _M: "~/Library/Caches/go-build",
-        _W: "{LOCALAPPDATA}/go-build",
-    },
+LOCATIONS: Locations = {
+    "GOPATH": everywhere("~/go"),
+    "GOMODCACHE": everywhere("{GOPATH}/pkg/mod"),
+    "GOCACHE": per_os(
+        linux="{XDG_CACHE_HOME}/go-build",
+        macos="~/Library/Caches/go-build",
+        windows="{LOCALAPPDATA}/go-build",
+    ),
 }
-SYNONYMS: dict[str, str] = {}
 CACHE_DIRS = (
     CacheDir(
         "{GOMODCACHE}",
@@ -221,18 +217,11 @@ def _go(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
 
 PROGRAMS = (Program("go", lambda argv, ctx: one(_go(argv, 1, ctx))),)
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM = declare(
+    globals(),
     name="go",
     interpreter_tag="go",
     setup_action="actions/setup-go",
-    tools=TOOLS,
-    managers=MANAGERS,
-    locations=LOCATIONS,
-    synonyms=SYNONYMS,
-    cache_dirs=CACHE_DIRS,
-    named_dirs=NAMED_DIRS,
-    programs=PROGRAMS,
     detect=_detect,
     recipes=lambda b, built: _go_recipes(b),
-    version_files=(_GO_MOD, _GO_WORK),
 )

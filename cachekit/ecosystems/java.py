@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ..fs.trees import DIR, FILE, Tree
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
 from .commands import Command, Ctx, one
 from .commands import make as _cmd
+from .declare import declare, everywhere
 from .detect import Dir as _Dir
 from .detect import Manager
 from .detect import ancestors as _ancestors
@@ -33,13 +34,11 @@ from .model import (
     BUILD_OUTPUT,
     BUILT_ENV,
     DOWNLOADS,
-    OSES,
     CacheDir,
-    Ecosystem,
+    Locations,
     NamedDir,
     PackageManager,
     Program,
-    RunnerOS,
     Tool,
 )
 from .recipe import CachePath, Recipe, RecipeBuilder
@@ -67,11 +66,10 @@ _POM = MANAGERS[0].manifests[0]
 VERSION_FILES = (".java-version", ".sdkmanrc")
 """Files naming the toolchain version, nearest first (``.tool-versions`` too, by asdf)."""
 
-LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
-    "MAVEN_REPO_LOCAL": dict.fromkeys(OSES, "~/.m2/repository"),
-    "GRADLE_USER_HOME": dict.fromkeys(OSES, "~/.gradle"),
+LOCATIONS: Locations = {
+    "MAVEN_REPO_LOCAL": everywhere("~/.m2/repository"),
+    "GRADLE_USER_HOME": everywhere("~/.gradle"),
 }
-SYNONYMS: dict[str, str] = {}
 CACHE_DIRS = (
     CacheDir(
         "{MAVEN_REPO_LOCAL}",
@@ -361,18 +359,11 @@ PROGRAMS = (
     Program("gradlew?", lambda argv, ctx: one(_maven(argv, 1, ctx, "gradle"))),
 )
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM = declare(
+    globals(),
     name="java",
     interpreter_tag="jdk",
     setup_action="actions/setup-java",
-    tools=TOOLS,
-    managers=MANAGERS,
-    locations=LOCATIONS,
-    synonyms=SYNONYMS,
-    cache_dirs=CACHE_DIRS,
-    named_dirs=NAMED_DIRS,
-    programs=PROGRAMS,
     detect=_java,
     recipes=lambda b, built: _java_recipes(b),
-    version_files=VERSION_FILES,
 )

@@ -1,7 +1,9 @@
 """The interface an ecosystem module implements: the facts it declares once, as values.
 
 An ecosystem (Python, Node, Go, Rust, Java…) is one module in :mod:`cachekit.ecosystems` that
-builds one :class:`Ecosystem` and is listed once in :mod:`cachekit.ecosystems.registry`.
+states its facts as constants, builds one :class:`Ecosystem` from them with
+:func:`~cachekit.ecosystems.declare.declare`, and is listed once in
+:mod:`cachekit.ecosystems.registry`.
 Everything else — the ``run:`` script reader, the path classifier, the checks, ``suggest`` —
 asks the registry, so a lock file's name, a tool's install verbs or a cache directory's default
 location is written in exactly one place.
@@ -40,6 +42,7 @@ __all__ = [
     "CacheDir",
     "Ecosystem",
     "Holds",
+    "Locations",
     "NamedDir",
     "PackageManager",
     "Program",
@@ -67,6 +70,9 @@ UNKNOWN: Holds = "unknown"
 
 RunnerOS = Literal["Linux", "macOS", "Windows"]
 OSES: tuple[RunnerOS, ...] = ("Linux", "macOS", "Windows")
+
+Locations = Mapping[str, Mapping[RunnerOS, str]]
+"""Default directories by the environment variable that overrides them, per runner OS."""
 
 Recogniser = Callable[[list[str], "Ctx"], "list[Command]"]
 """``(argv, ctx) -> commands``: the :class:`~cachekit.environments.Command` records for one
@@ -190,7 +196,7 @@ class Ecosystem:
     managers: tuple[PackageManager, ...] = ()
     tooling: frozenset[str] = frozenset()
     ci_tooling: frozenset[str] = frozenset()
-    locations: Mapping[str, Mapping[RunnerOS, str]] = field(default_factory=dict)
+    locations: Locations = field(default_factory=dict)
     synonyms: Mapping[str, str] = field(default_factory=dict)
     cache_dirs: tuple[CacheDir, ...] = ()
     named_dirs: tuple[NamedDir, ...] = ()

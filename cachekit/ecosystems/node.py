@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -32,6 +32,7 @@ from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
 from .commands import Command, Ctx, one
 from .commands import make as _cmd
+from .declare import declare, everywhere, per_os
 from .detect import Dir as _Dir
 from .detect import Manager
 from .detect import ancestors as _ancestors
@@ -48,23 +49,17 @@ from .model import (
     BUILD_OUTPUT,
     BUILT_ENV,
     DOWNLOADS,
-    OSES,
     TOOL_STATE,
     CacheDir,
-    Ecosystem,
+    Locations,
     NamedDir,
     PackageManager,
     Program,
-    RunnerOS,
     Tool,
 )
 from .recipe import CachePath, Recipe, RecipeBuilder, os_paths
 
 __all__ = ["ECOSYSTEM"]
-
-_L: RunnerOS = "Linux"
-_M: RunnerOS = "macOS"
-_W: RunnerOS = "Windows"
 
 
 TOOLS = (
@@ -93,27 +88,29 @@ _PNPM_WORKSPACE = _BY_NAME["pnpm"].manifests[1]
 VERSION_FILES = (".nvmrc", ".node-version")
 """Files naming the toolchain version, nearest first (``.tool-versions`` too, by asdf)."""
 
-LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
-    "NPM_CONFIG_CACHE": {_L: "~/.npm", _M: "~/.npm", _W: "{LOCALAPPDATA}/npm-cache"},
-    "YARN_CACHE_FOLDER": {
-        _L: "{XDG_CACHE_HOME}/yarn",
-        _M: "~/Library/Caches/Yarn",
-        _W: "{LOCALAPPDATA}/Yarn/Cache",
-    },
-    "YARN_GLOBAL_FOLDER": dict.fromkeys(OSES, "~/.yarn/berry"),
-    "PNPM_HOME": {_L: "{XDG_DATA_HOME}/pnpm", _M: "~/Library/pnpm", _W: "{LOCALAPPDATA}/pnpm"},
-    "NPM_CONFIG_STORE_DIR": dict.fromkeys(OSES, "{PNPM_HOME}/store"),
-    "BUN_INSTALL_CACHE_DIR": dict.fromkeys(OSES, "~/.bun/install/cache"),
-    "PLAYWRIGHT_BROWSERS_PATH": {
-        _L: "{XDG_CACHE_HOME}/ms-playwright",
-        _M: "~/Library/Caches/ms-playwright",
-        _W: "{LOCALAPPDATA}/ms-playwright",
-    },
-    "CYPRESS_CACHE_FOLDER": {
-        _L: "{XDG_CACHE_HOME}/Cypress",
-        _M: "~/Library/Caches/Cypress",
-        _W: "{LOCALAPPDATA}/Cypress/Cache",
-    },
+LOCATIONS: Locations = {
+    "NPM_CONFIG_CACHE": per_os(linux="~/.npm", macos="~/.npm", windows="{LOCALAPPDATA}/npm-cache"),
+    "YARN_CACHE_FOLDER": per_os(
+        linux="{XDG_CACHE_HOME}/yarn",
+        macos="~/Library/Caches/Yarn",
+        windows="{LOCALAPPDATA}/Yarn/Cache",
+    ),
+    "YARN_GLOBAL_FOLDER": everywhere("~/.yarn/berry"),
+    "PNPM_HOME": per_os(
+        linux="{XDG_DATA_HOME}/pnpm", macos="~/Library/pnpm", windows="{LOCALAPPDATA}/pnpm"
+    ),
+    "NPM_CONFIG_STORE_DIR": everywhere("{PNPM_HOME}/store"),
+    "BUN_INSTALL_CACHE_DIR": everywhere("~/.bun/install/cache"),
+    "PLAYWRIGHT_BROWSERS_PATH": per_os(
+        linux="{XDG_CACHE_HOME}/ms-playwright",
+        macos="~/Library/Caches/ms-playwright",
+        windows="{LOCALAPPDATA}/ms-playwright",
+    ),
+    "CYPRESS_CACHE_FOLDER": per_os(
+        linux="{XDG_CACHE_HOME}/Cypress",
+        macos="~/Library/Caches/Cypress",
+        windows="{LOCALAPPDATA}/Cypress/Cache",
+    ),
 }
 SYNONYMS = {
     "npm_config_cache": "NPM_CONFIG_CACHE",
@@ -691,18 +688,11 @@ PROGRAMS = (
     Program("pnpm", lambda argv, ctx: one(_pnpm(argv, 1, ctx))),
 )
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM = declare(
+    globals(),
     name="node",
     interpreter_tag="node",
     setup_action="actions/setup-node",
-    tools=TOOLS,
-    managers=MANAGERS,
-    locations=LOCATIONS,
-    synonyms=SYNONYMS,
-    cache_dirs=CACHE_DIRS,
-    named_dirs=NAMED_DIRS,
-    programs=PROGRAMS,
     detect=_node,
     recipes=lambda b, built: _node_recipes(b.tree, b, built),
-    version_files=VERSION_FILES,
 )

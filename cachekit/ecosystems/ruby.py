@@ -15,13 +15,14 @@ cleans stale gems on a partial restore: the recipe proposes it rather than a han
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ..fs.trees import Tree
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
 from .commands import Command, Ctx, one
 from .commands import make as _cmd
+from .declare import declare, everywhere
 from .detect import Dir as _Dir
 from .detect import Manager
 from .detect import join as _join
@@ -29,13 +30,11 @@ from .detect import version_files as _version_files
 from .model import (
     BUILT_ENV,
     DOWNLOADS,
-    OSES,
     CacheDir,
-    Ecosystem,
+    Locations,
     NamedDir,
     PackageManager,
     Program,
-    RunnerOS,
     Tool,
 )
 from .recipe import CachePath, Recipe, RecipeBuilder
@@ -58,11 +57,10 @@ _MANIFESTS = MANAGERS[0].manifests
 VERSION_FILES = (".ruby-version", "mise.toml")
 """Files naming the Ruby version, as setup-ruby reads them (``.tool-versions`` too, by asdf)."""
 
-LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
-    "BUNDLE_USER_HOME": dict.fromkeys(OSES, "~/.bundle"),
-    "BUNDLE_USER_CACHE": dict.fromkeys(OSES, "{BUNDLE_USER_HOME}/cache"),
+LOCATIONS: Locations = {
+    "BUNDLE_USER_HOME": everywhere("~/.bundle"),
+    "BUNDLE_USER_CACHE": everywhere("{BUNDLE_USER_HOME}/cache"),
 }
-SYNONYMS: dict[str, str] = {}
 CACHE_DIRS = (
     CacheDir(
         "{BUNDLE_USER_CACHE}",
@@ -165,18 +163,11 @@ def _bundle(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
 
 PROGRAMS = (Program("bundler?", lambda argv, ctx: one(_bundle(argv, 1, ctx))),)
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM = declare(
+    globals(),
     name="ruby",
     interpreter_tag="ruby",
     setup_action=SETUP_ACTION,
-    tools=TOOLS,
-    managers=MANAGERS,
-    locations=LOCATIONS,
-    synonyms=SYNONYMS,
-    cache_dirs=CACHE_DIRS,
-    named_dirs=NAMED_DIRS,
-    programs=PROGRAMS,
     detect=_detect,
     recipes=lambda b, built: _recipes(b),
-    version_files=VERSION_FILES,
 )

@@ -6,13 +6,14 @@ Default locations: https://doc.rust-lang.org/cargo/guide/cargo-home.html (``regi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ..fs.trees import Tree
 from ..shell.argv import parse as _parse
 from ..shell.argv import spec as _spec
 from .commands import Command, Ctx, one
 from .commands import make as _cmd
+from .declare import declare, everywhere
 from .detect import Dir as _Dir
 from .detect import Manager
 from .detect import ancestors as _ancestors
@@ -24,14 +25,12 @@ from .model import (
     BUILD_OUTPUT,
     BUILT_ENV,
     DOWNLOADS,
-    OSES,
     TOOL_STATE,
     CacheDir,
-    Ecosystem,
+    Locations,
     NamedDir,
     PackageManager,
     Program,
-    RunnerOS,
     Tool,
 )
 from .recipe import CachePath, Recipe, RecipeBuilder
@@ -56,11 +55,10 @@ _CARGO_TOML = MANAGERS[0].manifests[0]
 VERSION_FILES = ("rust-toolchain.toml", "rust-toolchain")
 """Files naming the toolchain version, nearest first (``.tool-versions`` too, by asdf)."""
 
-LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
-    "CARGO_HOME": dict.fromkeys(OSES, "~/.cargo"),
-    "RUSTUP_HOME": dict.fromkeys(OSES, "~/.rustup"),
+LOCATIONS: Locations = {
+    "CARGO_HOME": everywhere("~/.cargo"),
+    "RUSTUP_HOME": everywhere("~/.rustup"),
 }
-SYNONYMS: dict[str, str] = {}
 CACHE_DIRS = (
     CacheDir(
         "{CARGO_HOME}",
@@ -226,18 +224,10 @@ def _cargo(argv: Sequence[str], at: int, ctx: Ctx) -> Command | None:
 
 PROGRAMS = (Program("cargo", lambda argv, ctx: one(_cargo(argv, 1, ctx))),)
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM = declare(
+    globals(),
     name="rust",
     interpreter_tag="rustc",
-    setup_action=None,
-    tools=TOOLS,
-    managers=MANAGERS,
-    locations=LOCATIONS,
-    synonyms=SYNONYMS,
-    cache_dirs=CACHE_DIRS,
-    named_dirs=NAMED_DIRS,
-    programs=PROGRAMS,
     detect=_rust,
     recipes=lambda b, built: _rust_recipes(b),
-    version_files=VERSION_FILES,
 )

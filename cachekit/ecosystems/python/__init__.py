@@ -7,20 +7,11 @@ caches. This module puts them together as one :class:`~cachekit.ecosystems.model
 
 from __future__ import annotations
 
-from ..model import Ecosystem, Program
+from ..declare import declare
+from ..model import Program
 from . import commands as _cmds
+from . import facts as _facts
 from .detect import detect
-from .facts import (
-    CACHE_DIRS,
-    CI_TOOLING,
-    LOCATIONS,
-    MANAGERS,
-    NAMED_DIRS,
-    SYNONYMS,
-    TOOLING,
-    TOOLS,
-    VERSION_FILES,
-)
 from .recipes import recipes
 
 __all__ = ["ECOSYSTEM"]
@@ -44,20 +35,11 @@ PROGRAMS = (
     Program("conda|mamba|micromamba", _cmds.conda, _cmds.conda_run),
 )
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM = declare(
+    {**vars(_facts), "PROGRAMS": PROGRAMS},
     name="python",
     interpreter_tag="py",
     setup_action="actions/setup-python",
-    tools=TOOLS,
-    managers=MANAGERS,
-    tooling=TOOLING,
-    ci_tooling=CI_TOOLING,
-    locations=LOCATIONS,
-    synonyms=SYNONYMS,
-    cache_dirs=CACHE_DIRS,
-    named_dirs=NAMED_DIRS,
-    programs=PROGRAMS,
     detect=detect,
     recipes=recipes,
-    version_files=VERSION_FILES,
 )

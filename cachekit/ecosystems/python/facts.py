@@ -17,18 +17,16 @@ Default locations per OS, from each tool's documentation:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from ..declare import everywhere, per_os
 from ..model import (
     BUILD_OUTPUT,
     BUILT_ENV,
     DOWNLOADS,
-    OSES,
     TOOL_STATE,
     CacheDir,
+    Locations,
     NamedDir,
     PackageManager,
-    RunnerOS,
     Tool,
 )
 
@@ -38,15 +36,10 @@ __all__ = [
     "LOCATIONS",
     "MANAGERS",
     "NAMED_DIRS",
-    "SYNONYMS",
     "TOOLING",
     "TOOLS",
     "VERSION_FILES",
 ]
-
-_L: RunnerOS = "Linux"
-_M: RunnerOS = "macOS"
-_W: RunnerOS = "Windows"
 
 
 TOOLS = (
@@ -104,53 +97,52 @@ CI_TOOLING = frozenset(["tox-gh-actions", "twine", "build", "pre-commit", "flit"
 VERSION_FILES = (".python-version",)
 """Files naming the interpreter version, nearest first (``.tool-versions`` too, by asdf)."""
 
-LOCATIONS: dict[str, Mapping[RunnerOS, str]] = {
-    "PIP_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/pip",
-        _M: "~/Library/Caches/pip",
-        _W: "{LOCALAPPDATA}/pip/Cache",
-    },
-    "UV_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/uv",
-        _M: "{XDG_CACHE_HOME}/uv",
-        _W: "{LOCALAPPDATA}/uv/cache",
-    },
-    "UV_TOOL_DIR": {
-        _L: "{XDG_DATA_HOME}/uv/tools",
-        _M: "{XDG_DATA_HOME}/uv/tools",
-        _W: "{APPDATA}/uv/tools",
-    },
-    "UV_PYTHON_INSTALL_DIR": {
-        _L: "{XDG_DATA_HOME}/uv/python",
-        _M: "{XDG_DATA_HOME}/uv/python",
-        _W: "{APPDATA}/uv/python",
-    },
-    "POETRY_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/pypoetry",
-        _M: "~/Library/Caches/pypoetry",
-        _W: "{LOCALAPPDATA}/pypoetry/Cache",
-    },
-    "POETRY_VIRTUALENVS_PATH": dict.fromkeys(OSES, "{POETRY_CACHE_DIR}/virtualenvs"),
-    "WORKON_HOME": {
-        _L: "~/.local/share/virtualenvs",
-        _M: "~/.local/share/virtualenvs",
-        _W: "~/.virtualenvs",
-    },
-    "PIPENV_CACHE_DIR": {
-        _L: "{XDG_CACHE_HOME}/pipenv",
-        _M: "~/Library/Caches/pipenv",
-        _W: "{LOCALAPPDATA}/pipenv/pipenv/Cache",
-    },
-    "PIPX_HOME": {_L: "~/.local/share/pipx", _M: "~/.local/share/pipx", _W: "~/pipx"},
-    "PRE_COMMIT_HOME": {
-        _L: "{XDG_CACHE_HOME}/pre-commit",
-        _M: "{XDG_CACHE_HOME}/pre-commit",
-        _W: "~/.cache/pre-commit",
-    },
-    "PYTHONUSERBASE": {_L: "~/.local", _M: "~/Library/Python", _W: "{APPDATA}/Python"},
-    "pythonLocation": dict.fromkeys(OSES, "<pythonLocation>"),
+LOCATIONS: Locations = {
+    "PIP_CACHE_DIR": per_os(
+        linux="{XDG_CACHE_HOME}/pip",
+        macos="~/Library/Caches/pip",
+        windows="{LOCALAPPDATA}/pip/Cache",
+    ),
+    "UV_CACHE_DIR": per_os(
+        linux="{XDG_CACHE_HOME}/uv", macos="{XDG_CACHE_HOME}/uv", windows="{LOCALAPPDATA}/uv/cache"
+    ),
+    "UV_TOOL_DIR": per_os(
+        linux="{XDG_DATA_HOME}/uv/tools",
+        macos="{XDG_DATA_HOME}/uv/tools",
+        windows="{APPDATA}/uv/tools",
+    ),
+    "UV_PYTHON_INSTALL_DIR": per_os(
+        linux="{XDG_DATA_HOME}/uv/python",
+        macos="{XDG_DATA_HOME}/uv/python",
+        windows="{APPDATA}/uv/python",
+    ),
+    "POETRY_CACHE_DIR": per_os(
+        linux="{XDG_CACHE_HOME}/pypoetry",
+        macos="~/Library/Caches/pypoetry",
+        windows="{LOCALAPPDATA}/pypoetry/Cache",
+    ),
+    "POETRY_VIRTUALENVS_PATH": everywhere("{POETRY_CACHE_DIR}/virtualenvs"),
+    "WORKON_HOME": per_os(
+        linux="~/.local/share/virtualenvs",
+        macos="~/.local/share/virtualenvs",
+        windows="~/.virtualenvs",
+    ),
+    "PIPENV_CACHE_DIR": per_os(
+        linux="{XDG_CACHE_HOME}/pipenv",
+        macos="~/Library/Caches/pipenv",
+        windows="{LOCALAPPDATA}/pipenv/pipenv/Cache",
+    ),
+    "PIPX_HOME": per_os(linux="~/.local/share/pipx", macos="~/.local/share/pipx", windows="~/pipx"),
+    "PRE_COMMIT_HOME": per_os(
+        linux="{XDG_CACHE_HOME}/pre-commit",
+        macos="{XDG_CACHE_HOME}/pre-commit",
+        windows="~/.cache/pre-commit",
+    ),
+    "PYTHONUSERBASE": per_os(
+        linux="~/.local", macos="~/Library/Python", windows="{APPDATA}/Python"
+    ),
+    "pythonLocation": everywhere("<pythonLocation>"),
 }
-SYNONYMS: dict[str, str] = {}
 CACHE_DIRS = (
     CacheDir(
         "{PIP_CACHE_DIR}",
