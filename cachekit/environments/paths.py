@@ -42,7 +42,7 @@ from ..ecosystems import (
 )
 from ..ecosystems.registry import cache_dirs, named_dirs
 
-__all__ = ["PathClass", "classify_path"]
+__all__ = ["PathClass", "classify_path", "default_directory"]
 
 
 @dataclass(frozen=True)
@@ -314,6 +314,12 @@ def _root(template: str, os: str, env: Mapping[str, str]) -> str:
     text = _expand_template(template, os, env, 0).replace("\\", "/")
     text = _HOME.sub("~", re.sub(r"/{2,}", "/", text))
     return text.rstrip("/") or "/"
+
+
+def default_directory(variable: str, os: str = "Linux") -> str:
+    """Where ``variable`` (``PIP_CACHE_DIR``, ``npm_config_cache``) points on a runner of ``os``
+    when nothing sets it: ``~/.cache/pip``; ``<NAME>`` for a variable without a default."""
+    return _root("{" + variable + "}", _os(os), {})
 
 
 def _normalise(path: str, os: str, env: Mapping[str, str]) -> tuple[str, bool]:

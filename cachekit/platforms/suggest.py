@@ -15,24 +15,67 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 from ..checks.installs import job_installs
+from ..ecosystems import DOWNLOADS, registry
+from ..environments.paths import default_directory
 from ..explain.model import JobRecord
 from ..fs.trees import Tree
 
-__all__ = ["RENDERERS", "Suggestion", "suggest_stanzas"]
+__all__ = ["RENDERERS", "DownloadCache", "Suggestion", "suggest_stanzas"]
 
-# tool -> (variable naming its cache directory, directory name, what it holds, CircleCI path)
-TOOLS: Final = {
-    "pip": ("PIP_CACHE_DIR", ".cache/pip", "pip's download cache", "~/.cache/pip"),
-    "uv": ("UV_CACHE_DIR", ".cache/uv", "uv's cache", "~/.cache/uv"),
-    "poetry": ("POETRY_CACHE_DIR", ".cache/pypoetry", "Poetry's cache", "~/.cache/pypoetry"),
-    "pipenv": ("PIPENV_CACHE_DIR", ".cache/pipenv", "Pipenv's cache", "~/.cache/pipenv"),
-    "npm": ("npm_config_cache", ".npm", "npm's download cache", "~/.npm"),
-    "yarn": ("YARN_CACHE_FOLDER", ".cache/yarn", "Yarn's download cache", "~/.cache/yarn"),
-    "pnpm": ("npm_config_store_dir", ".pnpm-store", "pnpm's store", "~/.local/share/pnpm/store"),
-}
+# Where a stanza puts a cache inside the project when not at its home's place under ~: pnpm's
+# CI documentation (and GitLab's example) name the in-project store `.pnpm-store`.
+_IN_PROJECT: Final = {"pnpm": ".pnpm-store"}
+
+
+@dataclass(frozen=True)
+class DownloadCache:
+    """A tool's download cache as the stanzas move it: the variable the tool reads (spelled as
+    its documentation does), its default on a Linux runner, what it holds, and where the
+    GitLab and Azure stanzas point it inside the project."""
+
+    variable: str
+    home: str
+    what: str
+    in_project: str
+
+
+@cache
+def _download_cache(tool: str) -> DownloadCache | None:
+    """The ecosystem registry's download cache of ``tool`` that a variable of its own moves
+    (``{PIP_CACHE_DIR}``), the first declared; None for a tool without one (conda's package
+    directory has no variable)."""
+    dirs = registry.cache_dirs()
+    found = next(
+        (
+            (e, d)
+            for e, d in dirs
+            if d.tool == tool and d.holds == DOWNLOADS and re.match(r"\{\w+\}", d.template)
+        ),
+        None,
+    )
+    if found is None:
+        return None
+    eco, cache_dir = found
+    canonical = cache_dir.template[1 : cache_dir.template.index("}")]
+    root = "{" + canonical + "}"
+    # npm and pnpm document their config variables in lower case (npm_config_cache)
+    variable = next(
+        (s for s, c in eco.synonyms.items() if c == canonical and s == canonical.lower()),
+        canonical,
+    )
+    # what the whole directory holds (Poetry's holds its virtualenvs too), else the downloads
+    whole = next((d for _, d in dirs if d.tool == tool and d.template == root), cache_dir)
+    home = default_directory(canonical)
+    return DownloadCache(
+        variable=variable,
+        home=home,
+        what=whole.reason.split(":", 1)[0],
+        in_project=_IN_PROJECT.get(tool, home.removeprefix("~/")),
+    )
 
 
 @dataclass(frozen=True)
@@ -44,8 +87,15 @@ class Suggestion:
     yaml: str
 
 
+def _cache_of(tool: str) -> DownloadCache:
+    found = _download_cache(tool)
+    assert found is not None  # suggest_stanzas keeps only the tools that have one
+    return found
+
+
 def _gitlab(job: str, tool: str, files: list[str], images: set[str]) -> str:
-    variable, path, what, _ = TOOLS[tool]
+    c = _cache_of(tool)
+    variable, path, what = c.variable, c.in_project, c.what
     if len(images) == 1 and "$" not in next(iter(images)):
         prefix = f"{tool}-{next(iter(images)).replace(':', '-').replace('/', '-')}"
     else:  # matrix jobs on several images: the runner expands the job's own
@@ -69,7 +119,7 @@ def _gitlab(job: str, tool: str, files: list[str], images: set[str]) -> str:
 
 def _circleci(job: str, tool: str, files: list[str], images: set[str]) -> str:
     del images
-    _, _, what, home = TOOLS[tool]
+    what, home = _cache_of(tool).what, _cache_of(tool).home
     sums = "-".join(f'{{{{ checksum "{f}" }}}}' for f in files) or "{{ .Branch }}"
     return (
         f"# job {job}: {what}, keyed on what the install reads\n"
@@ -87,7 +137,8 @@ def _circleci(job: str, tool: str, files: list[str], images: set[str]) -> str:
 
 def _azure(job: str, tool: str, files: list[str], images: set[str]) -> str:
     del images
-    variable, path, what, _ = TOOLS[tool]
+    c = _cache_of(tool)
+    variable, path, what = c.variable, c.in_project, c.what
     segments = " | ".join(files) if files else '"$(Build.SourceBranchName)"'
     return (
         f"# job {job}: {what}, keyed on what the install reads\n"
@@ -119,7 +170,7 @@ def suggest_stanzas(tree: Tree, jobs: tuple[JobRecord, ...], platform: str) -> l
         image = job.runner.split(": ", 1)[1] if ": " in job.runner else job.runner
         for install in job_installs(tree, job).installs:
             tool = install.command.tool
-            if tool not in TOOLS:
+            if _download_cache(tool) is None:
                 continue
             images, files = grouped.setdefault((name, tool), (set(), []))
             images.add(image)
