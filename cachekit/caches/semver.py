@@ -17,7 +17,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["SemVer", "clean", "compare", "is_explicit_version", "parse", "satisfies", "valid"]
+__all__ = [
+    "SemVer", "clean", "compare", "is_explicit_version", "parse", "satisfies", "valid",
+    "valid_range",
+]  # fmt: skip
 
 MAX_LENGTH = 256
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -349,6 +352,11 @@ def _range(spec: str) -> tuple[tuple[_Comparator, ...], ...] | None:
                 sets = [s]
                 break
     return tuple(tuple(s) for s in sets)
+
+
+def valid_range(spec: str) -> bool:
+    """``semver.validRange(spec) !== null``: whether ``spec`` parses as a range."""
+    return _range(spec) is not None
 
 
 def satisfies(version: str, spec: str) -> bool:

@@ -24,10 +24,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import Any
 
+from ...expressions import Unknown
 from ..model import ActionError, CacheSpec, KeyTemplate, RunnerEnv, unknown_path
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
-from .interface import CachingAction, StepCall
+from .interface import CachingAction, Exports, StepCall
+from .version_files import node_version_from_file
 
 __all__ = ["SetupNode", "auto_cache_package_manager", "setup_node_cache"]
 
@@ -183,6 +186,40 @@ class SetupNode(CachingAction):
         ("restored_from", r"Cache restored from key: (.*)"),
         ("not_found_pm", r"(?:npm|yarn|pnpm) cache is not found"),
     )
+
+    def prepare(self, call: StepCall) -> Mapping[str, str]:
+        """No ``node-version``: the spec the release reads from ``node-version-file``."""
+        path = call.text("node-version-file").strip()
+        if call.text("node-version").strip() or not path:
+            return {}
+        try:
+            v = self.resolve(call).release.version
+        except ActionError:
+            return {}
+        text = call.read_text(path)
+        found = node_version_from_file(path, text, v, call.read_text) if text else None
+        return {"node-version": found} if found else {}
+
+    def exports(self, call: StepCall) -> Exports:
+        """``node-version`` (v3.4.0+): ``node --version`` after installing, known when the spec
+        is one exact version (``20.11.1`` installs ``v20.11.1``); a range or alias resolves to
+        the newest matching release when the job runs."""
+        try:
+            v = self.resolve(call).release.version
+        except ActionError:
+            return Exports()
+        if v < (3, 4, 0):
+            return Exports()
+        spec_text = call.text("node-version").strip()
+        exact = re.fullmatch(r"v?(\d+\.\d+\.\d+)", spec_text)
+        version: Any = (
+            f"v{exact.group(1)}"
+            if exact
+            else Unknown("node-version", f"the Node that '{spec_text or 'the runner'}' installs")
+        )
+        return Exports(
+            outputs={"node-version": version, "cache-hit": Unknown("cache-hit", "at run")}
+        )
 
     def enabled(self, call: StepCall) -> bool:
         if call.text("cache"):

@@ -30,6 +30,7 @@ from ..pythons import Manifest, ResolvedPython, resolve_python
 from ..version import yaml_boolean
 from ._common import POST_SAVE_NOTE, HashFn, hash_component, inp, pick_release, rejected, spec
 from .interface import CachingAction, Exports, StepCall
+from .version_files import python_version_file, python_versions_from_file
 
 __all__ = ["SetupPython", "setup_python_cache"]
 
@@ -224,19 +225,20 @@ class SetupPython(CachingAction):
     )
 
     def prepare(self, call: StepCall) -> Mapping[str, str]:
-        """setup-python reads the version from a file when no python-version is given."""
+        """No ``python-version``: the versions the release reads from its version file
+        (:mod:`.version_files`), as a multi-line ``python-version`` (the key takes the last)."""
         if call.text("python-version").strip():
             return {}
-        path = call.text("python-version-file").strip() or ".python-version"
-        text = call.read_text(path)
-        if text is None:
+        try:
+            v = self.resolve(call).release.version
+        except ActionError:
             return {}
-        lines = [
-            ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")
-        ]
-        if path.endswith("pyproject.toml") or not lines:
+        path = python_version_file(call.text("python-version-file").strip(), v)
+        text = call.read_text(path) if path else None
+        if path is None or text is None:
             return {}
-        return {"python-version": lines[0]}
+        versions = python_versions_from_file(path, text, v)
+        return {"python-version": "\n".join(versions)} if versions else {}
 
     def enabled(self, call: StepCall) -> bool:
         return bool(call.text("cache"))
