@@ -26,7 +26,7 @@ from ..findings import Code, Severity
 from ..yamlsource import Mark
 from .model import CacheReport, Finding, HashCall
 
-__all__ = ["cache_findings", "handoffs", "pair_findings"]
+__all__ = ["cache_findings", "handoffs", "pair_findings", "same_key"]
 
 _VOLATILE: Final = re.compile(
     r"github\.(sha|run_id|run_number|run_attempt)\b|\bdate\b|timestamp", re.IGNORECASE
@@ -163,28 +163,35 @@ def _key_findings(report: CacheReport) -> list[Finding]:
     ]
 
 
+def same_key(a: CacheReport, b: CacheReport) -> bool:
+    """Whether two steps use one key: written the same way, or evaluating to the same text —
+    a save keyed ``${{ steps.<restore>.outputs.cache-primary-key }}`` (GitHub's documented
+    pattern) has its restore step's key, unknown parts rendered by name."""
+    return a.key_template.strip() == b.key_template.strip() or (bool(a.key) and a.key == b.key)
+
+
 def pair_findings(reports: list[CacheReport]) -> dict[int, list[Finding]]:
     """``save``/``restore`` steps of one job whose keys agree but whose versions differ."""
     out: dict[int, list[Finding]] = {}
     by_job: dict[tuple[str, str, str], list[tuple[int, CacheReport]]] = {}
     for i, r in enumerate(reports):
         by_job.setdefault((r.workflow, r.job, repr(sorted(r.matrix.items()))), []).append((i, r))
-    versions_of_job: dict[tuple[str, str, str], set[str | None]] = {}
-    for r in reports:
-        if r.kind == "save-only":
-            versions_of_job.setdefault((r.workflow, r.job, r.key_template.strip()), set()).add(
-                r.version
-            )
+    all_saves = [r for r in reports if r.kind == "save-only"]
     for items in by_job.values():
         restores = [(i, r) for i, r in items if r.kind == "restore-only"]
         saves = [(i, r) for i, r in items if r.kind == "save-only"]
         for i, restore in restores:
             cross_os = bool((restore.version_inputs or {}).get("enableCrossOsArchive"))
-            job_key = (restore.workflow, restore.job, restore.key_template.strip())
-            if cross_os and restore.version in versions_of_job.get(job_key, set()):
+            if cross_os and any(
+                s.workflow == restore.workflow
+                and s.job == restore.job
+                and s.version == restore.version
+                and same_key(s, restore)
+                for s in all_saves
+            ):
                 continue  # a cross-OS restore reads what another leg (OS) of the job saves
             for _, save in saves:
-                if restore.key_template.strip() != save.key_template.strip():
+                if not same_key(restore, save):
                     continue
                 if restore.version and save.version and restore.version != save.version:
                     out.setdefault(i, []).append(
@@ -227,7 +234,7 @@ def handoffs(reports: list[CacheReport], needs: dict[tuple[str, str], tuple[str,
             if (
                 reader.kind != "save-only"
                 and reader.workflow == saver.workflow
-                and reader.key_template.strip() == saver.key_template.strip()
+                and same_key(reader, saver)
                 and saver.job in upstream(reader.workflow, reader.job)
             ):
                 out.update((i, j))

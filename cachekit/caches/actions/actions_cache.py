@@ -31,10 +31,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...expressions import Unknown
+from ...expressions.values import Secret, Symbolic, make_string
 from ..model import (
     ActionError,
     CacheSpec,
     CacheStepKind,
+    ContextValue,
+    HashFilesComponent,
     KeyTemplate,
     Literal,
     RunnerEnv,
@@ -408,25 +411,59 @@ class ActionsCache(CachingAction):
         return (spec,)
 
     def exports(self, call: StepCall) -> Exports:
-        """``actions/cache/restore``'s outputs: its primary key is known when its key is (a
-        later ``actions/cache/save`` usually saves under it); whether it hit is known only
-        when the step has run."""
+        """``actions/cache/restore``'s outputs (``src/restoreImpl.ts``). ``cache-primary-key`` is
+        the step's key, as far as it is known (a later ``actions/cache/save`` keyed with it —
+        the caching-strategies pattern — has the restore step's key, unknown parts and all);
+        ``cache-matched-key`` is the key of the entry restored: it starts with what the key and
+        every restore key share ('' on a miss); whether it hit is known only at run time."""
         if not call.action.lower().endswith("/restore"):
             return Exports()
-        key = call.inputs.get("key")
         at_run = f"known when {call.where} has run"
-        primary: Any = (
-            key.render()
-            if isinstance(key, KeyTemplate) and key.is_known
-            else Unknown("cache-primary-key", "the key is not known offline")
+        try:
+            runner = call.runner or hosted_runner("ubuntu-24.04")
+            spec = actions_cache_spec(call.ref, call.inputs, runner, action=call.action.lower())
+        except ActionError:
+            return Exports()
+        primary: Any = key_value(spec.key)
+        restores = [key_value(line) for line in spec.restore_keys]
+        prefix = _shared_prefix([primary, *restores])
+        matched = make_string(
+            [prefix, Unknown("cache-matched-key", f"the key of the entry restored ({at_run})")]
         )
         return Exports(
             outputs={
                 "cache-primary-key": primary,
                 "cache-hit": Unknown("cache-hit", at_run),
-                "cache-matched-key": Unknown("cache-matched-key", at_run),
+                "cache-matched-key": matched,
             }
         )
+
+
+def key_value(key: KeyTemplate) -> str | Symbolic | Secret:
+    """A key template as an expression value: text where known, the unknown parts named (so a
+    key read through ``steps.<id>.outputs.cache-primary-key`` renders as the step's own)."""
+    parts: list[Any] = []
+    for c in key.components:
+        if isinstance(c, Literal):
+            parts.append(c.text)
+        elif isinstance(c, ContextValue):
+            parts.append(c.value)
+        elif isinstance(c, HashFilesComponent):
+            parts.append(c.digest if c.digest is not None else Unknown(c.call, "not computed"))
+        else:
+            parts.append(Unknown(c.name, c.reason))
+    return make_string(parts)
+
+
+def _shared_prefix(values: list[Any]) -> str:
+    """The literal text every value starts with (a prefix-match restores only such keys)."""
+    heads = [
+        v if isinstance(v, str) else v.prefix() if isinstance(v, Symbolic) else "" for v in values
+    ]
+    shared = min(heads, key=len) if heads else ""
+    while shared and not all(h.startswith(shared) for h in heads):
+        shared = shared[:-1]
+    return shared
 
 
 _SUBS = frozenset({"", "restore", "save"})
