@@ -63,3 +63,45 @@ def test_matched_key_output_starts_with_what_every_key_shares(tmp_path: Path) ->
     _restore, save = explain(str(_tree(tmp_path, output="cache-matched-key"))).caches
     assert not save.key_known
     assert save.key == "npm-Linux-‹cache-matched-key›"
+
+
+COMPOSITE_ACTION = """\
+name: deps
+runs:
+  using: composite
+  steps:
+    - uses: actions/cache@v4
+      with:
+        path: x
+        key: k-${{ hashFiles('nothing-here.txt') }}
+"""
+
+CALLER = """\
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./.github/actions/deps
+"""
+
+
+def test_composite_step_is_reported_at_the_action_file_with_its_call_site(
+    tmp_path: Path,
+) -> None:
+    """Item 5: explain reports the cache at the action file's line, with the workflow line
+    of the `uses:`; check's finding is at the action file and names the job and the call
+    site as a related location (text, JSON and SARIF all render related locations)."""
+    build(
+        tmp_path,
+        {".github/actions/deps/action.yml": COMPOSITE_ACTION, ".github/workflows/ci.yml": CALLER},
+    )
+    (cache,) = explain(str(tmp_path)).caches
+    assert (cache.mark.path, cache.mark.line) == (".github/actions/deps/action.yml", 5)
+    assert [(m.path, m.line) for m in cache.via] == [(".github/workflows/ci.yml", 7)]
+    (found,) = [f for f in check(str(tmp_path)).findings if f.code == "hashfiles-no-match"]
+    assert (found.file, found.line, found.job) == (".github/actions/deps/action.yml", 5, "build")
+    site = found.related[0]
+    assert (site.file, site.line) == (".github/workflows/ci.yml", 7)
+    assert "./.github/actions/deps" in site.message and "build" in site.message

@@ -16,6 +16,7 @@ facts they read, runs them and orders what they find.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..environments.paths import PathClass, classify_path
 from ..explain.model import CacheReport, ExplainResult, Finding, JobRecord, StepRecord
@@ -113,6 +114,39 @@ def _script_problems(ctx: CheckContext) -> Iterator[CheckFinding]:
             )
 
 
+def _call_sites(explained: ExplainResult) -> dict[tuple[str, str, str], tuple[Location, ...]]:
+    """(workflow, job, action file) -> the ``uses:`` lines that lead from the job's workflow
+    into that composite action file, outermost first."""
+    out: dict[tuple[str, str, str], tuple[Location, ...]] = {}
+    for job in explained.jobs:
+        uses = {(s.mark.path, s.mark.line): s.uses or "the action" for s in job.steps}
+        for step in job.steps:
+            if not step.via or (job.workflow, job.job, step.mark.path) in out:
+                continue
+            out[job.workflow, job.job, step.mark.path] = tuple(
+                Location(
+                    m.path,
+                    m.line,
+                    f"job {job.job} uses {uses.get((m.path, m.line), 'the action')} here",
+                )
+                for m in step.via
+            )
+    return out
+
+
+def _with_call_sites(
+    found: list[CheckFinding], sites: dict[tuple[str, str, str], tuple[Location, ...]]
+) -> list[CheckFinding]:
+    """A finding inside a composite action names where its job calls the action (a related
+    location: text, JSON and SARIF carry it), since the action file alone does not say which
+    workflow and job run it."""
+    out = []
+    for f in found:
+        site = sites.get((f.workflow or "", f.job or "", f.file)) if f.file != f.workflow else None
+        out.append(replace(f, related=(*site, *f.related)) if site else f)
+    return out
+
+
 def _run(ctx: CheckContext) -> list[CheckFinding]:
     caches = _caches(ctx.explained)
     found = [_carried(problem, None) for problem in ctx.explained.problems]
@@ -125,7 +159,7 @@ def _run(ctx: CheckContext) -> list[CheckFinding]:
     for rule in RULES:
         if rule.across_caches is not None:
             found.extend(rule.run(ctx, caches))
-    return found
+    return _with_call_sites(found, _call_sites(ctx.explained))
 
 
 _DIMENSION_CODES = frozenset(
