@@ -26,7 +26,7 @@ from ..findings import Code, Severity
 from ..yamlsource import Mark
 from .model import CacheReport, Finding, HashCall
 
-__all__ = ["cache_findings", "handoffs", "pair_findings", "same_key"]
+__all__ = ["cache_findings", "calendar_period", "handoffs", "pair_findings", "same_key"]
 
 _VOLATILE: Final = re.compile(
     r"github\.(sha|run_id|run_number|run_attempt)\b|\bdate\b|timestamp", re.IGNORECASE
@@ -39,7 +39,7 @@ _CLOCK_FIELDS: Final = re.compile(r"%[-_0^#]?[HIklMSsNTRrcXp]")
 _PERIODS: Final = (("d", "day"), ("j", "day"), ("F", "day"), ("D", "day"), ("e", "day"))
 
 
-def _calendar_period(source: str) -> str | None:
+def calendar_period(source: str) -> str | None:
     """'day', 'week', 'month' or 'year' when a part is a ``date +FORMAT`` of calendar fields
     only, else None (a per-run value, or not a date at all)."""
     if "github." in source and re.search(r"github\.(sha|run_)", source):
@@ -59,6 +59,37 @@ def _calendar_period(source: str) -> str | None:
     if fields & {"m", "b", "B", "h"}:
         return "month"
     return "year"
+
+
+def _generated_finding(call: HashCall, mark: Mark | None) -> Finding:
+    """``key-from-generated-file``: a warning when the patterns reach what a cache step
+    restored into the workspace (the key drifts with the restored entry); a note naming
+    what rotates the key when a ``run:`` command writes the file (often on purpose)."""
+    restored = [g for g in call.generated if g.restored]
+    if restored:
+        g = restored[0]
+        return Finding(
+            Code.KEY_FROM_GENERATED_FILE,
+            Severity.WARNING,
+            f"{call.call} also hashes what {g.by} ({g.where}) restores into {g.path}: the key "
+            "depends on the restored entry's files, not only the repository's, so it differs "
+            "from the key that entry was saved under and changes whenever that cache does",
+            mark,
+        )
+    g = call.generated[0]
+    period = g.period or calendar_period(g.by)
+    rotates = (
+        f"it rotates once a {period}"
+        if period
+        else "it changes whenever that command writes something else"
+    )
+    return Finding(
+        Code.KEY_FROM_GENERATED_FILE,
+        Severity.NOTE,
+        f"{call.call} hashes {g.path}, which `{g.by}` ({g.where}) writes before this step: "
+        f"the key is known at run time only, and {rotates}",
+        mark,
+    )
 
 
 def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) -> list[Finding]:
@@ -90,6 +121,8 @@ def cache_findings(report: CacheReport, spec: CacheSpec, installs: list[str]) ->
 def _hash_findings(call: HashCall, installs: list[str], mark: Mark) -> list[Finding]:
     """What is wrong with one hashFiles call: it fails, cannot be computed offline, matches
     nothing, or walks what an earlier install creates."""
+    if call.generated:  # its own finding, naming what rotates the key; nothing else applies
+        return [_generated_finding(call, mark)]
     out: list[Finding] = []
     if call.error and ("EUNKNOWABLE" in call.error or "EMISSING" in call.error):
         out.append(
@@ -151,8 +184,13 @@ def _key_findings(report: CacheReport) -> list[Finding]:
     unknown = [
         p.text
         for p in report.parts
-        if p.kind == "unknown" or (p.kind == "hashFiles" and p.hash and p.hash.digest is None)
+        if p.kind == "unknown"
+        or (p.kind == "hashFiles" and p.hash and p.hash.digest is None and not p.hash.generated)
     ]
+    # a part over what an earlier step creates has its own finding, naming what rotates it
+    generated = any(p.hash and p.hash.generated for p in report.parts)
+    if not unknown and generated:
+        return []
     return [
         Finding(
             Code.KEY_NOT_PREDICTABLE,

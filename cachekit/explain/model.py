@@ -21,6 +21,7 @@ __all__ = [
     "CacheReport",
     "ExplainResult",
     "Finding",
+    "Generated",
     "HashCall",
     "JobRecord",
     "KeyPart",
@@ -45,6 +46,19 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Generated:
+    """A workspace file or directory an earlier step of the job creates: a ``run:`` command
+    writes it (``date +%U > week.txt``) or a cache step restores it. A ``hashFiles`` that
+    reaches it hashes run-time content, not the commit's."""
+
+    path: str  # workspace-relative
+    by: str  # the command, or the cache step's action
+    where: str  # file:line of the command or step
+    restored: bool = False  # restored by a cache step (else written by a run: command)
+    period: str | None = None  # a `date +FORMAT` of calendar fields: day, week, month, year
+
+
+@dataclass(frozen=True)
 class HashCall:
     """One ``hashFiles`` evaluation: what it matched, file by file."""
 
@@ -56,6 +70,10 @@ class HashCall:
     digest: str | None  # None when the call fails (error says why) or cannot be computed
     files: tuple[HashedFile, ...] = ()
     error: str | None = None
+    # what earlier steps create that the patterns reach: the digest is only known at run time
+    generated: tuple[Generated, ...] = field(
+        default=(), metadata=json_spec(omit_if=lambda v: not v)
+    )
 
     @property
     def call(self) -> str:

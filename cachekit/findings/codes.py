@@ -43,6 +43,7 @@ class Code(str, Enum):
     CACHE_POISONING = "cache-poisoning"
     SETUP_CACHE_MISSES_INPUT = "setup-cache-misses-input"
     HASHFILES_NO_MATCH = "hashfiles-no-match"
+    KEY_FROM_GENERATED_FILE = "key-from-generated-file"
     HASHFILES_FAILS = "hashfiles-fails"
     KEY_INVALID = "key-invalid"
     STEP_FAILS = "step-fails"
@@ -231,6 +232,22 @@ _ALL: Final = (
         "That part of the key is '' and never changes.",
         "Fix the pattern (paths are relative to the workspace; globs are @actions/glob's).",
         "key: ${{ hashFiles('requirement.txt') }}",
+        origin="explain",
+    ),
+    CodeInfo(
+        Code.KEY_FROM_GENERATED_FILE,
+        Severity.NOTE,
+        "hashFiles() hashes a file an earlier step creates",
+        "The key hashes the workspace when the step runs: a file a run: command writes "
+        "(date +%U > week.txt rotates the key weekly, on purpose) is known at run time only, "
+        "and is a note naming what rotates it. A warning when the pattern reaches into what "
+        "an earlier cache step restored into the workspace (a module cache under "
+        "github.workspace that **/go.sum walks): the key then depends on the restored entry, "
+        "not only on the repository, and drifts with it.",
+        "Nothing, for a deliberate rotation (a weekly date file); else hash the repository's "
+        "own files: narrow the pattern or exclude the restored directory (!dir/**), or keep "
+        "that cache outside the workspace.",
+        "run: date +%U > week.txt   key: deps-${{ hashFiles('week.txt') }}",
         origin="explain",
     ),
     CodeInfo(

@@ -10,7 +10,7 @@ out over part of the workspace).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
@@ -21,7 +21,7 @@ from ..caches import (
     load_manifest,
 )
 from ..errors import CachekitError, HashFilesError, HashFilesUnknowable
-from ..explain.model import CacheReport, Finding, HashCall, JobRecord
+from ..explain.model import CacheReport, Finding, Generated, HashCall, JobRecord
 from ..explain.options import Options
 from ..expressions import (
     EvaluationContext,
@@ -39,6 +39,7 @@ from ..findings import Code, Severity
 from ..fs.trees import Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
 from ..yamlsource import Mark, YamlMap
+from .generated import reaching
 from .scope import JobScope
 from .workflows import (
     CompositeAction,
@@ -71,6 +72,9 @@ class Evaluator:
         self._target_os = TargetOS.LINUX  # the OS of the job being walked (path rules)
         self._calls: list[HashCall] = []  # hashFiles calls of the expression being evaluated
         self._submodules = False  # the job being walked checked out submodules
+        # what earlier steps of the job create in the workspace (hashFiles reaching it hashes
+        # run-time content): files run: commands write, directories cache steps restore
+        self._generated: list[Generated] = []
         # (path prefix, what) when the job checked out another repository there ("" = the
         # workspace itself): hashFiles under it hashes that repository's files, not this one's
         self._foreign: tuple[str, str] | None = None
@@ -274,6 +278,11 @@ class Evaluator:
 
     def _runner_hash(self, args: list[str]) -> str | Unknown:
         call = self._hash(tuple(args), Flavor.RUNNER, self._target_os)
+        hits = self._generated_hits(call.patterns) if call.digest is not None else ()
+        if hits:
+            call = replace(call, digest=None, generated=hits)
+            self._calls.append(call)
+            return Unknown(call.call, _generated_reason(hits))
         self._calls.append(call)
         if call.digest is None:
             # The step fails on GitHub (reported as hashfiles-fails); for the key it is a value
@@ -315,8 +324,17 @@ class Evaluator:
         self._hash_cache[key] = call
         return call
 
+    def _generated_hits(self, patterns: Sequence[str]) -> tuple[Generated, ...]:
+        """What earlier steps of the job create that ``patterns`` reach."""
+        windows = self._target_os is TargetOS.WINDOWS
+        return reaching(patterns, self._generated, self.tree.workspace, windows=windows)
+
     def _setup_hash(self, patterns: list[str]) -> str:
-        """``hashFiles`` as a setup action's ``@actions/glob`` computes it (raises on failure)."""
+        """``hashFiles`` as a setup action's ``@actions/glob`` computes it (raises on failure);
+        over a file an earlier step creates it cannot be known offline (not a failure)."""
+        hits = self._generated_hits(patterns)
+        if hits:
+            raise HashFilesUnknowable("EUNKNOWABLE: " + _generated_reason(hits))
         call = self._hash(tuple(patterns), Flavor.SETUP_ACTION, self._target_os)
         if call.digest is None:
             error = call.error or "hashFiles failed"
@@ -335,3 +353,11 @@ class Evaluator:
         finding = Finding(Code.WORKFLOW_PROBLEM, Severity.WARNING, message, mark)
         if finding not in self.problems:
             self.problems.append(finding)
+
+
+def _generated_reason(hits: Sequence[Generated]) -> str:
+    """Why a digest over what earlier steps create is known only at run time."""
+    first = hits[0]
+    verb = f"{first.by} restores" if first.restored else f"`{first.by}` writes"
+    more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+    return f"{first.path}{more}: {verb} it at {first.where}, before this step"

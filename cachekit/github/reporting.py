@@ -83,6 +83,11 @@ class Reporter(Evaluator):
             call = calls[0]
             comp = HashFilesComponent(call.patterns, call.follow, Flavor.RUNNER, value)
             return [comp], KeyPart("hashFiles", src, value, hash=call)
+        if _HASHFILES_ONLY.match(src) and len(calls) == 1 and calls[0].generated:
+            # over what an earlier step creates: known at run time only (not '' nor a failure)
+            call = calls[0]
+            reason = value.reason if isinstance(value, Unknown) else "created at run time"
+            return [UnknownComponent(call.call, reason)], KeyPart("hashFiles", src, text, hash=call)
         if _HASHFILES_ONLY.match(src) and len(calls) == 1 and calls[0].error:
             call = calls[0]
             comp = HashFilesComponent(call.patterns, call.follow, Flavor.RUNNER, None)
@@ -142,9 +147,17 @@ class Reporter(Evaluator):
         # Attach the files behind every hashFiles part (setup actions hash internally).
         enriched = []
         for part in parts:
-            if part.kind == "hashFiles" and part.hash is not None and not part.hash.files:
+            if (
+                part.kind == "hashFiles"
+                and part.hash is not None
+                and not part.hash.files
+                and not part.hash.generated
+            ):
                 flavor = Flavor(part.hash.flavor)
                 call = self._hash(part.hash.patterns, flavor, self._target_os)
+                hits = self._generated_hits(call.patterns) if part.hash.digest is None else ()
+                if hits:  # a setup action hashing what an earlier step creates
+                    call = replace(call, digest=None, generated=hits)
                 part = replace(part, hash=call)
             enriched.append(part)
         matrix = scope.matrix if isinstance(scope.matrix, dict) else {"*": scope.matrix.render()}

@@ -182,7 +182,7 @@ class BashLexer:
         target = self._word()
         if op in ("<<", "<<-"):
             pending.append((target.value, op == "<<-", start))
-        return Op("redir", start, target.end)
+        return Op("redir", start, target.end, redirect=op, target=target)
 
     def _arith_command(self) -> Word:
         start = self.pos

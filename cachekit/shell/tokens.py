@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "NAME_ASSIGN", "SEPARATORS", "Lines", "Op", "ScriptProblem", "Tok", "Word", "assignment",
@@ -55,6 +55,9 @@ class Op:
     op: str  # "\n", ";", "&&", "||", "|", "|&", "&", ";;", ";&", ";;&", "(", ")", "{", "}", "redir"
     start: int
     end: int
+    # a redirection (bash): its operator (">", ">>", "&>", "<", "<<", …) and its target word
+    redirect: str = field(default="", compare=False)
+    target: Word | None = field(default=None, compare=False)
 
 
 Tok = Word | Op
