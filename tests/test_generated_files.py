@@ -71,14 +71,15 @@ def test_a_calendar_date_says_how_often_the_file_rotates() -> None:
 
 def test_reaching_files_and_restored_directories() -> None:
     written = Generated("sub/week.txt", "date +%U > sub/week.txt", "ci.yml:5")
-    restored = Generated(".gomod", "actions/cache@v4", "ci.yml:9", restored=True)
+    holds = ("go.mod", "go.sum")
+    restored = Generated(".gomod", "actions/cache@v4", "ci.yml:9", restored=True, holds=holds)
     both = [written, restored]
     assert reaching(["**/go.sum"], both, WS) == (restored,)
     assert reaching(["**/go.sum", "!.gomod/**"], both, WS) == ()
     assert reaching(["go.sum"], both, WS) == ()
     assert reaching(["sub/*.txt"], both, WS) == (written,)
-    # a restored directory may hold any file: a pattern that can match inside it reaches it
-    assert reaching(["**/*.txt"], both, WS) == (written, restored)
+    # a restored store reaches a pattern only through the manifests its packages hold
+    assert reaching(["**/*.txt"], both, WS) == (written,)
 
 
 @given(st.text(max_size=120))
@@ -144,14 +145,30 @@ jobs:
 def test_a_pattern_walking_a_restored_module_cache_is_a_warning(tmp_path: Path) -> None:
     """The restore's key is computed before it restores; the save's key then also hashes
     the go.sum files of the restored modules: another key, every run."""
-    inside = GO.replace("PATH", "${{ github.workspace }}/.gomod")
-    outside = GO.replace("PATH", "~/go/pkg/mod")
-    build(tmp_path / "in", {"go.sum": "x v1 h1:a=\n", ".github/workflows/ci.yml": inside})
-    build(tmp_path / "out", {"go.sum": "x v1 h1:a=\n", ".github/workflows/ci.yml": outside})
-    found = [f for f in check(str(tmp_path / "in")).findings if f.code == "key-from-generated-file"]
-    assert [(f.severity, f.line) for f in found] == [("warning", 12)]
-    assert ".gomod" in found[0].message and "restore" in found[0].message
-    assert "key-from-generated-file" not in {f.code for f in check(str(tmp_path / "out")).findings}
+    env = "    env:\n      GOMODCACHE: ${{ github.workspace }}/.gomod\n    steps:"
+    cases = {
+        "gomodcache": GO.replace("PATH", "${{ github.workspace }}/.gomod").replace(
+            "    steps:", env
+        ),
+        "gopath": GO.replace("PATH", "${{ github.workspace }}/go/pkg/mod"),
+        "home": GO.replace("PATH", "~/go/pkg/mod"),
+        # not a package store: a build directory holds no go.sum
+        "build-dir": GO.replace("PATH", "build"),
+        "pattern-stays-home": GO.replace("PATH", "go/pkg/mod").replace("**/go.sum", "go.sum"),
+    }
+    got = {}
+    for name, text in cases.items():
+        build(tmp_path / name, {"go.sum": "x v1 h1:a=\n", ".github/workflows/ci.yml": text})
+        found = check(str(tmp_path / name)).findings
+        got[name] = [(f.severity, f.line) for f in found if f.code == "key-from-generated-file"]
+    shift = [("warning", 14)]  # the two env: lines move the save step down
+    assert got == {
+        "gomodcache": shift,
+        "gopath": [("warning", 12)],
+        "home": [],
+        "build-dir": [],
+        "pattern-stays-home": [],
+    }
 
 
 def test_setup_action_over_a_generated_file_is_not_a_failing_step(tmp_path: Path) -> None:

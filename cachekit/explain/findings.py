@@ -71,9 +71,10 @@ def _generated_finding(call: HashCall, mark: Mark | None) -> Finding:
         return Finding(
             Code.KEY_FROM_GENERATED_FILE,
             Severity.WARNING,
-            f"{call.call} also hashes what {g.by} ({g.where}) restores into {g.path}: the key "
-            "depends on the restored entry's files, not only the repository's, so it differs "
-            "from the key that entry was saved under and changes whenever that cache does",
+            f"{call.call} also hashes the {' and '.join(g.holds) or 'files'} of every package "
+            f"{g.by} ({g.where}) restores into {g.path}: the key depends on the restored "
+            "entry, not only on the repository, so it differs from the key that entry was "
+            "saved under and changes whenever that cache does",
             mark,
         )
     g = call.generated[0]
@@ -170,7 +171,7 @@ def _volatile_parts(report: CacheReport) -> list[str]:
         for p in report.parts
         if p.kind != "literal"
         and _VOLATILE.search(p.text + " " + (p.source or ""))
-        and _calendar_period(p.source or "") is None
+        and calendar_period(p.source or "") is None
     ]
 
 

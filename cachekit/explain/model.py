@@ -56,6 +56,8 @@ class Generated:
     where: str  # file:line of the command or step
     restored: bool = False  # restored by a cache step (else written by a run: command)
     period: str | None = None  # a `date +FORMAT` of calendar fields: day, week, month, year
+    # (restored) the manifest files the store holds per package: go.sum, package.json
+    holds: tuple[str, ...] = field(default=(), metadata=json_spec(skip=True))
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from ..environments.paths import classify_path
 from ..errors import CachekitError
 from ..explain.findings import calendar_period
 from ..explain.model import CacheReport, Generated
@@ -190,16 +191,44 @@ def written_by(
     return list(found.values())
 
 
-def restored_into_workspace(report: CacheReport, workspace: str) -> list[Generated]:
-    """The workspace directories and files a restoring cache step puts there (paths written
-    without wildcards; ``~`` and absolute paths outside the workspace are elsewhere)."""
+# What a restored package store is known to hold, one per package: a pattern over these names
+# that walks into the store hashes its packages' files too (the Go module cache extracts each
+# module with its go.mod and go.sum; node_modules has a package.json per package). Other
+# directories (a build's target/, a tool's cache file) hold nothing a manifest pattern matches.
+_HOLDS: Final = {
+    ("go", "download-cache"): ("go.mod", "go.sum"),
+    ("node", "built-env"): ("package.json",),
+    ("rust", "download-cache"): ("Cargo.toml",),
+}
+
+
+def _holds(path: str, rel: str, env: Mapping[str, str], workspace: str) -> tuple[str, ...]:
+    """The manifest names the restored ``path`` holds per package (``()``: none known)."""
+    gomodcache = env.get("GOMODCACHE")
+    if gomodcache and _relative(gomodcache, "", workspace) == rel:
+        return _HOLDS["go", "download-cache"]
+    if rel == "pkg/mod" or rel.endswith("/pkg/mod"):  # $GOPATH/pkg/mod
+        return _HOLDS["go", "download-cache"]
+    c = classify_path(path, env=env)
+    return _HOLDS.get((c.ecosystem or "", c.kind), ())
+
+
+def restored_into_workspace(
+    report: CacheReport, workspace: str, env: Mapping[str, str] | None = None
+) -> list[Generated]:
+    """The package stores a restoring cache step puts in the workspace (paths written without
+    wildcards; ``~`` and absolute paths outside the workspace are elsewhere), with the
+    manifest files they hold per package; a directory not known to hold any is left out."""
     if report.kind == "save-only":
         return []
     out = []
-    for path in report.paths:
-        rel = _relative(path.strip(), "", workspace)
-        if rel is not None and not path.strip().startswith("!"):
-            out.append(Generated(rel, report.uses, f"{report.mark.path}:{report.mark.line}", True))
+    for raw in report.paths:
+        path = raw.strip()
+        rel = _relative(path, "", workspace)
+        holds = _holds(path, rel, dict(env or {}), workspace) if rel else ()
+        if rel and holds and not path.startswith("!"):
+            where = f"{report.mark.path}:{report.mark.line}"
+            out.append(Generated(rel, report.uses, where, restored=True, holds=holds))
     return out
 
 
@@ -211,7 +240,7 @@ def reaching(
     windows: bool = False,
 ) -> tuple[Generated, ...]:
     """What of ``generated`` the ``hashFiles`` patterns match at run time: a written file
-    the patterns match, or a restored directory they can match something inside of."""
+    the patterns match, or a restored package store whose packages' manifests they match."""
     if not generated or not patterns:
         return ()
     sep = "\r\n" if windows else "\n"
@@ -224,10 +253,14 @@ def reaching(
     for item in generated:
         states = ps.advance_path(root, item.path.split("/"))
         if item.restored:
-            excluded = any(
-                p.negate and p.accepts(s) for p, s in zip(ps.patterns, states, strict=True)
-            )
-            if ps.kind(states) or (ps.partial(states) and not excluded):
+            # a package's manifest one or three directories down (node_modules/x/package.json,
+            # a module cache's example.com/owner/m@v1.0.0/go.sum)
+            inside = (["p"], ["example.com", "owner", "m@v1.0.0"])
+            if any(
+                ps.kind(ps.advance_path(states, [*below, name])) & MatchKind.FILE
+                for below in inside
+                for name in item.holds
+            ):
                 hits.append(item)
         elif ps.kind(states) & MatchKind.FILE:
             hits.append(item)

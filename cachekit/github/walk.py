@@ -25,6 +25,7 @@ from ..caches.actions.registry import lookup
 from ..errors import CachekitError
 from ..expressions import (
     EvaluationContext,
+    Symbolic,
     Unknown,
     is_known,
 )
@@ -288,7 +289,12 @@ class Walker(ActionSteps):
         )
         if step.uses is None or step.uses.kind != "local":
             for index in caches:
-                made += restored_into_workspace(self.reports[index], workspace)
+                env = {
+                    k: v if isinstance(v, str) else v.render()
+                    for k, v in scope.env.items()
+                    if isinstance(v, (str, Symbolic))
+                }
+                made += restored_into_workspace(self.reports[index], workspace, env)
         known = {g.path for g in self._generated}
         self._generated += [g for g in made if g.path not in known]
 
