@@ -68,10 +68,11 @@ def _generated_finding(call: HashCall, mark: Mark | None) -> Finding:
     restored = [g for g in call.generated if g.restored]
     if restored:
         g = restored[0]
+        named = [n for n in g.holds if any(p.endswith(n) for p in call.patterns)] or g.holds
         return Finding(
             Code.KEY_FROM_GENERATED_FILE,
             Severity.WARNING,
-            f"{call.call} also hashes the {' and '.join(g.holds) or 'files'} of every package "
+            f"{call.call} also hashes the {' and '.join(named) or 'files'} of every package "
             f"{g.by} ({g.where}) restores into {g.path}: the key depends on the restored "
             "entry, not only on the repository, so it differs from the key that entry was "
             "saved under and changes whenever that cache does",
