@@ -76,7 +76,10 @@ def test_setup_python_reads_the_version_file_and_exports_python_location(tmp_pat
     (tmp_path / "requirements.txt").write_text("requests\n")
     action = lookup("actions/setup-python")
     assert action is not None
-    call = call_for("actions/setup-python", "v5", {"cache": "pip"}, tmp_path)
+    # v5 reads a plain file whole ("# pinned\n3.12" is no version); v6 skips comment lines
+    v5 = call_for("actions/setup-python", "v5", {"cache": "pip"}, tmp_path)
+    assert action.prepare(v5) == {}
+    call = call_for("actions/setup-python", "v6", {"cache": "pip"}, tmp_path)
     call = call.with_inputs(action.prepare(call))
     assert call.text("python-version") == "3.12"
     assert action.enabled(call)
