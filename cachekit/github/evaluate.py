@@ -36,10 +36,10 @@ from ..expressions import (
 )
 from ..expressions import Literal as TemplateLiteral
 from ..findings import Code, Severity
-from ..fs.trees import Tree
+from ..fs.trees import DIR, Tree
 from ..hashing.hashfiles import Flavor, TargetOS, hash_files
 from ..yamlsource import Mark, YamlMap
-from .generated import reaching
+from .generated import JobArtifacts
 from .scope import JobScope
 from .workflows import (
     CompositeAction,
@@ -74,7 +74,7 @@ class Evaluator:
         self._submodules = False  # the job being walked checked out submodules
         # what earlier steps of the job create in the workspace (hashFiles reaching it hashes
         # run-time content): files run: commands write, directories cache steps restore
-        self._generated: list[Generated] = []
+        self._generated = self._new_artifacts()
         # (path prefix, what) when the job checked out another repository there ("" = the
         # workspace itself): hashFiles under it hashes that repository's files, not this one's
         self._foreign: tuple[str, str] | None = None
@@ -324,10 +324,13 @@ class Evaluator:
         self._hash_cache[key] = call
         return call
 
+    def _new_artifacts(self) -> JobArtifacts:
+        """A fresh record of what a job's steps create (one per job walked)."""
+        return JobArtifacts(self.tree.workspace, lambda rel: self.tree.lstat(rel) == DIR)
+
     def _generated_hits(self, patterns: Sequence[str]) -> tuple[Generated, ...]:
         """What earlier steps of the job create that ``patterns`` reach."""
-        windows = self._target_os is TargetOS.WINDOWS
-        return reaching(patterns, self._generated, self.tree.workspace, windows=windows)
+        return self._generated.reaching(patterns, windows=self._target_os is TargetOS.WINDOWS)
 
     def _setup_hash(self, patterns: list[str]) -> str:
         """``hashFiles`` as a setup action's ``@actions/glob`` computes it (raises on failure);

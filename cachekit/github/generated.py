@@ -29,7 +29,7 @@ from ..shell.argv import parse, spec
 from ..shell.structure import walk_bash
 from ..yamlsource import Mark
 
-__all__ = ["reaching", "restored_into_workspace", "written_by"]
+__all__ = ["JobArtifacts", "reaching", "restored_into_workspace", "written_by"]
 
 # ${{ github.workspace }} (unknown offline, left as written), $GITHUB_WORKSPACE, and a rendered
 # unknown (a cache path): all name the workspace root.
@@ -265,3 +265,74 @@ def reaching(
         elif ps.kind(states) & MatchKind.FILE:
             hits.append(item)
     return tuple(hits)
+
+
+def _literal_tail(pattern: str) -> str:
+    """The longest wildcard-free run of a pattern's last segment (``**/*requirements*.txt`` →
+    ``requirements``): a script that writes a file the pattern matches names that text."""
+    last = pattern.rstrip("/").rsplit("/", 1)[-1]
+    runs = re.split(r"[*?\[\]{}!]+", last)
+    return max(runs, key=len) if runs else ""
+
+
+@dataclass
+class _Entry:
+    """One earlier step: its script (read on demand) or a restoring cache report."""
+
+    run: str | None = None
+    mark: Mark | None = None
+    shell: str | None = None
+    working_directory: str | None = None
+    report: CacheReport | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    made: list[Generated] | None = None  # once read
+
+
+class JobArtifacts:
+    """What the steps of one job so far create in the workspace, read lazily: a script only
+    when a later ``hashFiles`` pattern's literal text occurs in it, a cache report's paths
+    only when a ``hashFiles`` comes after it (most jobs never need either)."""
+
+    def __init__(self, workspace: str, is_dir: Callable[[str], bool] | None = None) -> None:
+        self.workspace = workspace
+        self.is_dir = is_dir
+        self.entries: list[_Entry] = []
+
+    def add_script(
+        self, run: str | None, mark: Mark, shell: str | None, working_directory: str | None
+    ) -> None:
+        if run is not None and _MAY_WRITE.search(run):
+            self.entries.append(_Entry(run, mark, shell, working_directory))
+
+    def add_restore(self, report: CacheReport, env: Mapping[str, str]) -> None:
+        if report.kind != "save-only":
+            self.entries.append(_Entry(report=report, env=env))
+
+    def _made(self, entry: _Entry) -> list[Generated]:
+        if entry.made is None:
+            if entry.report is not None:
+                entry.made = restored_into_workspace(entry.report, self.workspace, entry.env)
+            else:
+                assert entry.mark is not None
+                entry.made = written_by(
+                    entry.run,
+                    entry.mark,
+                    self.workspace,
+                    shell=entry.shell,
+                    working_directory=entry.working_directory,
+                    is_dir=self.is_dir,
+                )
+        return entry.made
+
+    def reaching(self, patterns: Sequence[str], *, windows: bool = False) -> tuple[Generated, ...]:
+        """What the earlier steps create that ``patterns`` reach (see :func:`reaching`)."""
+        if not self.entries or not patterns:
+            return ()
+        tails = [_literal_tail(p) for p in patterns if not p.startswith("!")]
+        items: dict[str, Generated] = {}
+        for entry in self.entries:
+            if entry.run is not None and all(len(t) >= 3 and t not in entry.run for t in tails):
+                continue  # the script names no file these patterns could match
+            for item in self._made(entry):
+                items.setdefault(item.path, item)
+        return reaching(patterns, list(items.values()), self.workspace, windows=windows)

@@ -29,12 +29,11 @@ from ..expressions import (
     Unknown,
     is_known,
 )
-from ..fs.trees import DIR, leaves_tree
+from ..fs.trees import leaves_tree
 from ..hashing.hashfiles import TargetOS
 from ..yamlsource import Mark, WorkflowSyntaxError, YamlMap
 from .actionsteps import ActionSteps
 from .checkout import WORKSPACE_ACTIONS, local_action_path
-from .generated import restored_into_workspace, written_by
 from .runsteps import published_values
 from .scope import JobScope
 from .workflows import (
@@ -161,7 +160,7 @@ class Walker(ActionSteps):
             self._submodules = False
             self._foreign = None
             self._checkouts = {}
-            self._generated = []
+            self._generated = self._new_artifacts()
             self._target_os = {"Windows": TargetOS.WINDOWS, "macOS": TargetOS.MACOS}.get(
                 runner.os if runner else "", TargetOS.LINUX
             )
@@ -277,26 +276,22 @@ class Walker(ActionSteps):
         """What the step leaves in the workspace for later hashFiles: files its script (as
         written) writes, what its caches restore there (a composite's own steps were noted
         already). Read from the step, not its record, so every walker agrees."""
-        workspace = self.tree.workspace
         shell, wd = step.raw.get("shell"), step.raw.get("working-directory")
-        made = written_by(
+        self._generated.add_script(
             step.run if isinstance(step.run, str) else None,
             step.mark,
-            workspace,
-            shell=str(shell) if shell is not None else scope.shell,
-            working_directory=str(wd) if wd is not None else scope.working_directory,
-            is_dir=lambda rel: self.tree.lstat(rel) == DIR,
+            str(shell) if shell is not None else scope.shell,
+            str(wd) if wd is not None else scope.working_directory,
         )
-        if step.uses is None or step.uses.kind != "local":
-            for index in caches:
-                env = {
-                    k: v if isinstance(v, str) else v.render()
-                    for k, v in scope.env.items()
-                    if isinstance(v, (str, Symbolic))
-                }
-                made += restored_into_workspace(self.reports[index], workspace, env)
-        known = {g.path for g in self._generated}
-        self._generated += [g for g in made if g.path not in known]
+        if step.uses is not None and step.uses.kind == "local":
+            return
+        for index in caches:
+            env = {
+                k: v if isinstance(v, str) else v.render()
+                for k, v in scope.env.items()
+                if isinstance(v, (str, Symbolic))
+            }
+            self._generated.add_restore(self.reports[index], env)
 
     def _dispatch(self, step: Step, scope: JobScope, ctx: EvaluationContext) -> None:
         uses = step.uses
