@@ -13,7 +13,7 @@ from treebuild import build
 from cachekit.checks import check
 from cachekit.explain import explain
 from cachekit.explain.model import Generated
-from cachekit.github.generated import reaching, written_by
+from cachekit.github.generated import JobArtifacts, reaching, written_by
 from cachekit.yamlsource import Mark
 
 WS = "/home/runner/work/r/r"
@@ -191,3 +191,13 @@ jobs:
     found = {f.code: f.severity for f in check(str(tmp_path)).findings}
     assert "step-fails" not in found and "hashfiles-no-match" not in found
     assert found.get("key-from-generated-file") == "note"
+
+
+def test_job_artifacts_read_a_script_only_when_a_pattern_names_what_it_could_write() -> None:
+    job = JobArtifacts(WS)
+    job.add_script("echo x > build.log", Mark("ci.yml", 5, 7), None, None)
+    job.add_script("date +%U > week.txt", Mark("ci.yml", 9, 7), None, None)
+    assert job.reaching(["**/go.sum"]) == ()
+    assert [e.made for e in job.entries] == [None, None]  # neither script mentions go.sum
+    (hit,) = job.reaching(["*.txt"])
+    assert hit.path == "week.txt" and hit.period == "week"
