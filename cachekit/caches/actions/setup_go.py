@@ -178,7 +178,10 @@ def setup_go_cache(
         f"paths are `go env GOMODCACHE` and `go env GOCACHE`, by default {paths[0]}"
         f" and {paths[1]}; GOPATH, GOMODCACHE or GOCACHE change them"
     )
-    notes.append("cache-hit is true for any restored entry (including a prefix match)")
+    notes.append(
+        "cache-hit is true for any restored entry (src/cache-restore.ts: Boolean(cacheKey)),"
+        " but the lookup passes no restore keys, so only this exact key restores"
+    )
     notes.append(POST_SAVE_NOTE)
     return spec(
         rel=rel,

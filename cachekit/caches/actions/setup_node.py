@@ -162,7 +162,13 @@ def setup_node_cache(
         )
     paths, pnote = _paths(pm, runner)
     notes.append(pnote)
-    notes.append("cache-hit is true for any restored entry (including a prefix match)")
+    notes.append(
+        "cache-hit is true for any restored entry (src/cache-restore.ts: Boolean(cacheKey)):"
+        " only the exact key, except the yarn-berry prefix above"
+        if pm == "yarn" and v >= (3, 7, 0)
+        else "cache-hit is true for any restored entry (src/cache-restore.ts: Boolean(cacheKey)),"
+        " but the lookup passes no restore keys, so only this exact key restores"
+    )
     notes.append(POST_SAVE_NOTE)
     return spec(
         rel=rel,
