@@ -8,42 +8,26 @@ control (``pull_request_target``, ``issue_comment``, ``workflow_run``) that save
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
-from ...explain.model import JobRecord
+from ...explain.core import explain_tree
+from ...explain.options import Options
 from ...findings import Code, Severity
 from ..model import CheckFinding
+from ..releases import TAG_REF, publishes, release_jobs, tag_only
 from ..rule import CacheFacts, CheckContext, finding, repository_rule, short_list
 
 __all__ = ["poisoning", "release_jobs"]
 
 _UNTRUSTED = frozenset({"pull_request_target", "issue_comment", "workflow_run"})
-_PUBLISH_ACTIONS = (
-    "pypa/gh-action-pypi-publish",
-    "softprops/action-gh-release",
-    "ncipollo/release-action",
-    "actions/create-release",
-    "actions/upload-release-asset",
-    "js-devtools/npm-publish",
-    "docker/build-push-action",
-    "goreleaser/goreleaser-action",
-    "svenstaro/upload-release-action",
-    "rust-lang/crates-io-auth-action",
-)
-_PUBLISH_RUN = re.compile(
-    r"\b(twine\s+upload|poetry\s+publish|uv\s+publish|flit\s+publish|hatch\s+publish|"
-    r"pdm\s+publish|(npm|yarn|pnpm)\s+publish|cargo\s+publish|gh\s+release\s+(create|upload)|"
-    r"mvn\b[^\n]*\bdeploy\b|gradlew?\b[^\n]*\bpublish|docker\s+push)\b"
-)
-_DRY_RUN = re.compile(r"--dry-run\b")  # `cargo publish --dry-run` publishes nothing
 
 
 @repository_rule("poisoning", Code.CACHE_POISONING)
 def poisoning(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterator[CheckFinding]:
     """Caches restored into what a release ships, or saved by runs outsiders trigger."""
     feeds = release_jobs(ctx.explained.jobs)
+    on_tags = _tag_releases(ctx, feeds)
     reported: set[tuple[str, int]] = set()
     for c in caches:
         job = c.job
@@ -51,10 +35,13 @@ def poisoning(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterator[Check
         at = c.at
         restores = c.restores and mode not in ("none", "write-only")
         if (job.workflow, job.job) in feeds and restores:
+            tagged = on_tags.get(job.workflow)
+            if tagged is not None and (job.job, at.file, at.line) not in tagged:
+                continue  # the release runs for a tag, where this cache is switched off
             if (at.file, at.line) in reported:
                 continue
             reported.add((at.file, at.line))
-            publish = "publishes" if _publishes(job) else "builds what a publishing job ships"
+            publish = "publishes" if publishes(job) else "builds what a publishing job ships"
             yield finding(
                 Code.CACHE_POISONING,
                 f"job {job.job} {publish} and restores this cache: any run that can write "
@@ -89,52 +76,26 @@ def poisoning(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterator[Check
             )
 
 
-def release_jobs(jobs: Iterable[JobRecord]) -> set[tuple[str, str]]:
-    """(workflow, job) of every job that publishes, or builds what a publishing job ships
-    (followed through ``needs:``): a cache restored there decides what goes into a release."""
-    by_workflow: dict[str, list[JobRecord]] = defaultdict(list)
-    for job in jobs:
-        by_workflow[job.workflow].append(job)
-    feeds: set[tuple[str, str]] = set()
-    for wf, members in by_workflow.items():
-        names = {j.job: j for j in members}
-        publishers = [j.job for j in members if _publishes(j)]
-        stack, seen = list(publishers), set(publishers)
-        feeds.update((wf, name) for name in publishers)
-        while stack:
-            needed = names.get(stack.pop())
-            for name in needed.needs if needed is not None else ():
-                if name in seen:
-                    continue
-                seen.add(name)
-                stack.append(name)
-                # a needed job feeds the release only if it hands files on (an artifact); one
-                # that only passes or fails is a gate (`needs: [lint, test]`), not a build
-                if name in names and _hands_on(names[name]):
-                    feeds.add((wf, name))
-    return feeds
-
-
-def _hands_on(job: JobRecord) -> bool:
-    """Whether a job passes files to later jobs (an uploaded artifact)."""
-    return any((s.uses or "").lower().split("@")[0] == "actions/upload-artifact" for s in job.steps)
-
-
-# With an OIDC token (trusted publishing to npm, PyPI, crates.io), a script the job runs with a
-# publish verb (`./scripts/release.sh --publish`) is the publishing step, whatever its name.
-_PUBLISH_WORD = re.compile(r"(?:^|[\s/_-])publish(?:$|[\s=_-])", re.IGNORECASE | re.MULTILINE)
-
-
-def _publishes(job: JobRecord) -> bool:
-    oidc = str(job.permissions.get("id-token", "")).lower() == "write"
-    for step in job.steps:
-        if oidc and step.run and _PUBLISH_WORD.search(step.run):
-            return True
-        if step.uses and step.uses.lower().split("@")[0].startswith(_PUBLISH_ACTIONS):
-            docker = step.uses.lower().startswith("docker/build-push-action")
-            if docker and step.with_.get("push", "").lower() != "true":
-                continue
-            return True
-        if step.run and _PUBLISH_RUN.search(step.run) and not _DRY_RUN.search(step.run):
-            return True
-    return False
+def _tag_releases(
+    ctx: CheckContext, feeds: set[tuple[str, str]]
+) -> dict[str, set[tuple[str, str, int]]]:
+    """For each workflow whose every publisher runs only for a tag: (job, file, line) of the
+    caches its jobs restore in a tag push's run, the run that releases. A cache switched off
+    there (``enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}``) cannot decide what
+    the release ships, whatever a branch run restores."""
+    publishers: dict[str, list[bool]] = {}
+    for job in ctx.explained.jobs:
+        if (job.workflow, job.job) in feeds and publishes(job):
+            publishers.setdefault(job.workflow, []).append(tag_only(job))
+    out: dict[str, set[tuple[str, str, int]]] = {}
+    for workflow, tagged in publishers.items():
+        if not all(tagged):
+            continue
+        options = Options(event="push", ref=TAG_REF, commit=ctx.explained.revision)
+        run = explain_tree(ctx.tree, replace(options, workflow=workflow))
+        out[workflow] = {
+            (c.job, c.mark.path, c.mark.line)
+            for c in run.caches
+            if c.kind in ("restore+save", "restore-only")
+        }
+    return out
