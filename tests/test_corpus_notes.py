@@ -1,0 +1,43 @@
+"""Notes on the corpus that a reader of the workflow would call wrong (issue #12, labelled in
+benchmarks/corpus/labels.toml): each class as the smallest workflow that shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from treebuild import build
+
+from cachekit.checks import check
+
+
+def test_a_file_another_step_brings_is_not_missing(tmp_path: Path) -> None:
+    """`pip install -r` of a file under another repository's checkout, a submodule, a `git
+    clone`'s directory or a place only the run knows is no install-input-problem; a file that
+    is nowhere still is one (install-input-problem on jax, numpy, Lightning, ignite)."""
+    build(
+        tmp_path,
+        {
+            ".gitmodules": '[submodule "v"]\n\tpath = vendored\n\turl = https://example.com/v\n',
+            "requirements.txt": "x\n",
+            ".github/workflows/ci.yml": """\
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4
+        with:
+          repository: other/tests
+          path: other
+      - run: git clone --depth 1 https://github.com/x/bench.git && git clone u@h:y/z.git zz
+      - run: |
+          pip install -r other/requirements.txt -r bench/requirements.txt
+          pip install -r vendored/requirements.txt -r zz/r.txt
+          pip install -r ${{ github.repository }}/requirements.txt
+          pip install -r missing.txt
+""",
+        },
+    )
+    found = [f.message for f in check(str(tmp_path)).findings if f.code == "install-input-problem"]
+    assert [m.split()[0] for m in found] == ["missing.txt"]
