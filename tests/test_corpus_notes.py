@@ -8,6 +8,7 @@ from pathlib import Path
 from treebuild import build
 
 from cachekit.checks import check
+from cachekit.explain import explain
 
 
 def test_a_file_another_step_brings_is_not_missing(tmp_path: Path) -> None:
@@ -41,3 +42,34 @@ jobs:
     )
     found = [f.message for f in check(str(tmp_path)).findings if f.code == "install-input-problem"]
     assert [m.split()[0] for m in found] == ["missing.txt"]
+
+
+def test_a_computed_axis_leaves_the_known_axes_expanded(tmp_path: Path) -> None:
+    """`python-version: ${{ fromJSON(inputs.versions) }}` is unknown, `runner-vm` is not: each
+    hosted label is still a leg whose runner.os is known, so a key on runner.os is predictable
+    (pip-tools' note); an include naming the computed axis keeps the whole matrix unknown."""
+    workflow = """\
+on:
+  workflow_call:
+    inputs:
+      versions: {type: string}
+jobs:
+  test:
+    runs-on: ${{ matrix.vm }}
+    strategy:
+      matrix:
+        vm: [ubuntu-24.04, windows-2025]
+        python-version: ${{ fromJSON(inputs.versions) }}
+%s    steps:
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cache/pip
+          key: ${{ runner.os }}-pip-v1
+"""
+    build(tmp_path, {".github/workflows/ci.yml": workflow % ""})
+    result = explain(str(tmp_path))
+    assert sorted(c.key for c in result.caches) == ["Linux-pip-v1", "Windows-pip-v1"]
+    assert {c.matrix["python-version"] for c in result.caches} == {"‹matrix.python-version›"}
+    include = "        include: [{python-version: '3.9', vm: ubuntu-24.04}]\n"
+    build(tmp_path, {".github/workflows/ci.yml": workflow % include})
+    assert [c.key_known for c in explain(str(tmp_path)).caches] == [False]

@@ -53,6 +53,21 @@ from .workflows import (
 __all__ = ["Walker"]
 
 
+def _known_but_axes(matrix: Mapping[str, Any]) -> bool:
+    """Whether only whole axes are unknown (``python-version: ${{ fromJSON(inputs.x) }}``) and
+    ``include``/``exclude`` are known and leave them alone: each such axis is then one value,
+    the unknown, and the known axes still expand (a known ``runs-on`` axis gives runner.os)."""
+    unknown = {k for k, v in matrix.items() if isinstance(v, Unknown)}
+    if not unknown or unknown & {"include", "exclude"}:
+        return False
+    for entry_list in (matrix.get("include") or [], matrix.get("exclude") or []):
+        if not isinstance(entry_list, list) or not is_known(entry_list):
+            return False
+        if any(isinstance(e, Mapping) and unknown & set(e) for e in entry_list):
+            return False
+    return all(is_known(v) for k, v in matrix.items() if k not in unknown)
+
+
 class Walker(ActionSteps):
     """Explains every cache of a tree's workflows; see :func:`cachekit.explain.explain`."""
 
@@ -117,7 +132,14 @@ class Walker(ActionSteps):
         if matrix is None:
             return [{}]
         value = self._value(matrix, contexts, mark)
-        if isinstance(value, Mapping) and is_known(value):
+        if isinstance(value, Mapping) and not is_known(value) and _known_but_axes(value):
+            value = {
+                k: Unknown(f"matrix.{k}", f"an axis computed at run time ({v.reason})")
+                if isinstance(v, Unknown)
+                else v
+                for k, v in value.items()
+            }
+        if isinstance(value, Mapping) and (is_known(value) or _known_but_axes(value)):
             try:
                 combos: list[dict[str, Any] | Unknown] = list(expand_matrix(value))
             except MatrixTooLarge as exc:
