@@ -211,3 +211,11 @@ def test_conjuncts_split_only_at_the_top_level() -> None:
         "(b || c && d)",
         "contains('x && y', z)",
     ]
+
+
+def test_a_publisher_that_downloads_nothing_known_may_read_anything(tmp_path: Path) -> None:
+    """No download step this module reads: whatever it ships reaches it another way, so every
+    uploading job before it stays a release build (conservative)."""
+    text = _pipeline("").replace("      - uses: actions/download-artifact@v4\n", "")
+    build(tmp_path, {".github/workflows/ci.yml": text})
+    assert poisoned(tmp_path) == {"wheel", "legs", "coverage"}

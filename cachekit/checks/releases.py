@@ -9,7 +9,8 @@ artifacts are matched by name between ``actions/upload-artifact`` (``name:``, de
 every artifact of the run). A name only known at run time (``coverage-${{ inputs.x }}``) is
 matched as a glob with the unknown part as ``*``; a download this module cannot read
 (``artifact-ids:``, ``run-id:``, ``gh run download``, another download action) reads
-everything, as before artifact names were compared.
+everything, as before artifact names were compared; so does a feeding job with no download
+at all (whatever it ships reaches it some way this module does not see).
 
 The same release pipeline often switches caches off for the run that releases
 (``enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}``) while the publisher runs only
@@ -180,7 +181,11 @@ def _feeding(by_name: Mapping[str, list[JobRecord]]) -> set[str]:
     that job downloads."""
     feeding = {name for name, legs in by_name.items() if any(publishes(j) for j in legs)}
     sent = {name: set().union(*(uploads(j) for j in legs)) for name, legs in by_name.items()}
-    read = {name: set().union(*(downloads(j) for j in legs)) for name, legs in by_name.items()}
+    # a feeding job that downloads nothing this module knows gets its files some other way
+    # (an action that fetches them, an API call): it may read anything, as before
+    read = {
+        name: set().union(*(downloads(j) for j in legs)) or {_ALL} for name, legs in by_name.items()
+    }
     todo = list(feeding)
     while todo:
         consumer = todo.pop()
