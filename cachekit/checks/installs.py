@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from packaging.utils import canonicalize_name
+
 from ..ecosystems import registry
 from ..environments.commands import Command, parse_script
 from ..environments.project import Project, pyproject_is_metadata, read_project
@@ -137,6 +139,25 @@ def _project_dir(spec: str) -> str | None:
     if "/" in target and "://" not in target and "@" not in target:
         return target
     return None
+
+
+_EXTRA_SOURCE = re.compile(r"^optional-dependencies(?:\.|\s*\()([^\s)]+)")
+
+
+def _extra_of(what: str) -> str | None:
+    """The extra a dynamic input fills (normalised), None when it is not one extra's:
+    ``optional-dependencies.docs come from …`` (pyproject), ``optional-dependencies (docs)``,
+    ``docs comes from … (setup.cfg file: directive)`` (``[options.extras_require]``)."""
+    m = _EXTRA_SOURCE.match(what)
+    if m:
+        return canonicalize_name(m.group(1))
+    head = what.split(" ", 1)[0]
+    if what.endswith("(setup.cfg file: directive)") and head not in _CFG_BASE:
+        return canonicalize_name(head)
+    return None
+
+
+_CFG_BASE = frozenset({"install_requires", "setup_requires"})
 
 
 def _extras(spec: str) -> tuple[str, ...]:
@@ -317,7 +338,11 @@ class _Reader:
             if name.endswith("pyproject.toml") and not pyproject_is_metadata(self.tree, name):
                 continue  # only linters' [tool.*] tables: the install reads nothing from it
             files.append(InputFile(name, "project", where))
+        selected = {canonicalize_name(e) for e in extras}
         for dyn in project.dynamic:
+            extra = _extra_of(dyn.what)
+            if extra is not None and extra not in selected:
+                continue  # `pip install .` reads no file of an extra it does not select
             if dyn.reads:
                 files.append(
                     InputFile(
@@ -339,7 +364,6 @@ class _Reader:
                                     inc.exists,
                                 )
                             )
-        del extras
 
     def _project_manager(
         self, step: StepRecord, cmd: Command, where: Location, base: str
