@@ -1,6 +1,6 @@
 """How often ``check`` is right on real repositories: precision and recall per finding code.
 
-Usage: python benchmarks/measure_precision.py [--show] [--stub] [--repo OWNER/NAME ...]
+Usage: python benchmarks/measure_precision.py [--show] [--stub] [--check-docs] [--repo NAME ...]
 
 Runs :func:`cachekit.checks.check` on every repository of ``benchmarks/corpus.toml`` at its
 pinned commit (read from the git object store, no checkout), and matches each finding against
@@ -21,6 +21,8 @@ label that ``check`` now reports counts as found (relabel it ``tp``); a ``tp`` o
 ``check`` does not report is a miss. Printed per code and in total, with warnings and errors
 apart from notes (the goals differ: 95 % and 80 % precision). Unlabelled findings are listed
 (``--stub`` prints them as label stubs to paste), so every finding gets a verdict.
+``--check-docs`` exits 1 when the table in docs/check.md's "Precision" section is not the one
+printed, or when a finding is unlabelled: the published figure is the measured one.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from cachekit.checks.model import CheckFinding
 from cachekit.errors import CachekitError
 
 LABELS = Path(__file__).resolve().parent / "corpus" / "labels.toml"
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "check.md"
 Key = tuple[str, str, int, str]  # repo, file, line, code
 
 
@@ -183,11 +186,31 @@ def stub(key: Key, f: CheckFinding) -> str:
     )
 
 
+def docs_table(path: Path = DOCS) -> list[str]:
+    """The first table after the ``## Precision`` heading of docs/check.md."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("## Precision")), None)
+    if start is None:
+        return []
+    table: list[str] = []
+    for line in lines[start:]:
+        if line.startswith("|"):
+            table.append(line)
+        elif table:
+            break
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", action="append", help="only these corpus repositories")
     parser.add_argument("--show", action="store_true", help="print every finding with its label")
     parser.add_argument("--stub", action="store_true", help="print unlabelled findings as stubs")
+    parser.add_argument(
+        "--check-docs",
+        action="store_true",
+        help="exit 1 unless docs/check.md shows this table and every finding is labelled",
+    )
     args = parser.parse_args(argv)
     repos = [r for r in corpus.load() if not args.repo or r.name in args.repo]
     labels = load_labels()
@@ -210,6 +233,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(stub(key, f))
             else:
                 print(f"  {key[0]} {key[1]}:{key[2]} {f.severity} [{key[3]}] {f.message}")
+    if args.check_docs:
+        shown = docs_table()
+        if shown != lines:
+            print(f"{DOCS}: the Precision table is not the measured one", file=sys.stderr)
+            return 1
+        if unlabelled:
+            print(f"{len(unlabelled)} findings have no label", file=sys.stderr)
+            return 1
     return 0
 
 
