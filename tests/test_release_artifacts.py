@@ -137,6 +137,9 @@ jobs:
         ("gh pr create --fill  # publish the fix as a pull request", False),
         ("printf 'publish=%s\\n' true >> \"$GITHUB_OUTPUT\"", False),
         ("./scripts/release.sh --publish", True),
+        ('out="$(./scripts/release.sh --publish)"', True),
+        ('bash -c "npm publish --access public"', True),
+        ('echo "next: npm publish"', False),
     ],
 )
 def test_publish_only_printed_or_commented_is_no_release(

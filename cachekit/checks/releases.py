@@ -57,6 +57,7 @@ _DRY_RUN = re.compile(r"--dry-run\b")  # `cargo publish --dry-run` publishes not
 _PUBLISH_WORD = re.compile(r"(?:^|[\s/_-])publish(?:$|[\s=_-])", re.IGNORECASE | re.MULTILINE)
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'", re.DOTALL)
 _SEGMENT = re.compile(r"\|\||&&|[;|\n]")
+_SUBSTITUTION = re.compile(r"\$\(([^()]*)\)")
 _MESSAGES = frozenset({"echo", "printf", ":", "true", "false"})
 """Commands whose arguments are text for a reader, not an action: ``echo "refusing to publish"``
 says the word without publishing anything."""
@@ -69,26 +70,36 @@ def _base(uses: str | None) -> str:
     return (uses or "").lower().split("@")[0]
 
 
-def _commands(run: str) -> str:
-    """The script without what only talks to a reader: comments, quoted text, and the commands
-    that print (``echo "refusing to publish the fix"`` says the word, publishes nothing)."""
+def _unquoted(match: re.Match[str]) -> str:
+    """A quoted string as the shell runs it: nothing, but a ``$(…)`` inside double quotes."""
+    text = match.group(0)
+    if text.startswith("'"):
+        return "''"
+    return " ".join(["''", *_SUBSTITUTION.findall(text)])
+
+
+def _spoken(run: str) -> tuple[str, str]:
+    """The script without what only talks to a reader: (the lines that do not start with a
+    printing command, comments removed; the same with quoted text and every printing command
+    removed). ``echo "refusing to publish the fix"`` says the word, publishes nothing."""
     lines = [re.sub(r"(?:^|\s)#.*$", "", line) for line in run.splitlines()]
-    unquoted = _QUOTED.sub("''", "\n".join(lines))
+    said = [line for line in lines if line.split()[:1] and line.split()[0] in _MESSAGES]
+    run_lines = "\n".join(line for line in lines if line not in said)
     kept = []
-    for segment in _SEGMENT.split(unquoted):
+    for segment in _SEGMENT.split(_QUOTED.sub(_unquoted, "\n".join(lines))):
         words = segment.split()
         if words and words[0] in _MESSAGES:
             continue
         kept.append(segment)
-    return "\n".join(kept)
+    return run_lines, "\n".join(kept)
 
 
 def publishes(job: JobRecord) -> bool:
     """Whether a step of the job publishes (an action, a command, or an OIDC publish script)."""
     oidc = str(job.permissions.get("id-token", "")).lower() == "write"
     for step in job.steps:
-        commands = _commands(step.run) if step.run else ""
-        if oidc and _PUBLISH_WORD.search(commands):
+        commands, bare = _spoken(step.run) if step.run else ("", "")
+        if oidc and _PUBLISH_WORD.search(bare):
             return True
         if _base(step.uses).startswith(_PUBLISH_ACTIONS):
             docker = _base(step.uses).startswith("docker/build-push-action")
