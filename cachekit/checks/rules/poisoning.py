@@ -27,7 +27,8 @@ _UNTRUSTED = frozenset({"pull_request_target", "issue_comment", "workflow_run"})
 def poisoning(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterator[CheckFinding]:
     """Caches restored into what a release ships, or saved by runs outsiders trigger."""
     feeds = release_jobs(ctx.explained.jobs)
-    on_tags = _tag_releases(ctx, feeds)
+    restoring = {(c.job.workflow, c.job.job) for c in caches if c.restores} & feeds
+    on_tags = _tag_releases(ctx, feeds, {wf for wf, _ in restoring})
     reported: set[tuple[str, int]] = set()
     for c in caches:
         job = c.job
@@ -77,15 +78,16 @@ def poisoning(ctx: CheckContext, caches: Sequence[CacheFacts]) -> Iterator[Check
 
 
 def _tag_releases(
-    ctx: CheckContext, feeds: set[tuple[str, str]]
+    ctx: CheckContext, feeds: set[tuple[str, str]], workflows: set[str]
 ) -> dict[str, set[tuple[str, str, int]]]:
     """For each workflow whose every publisher runs only for a tag: (job, file, line) of the
     caches its jobs restore in a tag push's run, the run that releases. A cache switched off
     there (``enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}``) cannot decide what
-    the release ships, whatever a branch run restores."""
+    the release ships, whatever a branch run restores. Only ``workflows`` (those with a cache
+    to judge) are walked again."""
     publishers: dict[str, list[bool]] = {}
     for job in ctx.explained.jobs:
-        if (job.workflow, job.job) in feeds and publishes(job):
+        if job.workflow in workflows and (job.workflow, job.job) in feeds and publishes(job):
             publishers.setdefault(job.workflow, []).append(tag_only(job))
     out: dict[str, set[tuple[str, str, int]]] = {}
     for workflow, tagged in publishers.items():
