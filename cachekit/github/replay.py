@@ -11,6 +11,7 @@ that could not be decided offline (assumed to run, never silently).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -262,6 +263,7 @@ _Index = dict[int, tuple[str, str | None, Any]]  # line -> (kind, job id, raw if
 _INDEXES: dict[tuple[str, bytes], _Index] = {}
 _WORKFLOWS: dict[tuple[str, bytes], Workflow | None] = {}
 _VERDICTS: dict[tuple[str, bytes, RunContext], dict[str, ConditionResult]] = {}
+_STEP_VERDICTS: dict[tuple[object, ...], ConditionResult] = {}
 _MEMO_LIMIT = 4096
 
 
@@ -407,6 +409,37 @@ def _step_contexts(
     }
 
 
+_WHOLE_GITHUB = re.compile(r"\bgithub\b(?!\s*\.\s*[A-Za-z_])", re.IGNORECASE)
+
+
+def _sha_blind(text: str) -> bool:
+    """Whether a condition cannot read the commit: no ``sha`` in it and ``github`` only ever
+    dereferenced by name (``toJSON(github)`` or ``github[...]`` could reach the sha)."""
+    return "sha" not in text.lower() and not _WHOLE_GITHUB.search(text)
+
+
+def _step_verdict(
+    raw: Any, report: CacheReport, record: tuple[JobRecord, StepRecord] | None, ctx: RunContext
+) -> ConditionResult:
+    """:func:`step_verdict`, memoized on everything its contexts are built from: across a
+    history the same few conditions meet the same matrix legs and environments commit after
+    commit, and only a condition that can read the sha sees one commit differ from the next."""
+    text = str(raw)
+    if _sha_blind(text):
+        ctx = replace(ctx, sha="")
+    env = tuple(sorted(record[1].env.items())) if record is not None else None
+    job = (record[0].os, record[0].arch) if record is not None else None
+    matrix = (
+        "*" if "*" in report.matrix else json.dumps(report.matrix, sort_keys=True, default=repr)
+    )
+    key = (type(raw).__name__, text, ctx, env, job, matrix)
+    hit = _STEP_VERDICTS.get(key)
+    if hit is None:
+        contexts = _step_contexts(raw, report, record, ctx)
+        hit = _remember(_STEP_VERDICTS, key, step_verdict(raw, contexts))
+    return hit
+
+
 def _records(explained: ExplainResult) -> dict[int, tuple[JobRecord, StepRecord]]:
     out: dict[int, tuple[JobRecord, StepRecord]] = {}
     for job in explained.jobs:
@@ -486,7 +519,7 @@ def _gate(
         if entry is None or entry[2] is None:
             continue
         raw = entry[2]
-        result = step_verdict(raw, _step_contexts(raw, report, records.get(at), ctx))
+        result = _step_verdict(raw, report, records.get(at), ctx)
         if result.guard is not None and mark is report.mark:
             others = set(_STEP_IDS.findall(str(raw))) - {result.guard.step_id}
             target = _guard_target(result.guard.step_id, at, records)
