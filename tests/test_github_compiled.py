@@ -191,3 +191,48 @@ def test_unchanged_paths_reuse_the_last_digest_only_when_they_can(tmp_path: Path
     # only '**/deps.txt' is ever carried over (lock.txt is a link, the third follows
     # links): at commits 2, 3, 4 and 6, which change no deps.txt, on Linux and Windows
     assert compiled.hashes_kept == 8
+
+
+PYTHON = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version-file: .python-version
+          cache: pip
+          cache-dependency-path: requirements*.txt
+      - run: pip install -r requirements.txt
+"""
+
+
+def test_a_requirements_edit_reuses_the_compile_a_version_file_edit_does_not(
+    tmp_path: Path,
+) -> None:
+    repo = init(tmp_path / "repo")
+    files = {
+        ".github/workflows/ci.yml": PYTHON,
+        ".python-version": "3.11\n",
+        "requirements.txt": "requests==2.31.0\n",
+    }
+    shas = [
+        commit(repo, 1, files),
+        commit(repo, 2, {"requirements.txt": "requests==2.32.0\n"}),
+        commit(repo, 3, {"requirements-dev.txt": "pytest\n"}),
+        commit(repo, 4, {".python-version": "3.12\n"}),
+    ]
+    compiled = CompiledExplainer()
+    counts = []
+    with GitRepo(str(repo)) as git:
+        for sha in shas:
+            options = Options(commit=sha)
+            fresh = explain_tree(CommitTree(git, sha), options)
+            filled = compiled.explain(CommitTree(git, sha), options)
+            assert keys(filled) == keys(fresh), sha
+            counts.append((compiled.compiles, compiled.reuses))
+    keys_of = [k[4] for k in keys(filled)]
+    assert any("3.12" in k for k in keys_of), keys_of  # the version is in the key
+    # the requirements edits only refill the hashFiles digest; the version file recompiles
+    assert counts == [(1, 0), (1, 1), (1, 2), (2, 2)]
