@@ -11,6 +11,7 @@ that could not be decided offline (assumed to run, never silently).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -264,6 +265,7 @@ _INDEXES: dict[tuple[str, bytes], _Index] = {}
 _WORKFLOWS: dict[tuple[str, bytes], Workflow | None] = {}
 _VERDICTS: dict[tuple[str, bytes, RunContext], dict[str, ConditionResult]] = {}
 _STEP_VERDICTS: dict[tuple[object, ...], ConditionResult] = {}
+_SHA_READERS: dict[tuple[str, bytes], bool] = {}  # whether a workflow's job `if:` reads the sha
 _MEMO_LIMIT = 4096
 
 
@@ -280,16 +282,33 @@ class _Lazy:
         return self._data
 
 
+class _CommitFiles:
+    """The blob ids of the last commit tree asked about (a commit's tree never changes;
+    its reports ask for the same few workflow files hundreds of times)."""
+
+    def __init__(self) -> None:
+        self.tree: object = None
+        self.found: dict[str, _Lazy | None] = {}
+
+
+_COMMIT_FILES = _CommitFiles()
+
+
 def _digest(tree: Tree, path: str) -> _Lazy | None:
     """The file at ``path``: a commit's blob id stands for its bytes, so files read for
     every cache of every commit are read once per distinct content."""
     try:
         object_id = getattr(tree, "object_id", None)
         if object_id is not None:
+            memo = _COMMIT_FILES
+            if memo.tree is not tree:
+                memo.tree, memo.found = tree, {}
+            if path in memo.found:
+                return memo.found[path]
             node = object_id(path)
-            if node is None:
-                return None
-            return _Lazy(tree, path, str(node).encode(), None)
+            found = None if node is None else _Lazy(tree, path, str(node).encode(), None)
+            memo.found[path] = found
+            return found
         data = tree.read(path)
     except CachekitError:
         return None
@@ -356,16 +375,25 @@ def _workflow(tree: Tree, path: str) -> tuple[Workflow, bytes] | None:
             wf = None
         _remember(_WORKFLOWS, key, wf)
     wf = _WORKFLOWS[key]
-    return (wf, found.digest) if wf is not None else None
+    if wf is None:
+        return None
+    if key not in _SHA_READERS:
+        sha = any(not _sha_blind(str(job.raw.get("if") or "")) for job in wf.jobs.values())
+        _remember(_SHA_READERS, key, sha)
+    return wf, found.digest
 
 
-def _verdicts(tree: Tree, path: str, ctx: RunContext) -> dict[str, ConditionResult]:
+def _verdicts(
+    tree: Tree, path: str, ctx: RunContext, blind: RunContext | None = None
+) -> dict[str, ConditionResult]:
+    """The job verdicts of a workflow; ``blind`` is ``ctx`` without the sha (built once per
+    commit by the caller)."""
     loaded = _workflow(tree, path)
     if loaded is None:
         return {}
     wf, digest = loaded
-    if not any("sha" in str(job.raw.get("if") or "") for job in wf.jobs.values()):
-        ctx = replace(ctx, sha="")  # the same verdicts for every commit
+    if not _SHA_READERS.get((path, digest), True):
+        ctx = blind or replace(ctx, sha="")  # the same verdicts for every commit
     key = (path, digest, ctx)
     hit = _VERDICTS.get(key)
     if hit is None:
@@ -412,6 +440,7 @@ def _step_contexts(
 _WHOLE_GITHUB = re.compile(r"\bgithub\b(?!\s*\.\s*[A-Za-z_])", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
 def _sha_blind(text: str) -> bool:
     """Whether a condition cannot read the commit: no ``sha`` in it and ``github`` only ever
     dereferenced by name (``toJSON(github)`` or ``github[...]`` could reach the sha)."""
@@ -419,14 +448,18 @@ def _sha_blind(text: str) -> bool:
 
 
 def _step_verdict(
-    raw: Any, report: CacheReport, record: tuple[JobRecord, StepRecord] | None, ctx: RunContext
+    raw: Any,
+    report: CacheReport,
+    record: tuple[JobRecord, StepRecord] | None,
+    ctx: RunContext,
+    blind: RunContext | None = None,
 ) -> ConditionResult:
     """:func:`step_verdict`, memoized on everything its contexts are built from: across a
     history the same few conditions meet the same matrix legs and environments commit after
     commit, and only a condition that can read the sha sees one commit differ from the next."""
     text = str(raw)
-    if _sha_blind(text):
-        ctx = replace(ctx, sha="")
+    if ctx.sha and _sha_blind(text):
+        ctx = blind or replace(ctx, sha="")
     env = tuple(sorted(record[1].env.items())) if record is not None else None
     job = (record[0].os, record[0].arch) if record is not None else None
     matrix = (
@@ -471,16 +504,17 @@ def gate_reports(
 ) -> list[tuple[int, Gate]]:
     """The reports of the running workflows with their gates (skipped ones included)."""
     records = _records(explained)
+    blind = replace(ctx, sha="")
     out: list[tuple[int, Gate]] = []
     for top in running:
-        for result in _verdicts(tree, top, ctx).values():
+        for result in _verdicts(tree, top, ctx, blind).values():
             if result.verdict == "skip":
                 counts[top].jobs_skipped_by_condition += 1
     for i, report in enumerate(explained.caches):
         top = report.via[0].path if report.via else report.workflow
         if top not in running:
             continue
-        gate = _gate(tree, report, i, ctx, records)
+        gate = _gate(tree, report, i, (ctx, blind), records)
         count = counts[top]
         if gate.verdict == "skip":
             count.caches_skipped_by_condition += 1
@@ -495,9 +529,12 @@ def _gate(
     tree: Tree,
     report: CacheReport,
     at: int,
-    ctx: RunContext,
+    ctxs: tuple[RunContext, RunContext],
     records: Mapping[int, tuple[JobRecord, StepRecord]],
 ) -> Gate:
+    """Whether report ``at`` runs: its jobs' and steps' conditions under ``ctxs`` (the run's
+    context, and the same without the sha for the conditions that cannot read it)."""
+    ctx, blind = ctxs
     results: list[ConditionResult] = []
     segments = report.job.split("/")
     job_files: list[str] = []
@@ -510,7 +547,7 @@ def _gate(
             step_marks.append(mark)
     job_files.append(report.workflow)
     for path, job_id in zip(job_files, segments, strict=False):
-        verdict = _verdicts(tree, path, ctx).get(job_id)
+        verdict = _verdicts(tree, path, ctx, blind).get(job_id)
         if verdict is not None:
             results.append(verdict)
     guard: tuple[int, frozenset[str]] | None = None
@@ -519,7 +556,7 @@ def _gate(
         if entry is None or entry[2] is None:
             continue
         raw = entry[2]
-        result = _step_verdict(raw, report, records.get(at), ctx)
+        result = _step_verdict(raw, report, records.get(at), ctx, blind)
         if result.guard is not None and mark is report.mark:
             others = set(_STEP_IDS.findall(str(raw))) - {result.guard.step_id}
             target = _guard_target(result.guard.step_id, at, records)
