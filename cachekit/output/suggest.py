@@ -18,6 +18,8 @@ __all__ = ["render_suggest_json", "render_suggest_yaml"]
 
 def _proposal_yaml(p: Proposal) -> list[str]:
     where = f"{p.workflow}, job {p.job}"
+    if p.file != p.workflow:
+        where = f"{p.file} (composite action), used by {'; '.join(p.used_by)}"
     lines = [f"# {where} — {p.manager}" + (f" in {p.directory}/" if p.directory else "")]
     if p.action == "setup-input":
         lines.append(f"# set on the setup step (step {p.step_index + 1}):")

@@ -93,22 +93,35 @@ class Proposal:
     comments: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     replaces: tuple[str, ...] = ()  # what was wrong with the cache replaced (check findings)
+    # the file edited: the workflow, or the local composite action whose step caches (then
+    # step_index counts that action's steps, and used_by names every call of it)
+    file: str = ""
+    used_by: tuple[str, ...] = ()  # "workflow:line job <name>": the uses: lines into the action
+
+    def __post_init__(self) -> None:
+        if not self.file:
+            object.__setattr__(self, "file", self.workflow)
 
     def edit(self) -> StepEdit:
+        in_action = self.file != self.workflow
         if self.action == "setup-input":
-            return StepEdit(job=self.job, with_step=self.step_index, set_with=self.inputs)
+            return StepEdit(
+                job=self.job, with_step=self.step_index, set_with=self.inputs, in_action=in_action
+            )
         if self.action == "replace-step":
             return StepEdit(
                 job=self.job,
                 new_step=self.step,
                 comments=self.comments,
                 replace_index=self.step_index,
+                in_action=in_action,
             )
         return StepEdit(
             job=self.job,
             new_step=self.step,
             comments=self.comments,
             insert_before=self.step_index,
+            in_action=in_action,
         )
 
 
@@ -170,7 +183,35 @@ class _Suggester:
         out: list[Proposal] = []
         for combos in self.jobs():
             out.extend(_merge_cache_steps(_merge_setup_inputs(self._job(combos))))
-        return self._paired(out)
+        return self._paired(self._per_action(out))
+
+    def _per_action(self, proposals: list[Proposal]) -> list[Proposal]:
+        """One edit per composite action step, whichever jobs use it: the jobs that call it
+        must all need the same step, else nothing is written there (one action file cannot
+        hold two fixes) and the reason is said."""
+        groups: dict[tuple[str, int], list[Proposal]] = {}
+        out: list[Proposal] = []
+        for p in proposals:
+            if p.file == p.workflow:
+                out.append(p)
+            elif (p.file, p.step_index) not in groups:
+                groups[p.file, p.step_index] = [p]
+                out.append(p)
+            else:
+                groups[p.file, p.step_index].append(p)
+        for (path, index), items in groups.items():
+            first = items[0]
+            users = tuple(dict.fromkeys(u for p in items for u in p.used_by))
+            if any((p.step, p.inputs) != (first.step, first.inputs) for p in items):
+                out.remove(first)
+                self.kept.append(
+                    f"{path} step {index + 1}: the jobs that use this composite action "
+                    f"({'; '.join(users)}) need different caches (they install from different "
+                    "files): one action file cannot hold both, so nothing is written there"
+                )
+                continue
+            out[out.index(first)] = replace(first, used_by=users)
+        return out
 
     def _paired(self, proposals: list[Proposal]) -> list[Proposal]:
         """Restore-only proposals (untrusted triggers) that a trusted job saves: a restore no
@@ -259,9 +300,27 @@ class _Suggester:
             existing = self._existing(job, ecosystem, manager)
             problems = self._problems(job, existing)
             if existing and not problems:
+                where = existing[0].mark
+                at = f"line {where.line}" if where.path == job.workflow else str(where)
                 self.kept.append(
-                    f"{job.workflow} {job.job}: the {manager.name} cache at line "
-                    f"{existing[0].mark.line} is right as it is (check finds nothing)"
+                    f"{job.workflow} {job.job}: the {manager.name} cache at {at} is right "
+                    "as it is (check finds nothing)"
+                )
+                continue
+            hand = next(
+                (
+                    r
+                    for r in existing
+                    if r.mark.path != job.workflow
+                    and r.uses.lower().split("@", 1)[0] != "actions/cache"
+                ),
+                None,
+            )
+            if hand is not None:  # a second cache in the workflow would store it twice
+                self.kept.append(
+                    f"{job.workflow} {job.job}: the {manager.name} cache at {hand.mark} "
+                    f"({hand.uses}, in a composite action) has {'; '.join(problems)}: "
+                    "cachekit does not rewrite that action's inputs, edit it by hand"
                 )
                 continue
             proposal = self._proposal(job, steps, installs, manager, first_step, existing, problems)
@@ -291,8 +350,13 @@ class _Suggester:
     ) -> dict[tuple[str, str, str], int]:
         """(ecosystem, tool, directory) → index of the first step that uses it."""
         used: dict[tuple[str, str, str], int] = {}
-        for step in _top(job):
+        calls = {(s.mark.path, s.mark.line): s.index for s in _top(job)}
+        for step in job.steps:
             if step.run is None:
+                continue
+            # an install inside a composite action counts at the step that calls the action
+            index = calls.get((step.via[0].path, step.via[0].line), -1) if step.via else step.index
+            if index < 0:
                 continue
             for cmd in parse_script(step.run, shell=step.shell).commands:
                 if cmd.tooling or cmd.action not in _INSTALL_ACTIONS:
@@ -307,7 +371,7 @@ class _Suggester:
                     continue
                 named = directory_option(cmd.tool, cmd.options)
                 directory = _directory(step.working_directory, cmd.cwd, named)
-                used.setdefault((eco, cmd.tool, directory), step.index)
+                used.setdefault((eco, cmd.tool, directory), index)
         return used
 
     def _manager(self, ecosystem: str, tool: str, directory: str) -> Manager | None:
@@ -338,10 +402,13 @@ class _Suggester:
 
     def _problems(self, job: JobRecord, existing: Sequence[Any]) -> tuple[str, ...]:
         lines = {(r.mark.path, r.mark.line) for r in existing}
+        # check reports a composite action's step once for all the jobs that use it
         return tuple(
             f"{f.code}: {f.message}"
             for f in self.check.findings
-            if (f.file, f.line) in lines and f.job == job.job and f.severity not in _KEEP_IF_ONLY
+            if (f.file, f.line) in lines
+            and (f.job == job.job or f.file != job.workflow)
+            and f.severity not in _KEEP_IF_ONLY
         )
 
     # --- one proposal ---------------------------------------------------------------------
@@ -433,6 +500,11 @@ class _Suggester:
             notes.append(restore_only_note(untrusted))
         if place.step is not None and place.cache_steps:
             notes.append(place.alternative_note(patterns))
+        if place.cache_steps and place.cache_steps[0].mark.path != job.workflow:
+            target = place.cache_steps[0]
+            return self._in_action(
+                job, target, manager, recipe, patterns, fit, made, notes, problems
+            )
         if place.cache_steps:
             target = place.cache_steps[0]
             blocker = replace_blocker(target, steps, text, recipe)
@@ -451,6 +523,51 @@ class _Suggester:
                 replaces=problems,
             )
         return made("add-step", before, step=step, comments=comments, notes=tuple(notes))
+
+    def _in_action(
+        self,
+        job: JobRecord,
+        target: Any,
+        manager: Manager,
+        recipe: Recipe,
+        patterns: Sequence[str],
+        fit: StepFit,
+        made: Any,
+        notes: list[str],
+        problems: tuple[str, ...],
+    ) -> Proposal | None:
+        """The cache step inside a local composite action, corrected in the action file: its
+        steps are the action's own (``steps.<id>`` there names the action's steps), and the job's
+        ``uses:`` line is named with it."""
+        source = next(
+            s
+            for s in job.steps
+            if s.via and s.mark.path == target.mark.path and s.index == target.step_index
+        )
+        steps = [s for s in job.steps if s.via == source.via and s.mark.path == source.mark.path]
+        blocker = replace_blocker(target, steps, None, recipe) or _action_outputs_blocker(
+            self.tree, target, source.id, recipe
+        )
+        if blocker is not None:
+            self.kept.append(f"{job.workflow} {job.job}: {blocker} (in {target.mark.path})")
+            return None
+        step = self._cache_step(job, steps, manager, recipe, patterns, fit)
+        if source.id:
+            step = {"name": step["name"], "id": source.id, **step}
+        comments = _step_comments(recipe, step)
+        if fit.tag:
+            comments["uses"] = fit.tag
+        proposal: Proposal = made(
+            "replace-step",
+            target.step_index,
+            step=step,
+            comments=comments,
+            notes=tuple(notes),
+            replaces=problems,
+            file=target.mark.path,
+            used_by=(f"{source.via[0]} job {job.job}",),
+        )
+        return proposal
 
     def _patterns(self, manager: Manager, installs: JobInstalls, recipe: Recipe) -> list[str]:
         """The key's ``hashFiles`` patterns: the recipe's own, or the shortest patterns for the
@@ -520,6 +637,30 @@ def _fit_setup_place(
         why = f"{place.action}'s cache input saves as well as restores: a cache step instead"
         return replace(place, step=None), [why]
     return place, []
+
+
+def _action_outputs_blocker(
+    tree: Tree, target: Any, step_id: str | None, recipe: Recipe
+) -> str | None:
+    """Why a composite action's cache step must stay: the action (its later steps or its
+    ``outputs:``) reads the step's outputs other than ``cache-hit``, or reads ``cache-hit``
+    while the new cache would hold downloads only."""
+    if not step_id:
+        return None
+    text = tree.read(target.mark.path).decode("utf-8", "replace")
+    pattern = r"steps\s*\.\s*" + re.escape(step_id) + r"\s*\.\s*outputs\s*\.\s*([\w-]+)"
+    read = set(re.findall(pattern, text))
+    if re.search(r"steps\s*\[\s*['\"]" + re.escape(step_id), text):
+        read.add("*")
+    where = f"the cache at {target.mark}"
+    if read - {"cache-hit"}:
+        return f"{where} has outputs the action reads ({', '.join(sorted(read))}): left as it is"
+    if read and recipe.kind != "built-env":
+        return (
+            f"the action reads steps.{step_id}.outputs.cache-hit; the proposed cache holds "
+            f"downloads only, so on a hit nothing would be installed: {where} is left as it is"
+        )
+    return None
 
 
 def _key_and_paths(p: Proposal) -> tuple[str, tuple[str, ...]]:
@@ -759,7 +900,7 @@ def suggest_tree(tree: Tree, options: Options | None = None) -> SuggestResult:
     refused: list[str] = []
     by_workflow: dict[str, list[Proposal]] = {}
     for p in proposals:
-        by_workflow.setdefault(p.workflow, []).append(p)
+        by_workflow.setdefault(p.file, []).append(p)
     for path, items in by_workflow.items():
         try:
             text = tree.read(path).decode("utf-8")

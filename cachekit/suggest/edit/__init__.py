@@ -79,7 +79,7 @@ def plan_edit(text: str, path: str, edits: Sequence[StepEdit]) -> EditResult:
     slots: dict[str, list[int | None]] = {}
     for edit in edits:
         doc = _Doc(body, path)
-        job = doc.job(edit.job)
+        job = doc.action_steps() if edit.in_action else doc.job(edit.job)
         slot = slots.setdefault(edit.job, list(range(len(job.steps))))
         if edit.with_step is not None:
             cur = _current(slot, edit.with_step, path, job)
@@ -109,7 +109,8 @@ def plan_edit(text: str, path: str, edits: Sequence[StepEdit]) -> EditResult:
             body = _insert(doc, job, cur, edit)
             slot.insert(cur, None)
         for tree in expected:
-            _apply_plain(tree["jobs"][edit.job]["steps"], edit, cur)
+            owner = tree["runs"] if edit.in_action else tree["jobs"][edit.job]
+            _apply_plain(owner["steps"], edit, cur)
     if body == original:
         return EditResult(path=path, before=text, after=text)
     # Keep a missing final line break when the file still reads as intended without it.

@@ -158,6 +158,27 @@ class _Doc:
                 f"the job '{name}' calls a reusable workflow (uses:); its steps are in that file",
                 uses[0].start_mark.line + 1,
             )
+        return self._steps_of(name, line, node)
+
+    def action_steps(self) -> _Job:
+        """A composite action's ``runs.steps``, edited like a job's steps (named ``runs``)."""
+        entry = _entry(self.root, "runs")
+        if entry is None or not isinstance(entry[1], MappingNode) or entry[1].flow_style:
+            raise _refused(self.path, "it has no block mapping 'runs' (not a composite action)")
+        key, node = entry
+        assert isinstance(node, MappingNode)
+        using = _entry(node, "using")
+        if using is None or str(using[1].value).strip().lower() != "composite":
+            raise _refused(self.path, "it is not a composite action", key.start_mark.line + 1)
+        if getattr(self.root, "anchor", None) is not None or node.anchor is not None:
+            raise _refused(self.path, "its runs are inside a node with a YAML anchor")
+        for ref_line, what in self.references:
+            if key.start_mark.line <= ref_line <= _last_line(node, self.lines):
+                raise _refused(self.path, f"its runs use {what}", ref_line + 1)
+        return self._steps_of("runs", key.start_mark.line + 1, node)
+
+    def _steps_of(self, name: str, line: int, node: MappingNode) -> _Job:
+        path = self.path
         steps_entry = _entry(node, "steps")
         if steps_entry is None:
             raise _refused(path, f"the job '{name}' has no steps", line)

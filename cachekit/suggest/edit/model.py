@@ -71,6 +71,8 @@ class StepEdit:
     with_step: int | None = None
     set_with: Mapping[str, str] = field(default_factory=dict)
     remove_with: tuple[str, ...] = ()
+    # the steps are a composite action's (``runs.steps`` of an action.yml), not a job's
+    in_action: bool = False
 
 
 @dataclass(frozen=True)
