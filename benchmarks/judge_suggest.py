@@ -130,12 +130,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             seen.add(key)
             flags = list(job_flags[id(p)])
-            if residual.get(p.workflow):
+            # the file edited: the workflow, or the composite action that holds the cache
+            if residual.get(p.file):
                 flags.append("residual findings in the edited workflow")
-            if new_problems.get(p.workflow):
-                flags.append(f"new problems: {new_problems[p.workflow][:2]}")
-            if p.workflow not in edited or any(
-                r.startswith(f"{p.workflow}:") and f"job '{p.job}'" in r for r in result.refused
+            if new_problems.get(p.file):
+                flags.append(f"new problems: {new_problems[p.file][:2]}")
+            if p.file not in edited or any(
+                r.startswith(f"{p.file}:") and f"job '{p.job}'" in r for r in result.refused
             ):
                 flags.append("the editor refused the step")
             totals["proposals"] += 1

@@ -189,3 +189,24 @@ def test_plan_edit_in_action_and_refusals() -> None:
         plan_edit("name: x\nruns:\n  using: node20\n  main: a.js\n", ACTION, [edit])
     with pytest.raises(EditRefused, match="anchor"):
         plan_edit("name: x\nruns: &r\n  using: composite\n  steps:\n    - run: a\n", ACTION, [edit])
+
+
+def test_composite_caching_paths_it_computes_is_not_doubled(tmp_path: Path) -> None:
+    """An action caching ``${{ steps.cfg.outputs.dir }}/artifacts`` (a path cachekit cannot
+    classify) before the install it runs: no second cache in the workflow."""
+    cache = """\
+    - run: echo "dir=$(pip cache dir)" >> "$GITHUB_OUTPUT"
+      id: cfg
+      shell: bash
+    - uses: actions/cache@v4
+      with:
+        path: ${{ steps.cfg.outputs.dir }}/artifacts
+        key: pip-${{ hashFiles('requirements.txt') }}
+    """
+    build(
+        tmp_path,
+        {**FILES, WORKFLOW: workflow(("test", "      - run: pytest\n")), ACTION: action(cache)},
+    )
+    result = suggest(str(tmp_path))
+    assert result.proposals == () and result.edits == ()
+    assert any("paths it computes at run time" in k for k in result.kept), result.kept

@@ -307,6 +307,14 @@ class _Suggester:
                     "as it is (check finds nothing)"
                 )
                 continue
+            opaque = None if existing else self._opaque_composite(job, first_step)
+            if opaque is not None:
+                self.kept.append(
+                    f"{job.workflow} {job.job}: {opaque.uses} (line {opaque.mark.line}) caches "
+                    "paths it computes at run time, which may hold "
+                    f"{manager.name}'s files: a second cache could store them twice"
+                )
+                continue
             hand = next(
                 (
                     r
@@ -327,6 +335,20 @@ class _Suggester:
             if proposal is not None:
                 proposals.append(proposal)
         return proposals
+
+    def _opaque_composite(self, job: JobRecord, first_install: int) -> StepRecord | None:
+        """A local composite action the job runs up to its first install whose cache paths
+        cachekit cannot classify (``${{ steps.config.outputs.cache-dir }}/artifacts``): it may
+        already cache this manager's files (#12 item 20), so nothing is added next to it."""
+        for step in _top(job):
+            if step.index > first_install or not (step.uses or "").startswith("./"):
+                continue
+            for index in step.caches:
+                report = self.explained.caches[index]
+                os_name = job.os or "Linux"
+                if any(classify_path(p, os=os_name).kind == "unknown" for p in report.paths):
+                    return step
+        return None
 
     def _steers_release(self, job: JobRecord) -> str | None:
         """The publishing job that reads this job's ``outputs:`` (through ``needs``), if any:
