@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gitutil import commit_all, init
 from treebuild import build
 
 from cachekit.checks import check
 from cachekit.cli import main
 from cachekit.suggest import suggest
 from cachekit.suggest.edit import EditRefused, StepEdit, plan_edit
+from cachekit.suggest.simulate import simulate_suggestion
 
 ACTION = ".github/actions/setup/action.yml"
 WORKFLOW = ".github/workflows/ci.yml"
@@ -210,3 +212,22 @@ def test_composite_caching_paths_it_computes_is_not_doubled(tmp_path: Path) -> N
     result = suggest(str(tmp_path))
     assert result.proposals == () and result.edits == ()
     assert any("paths it computes at run time" in k for k in result.kept), result.kept
+
+
+def test_simulate_predicts_the_workflows_that_use_the_action(tmp_path: Path) -> None:
+    """The action alone runs nowhere: --simulate replays the workflow whose jobs call it."""
+    init(tmp_path)
+    build(
+        tmp_path,
+        {
+            **FILES,
+            WORKFLOW: workflow(("test", "      - run: pytest\n")),
+            ACTION: action(STALE_KEY),
+        },
+    )
+    commit_all(tmp_path)
+    (tmp_path / "requirements.txt").write_text("requests==2.32.0\n")
+    commit_all(tmp_path)
+    [row] = simulate_suggestion(str(tmp_path), suggest(str(tmp_path)))
+    assert row.workflow == f"{WORKFLOW} (via {ACTION})"
+    assert row.commits == 2

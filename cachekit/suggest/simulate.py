@@ -20,6 +20,7 @@ from ..errors import UsageError
 from ..fs.gitrepo import GitRepo
 from ..predict import PredictOptions, PredictResult, predict
 from ..textsafe import text_output
+from .edit import EditResult
 from .engine import SuggestResult
 
 __all__ = [
@@ -97,10 +98,10 @@ def simulate_suggestion(
     base = options or PredictOptions(max_commits=200)
     require_repository_top(root)
     rows: list[SimulationRow] = []
-    for edit in result.edits:
+    for edit, workflow in _simulated(result):
         predicted: list[PredictResult] = []
         for text in (edit.before, edit.after):
-            opts = replace(base, workflow=edit.path, overlay=((edit.path, text.encode()),))
+            opts = replace(base, workflow=workflow, overlay=((edit.path, text.encode()),))
             predicted.append(predict(root, opts, progress=progress))
         prints = _fingerprints(predicted[1])
         outcomes = []
@@ -109,8 +110,24 @@ def simulate_suggestion(
             data["stale_hits"] = _stale_hits(one, prints)
             outcomes.append(data)
         commits = int(predicted[0].summary.get("runs") or 0)
-        rows.append(SimulationRow(edit.path, commits, outcomes[0], outcomes[1]))
+        label = workflow if workflow == edit.path else f"{workflow} (via {edit.path})"
+        rows.append(SimulationRow(label, commits, outcomes[0], outcomes[1]))
     return tuple(rows)
+
+
+def _simulated(result: SuggestResult) -> list[tuple[EditResult, str]]:
+    """Each edit with the workflows to predict: the workflow edited, or for a composite
+    action's file every workflow whose jobs use it (the action alone runs nowhere)."""
+    out: list[tuple[EditResult, str]] = []
+    for edit in result.edits:
+        users = {
+            u.split(" job ", 1)[0].rsplit(":", 1)[0]
+            for p in result.proposals
+            if p.file == edit.path and p.file != p.workflow
+            for u in p.used_by
+        }
+        out.extend((edit, w) for w in sorted(users or {edit.path}))
+    return out
 
 
 @text_output
