@@ -8,7 +8,7 @@ value is what it is; the diff of the whole file follows, so the reader sees the 
 from __future__ import annotations
 
 from ..suggest.edit.render import render_snippet
-from ..suggest.engine import Proposal, SuggestResult
+from ..suggest.model import Proposal, SuggestResult
 from .jsondoc import document, dumps
 from .palette import paint, text_output
 from .registry import SCHEMAS, RenderOptions

@@ -17,9 +17,8 @@ suggestion rather than hidden.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -28,7 +27,6 @@ from ..checks.engine import check_explained, release_jobs
 from ..checks.installs import JobInstalls, _Reader, job_installs
 from ..checks.model import CheckFinding
 from ..ecosystems import registry
-from ..encoding import json_spec
 from ..environments.commands import parse_script
 from ..environments.paths import classify_path
 from ..explain import Options
@@ -37,8 +35,25 @@ from ..explain.model import ExplainResult, JobRecord, StepRecord
 from ..fs.overlay import OverlayTree
 from ..fs.trees import Tree
 from .cachers import caches_by_default, other_cacher
+from .compose import (
+    SetupPlace,
+    action_outputs_blocker,
+    ecosystem_of,
+    fit_setup_place,
+    holds_built_env,
+    insert_before,
+    join_directory,
+    key_and_paths,
+    loose_env_notes,
+    merge_cache_steps,
+    merge_setup_inputs,
+    pick_recipe,
+    setup_for,
+    step_comments,
+    uses_action,
+)
 from .ecosystems import Manager, detect_managers
-from .edit import EditRefused, EditResult, StepEdit, plan_edit
+from .edit import EditRefused, EditResult, plan_edit
 from .fit import (
     IMAGE_MOVED,
     JobText,
@@ -46,13 +61,13 @@ from .fit import (
     StepFit,
     cache_turned_off,
     directory_option,
-    first_checkout,
     replace_blocker,
     repository_pinning,
     restore_only_note,
     untrusted_events,
     untrusted_events_of,
 )
+from .model import Proposal, SuggestResult
 from .recipes import INTERPRETER, Recipe, key_patterns, recipes_for, render_hash_files
 
 __all__ = ["Proposal", "SuggestResult", "suggest_tree"]
@@ -77,77 +92,8 @@ _INSTALL_ACTIONS = frozenset(
 _KEEP_IF_ONLY = frozenset({"note"})
 
 
-@dataclass(frozen=True)
-class Proposal:
-    """One change to one job: a cache step to add or replace, or setup-action inputs to set."""
-
-    workflow: str
-    job: str
-    manager: str  # pip, poetry, npm, …
-    ecosystem: str
-    directory: str
-    action: str  # "setup-input" | "add-step" | "replace-step"
-    step_index: int  # the step changed (setup-input/replace) or inserted before (add-step)
-    step: dict[str, Any] = field(default_factory=dict)  # the new step (add/replace)
-    inputs: dict[str, str] = field(default_factory=dict)  # setup-input: with: values to set
-    comments: dict[str, str] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-    replaces: tuple[str, ...] = ()  # what was wrong with the cache replaced (check findings)
-    # the file edited: the workflow, or the local composite action whose step caches (then
-    # step_index counts that action's steps, and used_by names every call of it)
-    file: str = ""
-    used_by: tuple[str, ...] = ()  # "workflow:line job <name>": the uses: lines into the action
-
-    def __post_init__(self) -> None:
-        if not self.file:
-            object.__setattr__(self, "file", self.workflow)
-
-    def edit(self) -> StepEdit:
-        in_action = self.file != self.workflow
-        if self.action == "setup-input":
-            return StepEdit(
-                job=self.job, with_step=self.step_index, set_with=self.inputs, in_action=in_action
-            )
-        if self.action == "replace-step":
-            return StepEdit(
-                job=self.job,
-                new_step=self.step,
-                comments=self.comments,
-                replace_index=self.step_index,
-                in_action=in_action,
-            )
-        return StepEdit(
-            job=self.job,
-            new_step=self.step,
-            comments=self.comments,
-            insert_before=self.step_index,
-            in_action=in_action,
-        )
-
-
-@dataclass(frozen=True)
-class SuggestResult:
-    """The proposals for a tree, the edited workflows, and what ``check`` says about them."""
-
-    root: str
-    proposals: tuple[Proposal, ...]
-    # one per workflow file changed; in JSON, each file's unified diff
-    edits: tuple[EditResult, ...] = field(
-        metadata=json_spec(name="diffs", value=lambda edits: {e.path: e.diff() for e in edits})
-    )
-    kept: tuple[str, ...]  # "workflow job: why nothing changes"
-    refused: tuple[str, ...]  # workflows cachekit cannot edit safely, with the reason
-    residual: tuple[CheckFinding, ...]  # check findings left on the suggested steps
-    # an action release the workflows pin that the release snapshot does not reach (its date)
-    notes: tuple[str, ...] = ()
-
-
 def _top(job: JobRecord) -> list[StepRecord]:
     return [s for s in job.steps if not s.via]
-
-
-def _uses(step: StepRecord, action: str) -> bool:
-    return bool(step.uses) and str(step.uses).lower().split("@")[0] == action
 
 
 class _Suggester:
@@ -182,7 +128,7 @@ class _Suggester:
     def propose(self) -> list[Proposal]:
         out: list[Proposal] = []
         for combos in self.jobs():
-            out.extend(_merge_cache_steps(_merge_setup_inputs(self._job(combos))))
+            out.extend(merge_cache_steps(merge_setup_inputs(self._job(combos))))
         return self._paired(self._per_action(out))
 
     def _per_action(self, proposals: list[Proposal]) -> list[Proposal]:
@@ -222,14 +168,14 @@ class _Suggester:
             if "save" in r.kind and not untrusted_events_of(self.explained.jobs, r)
         }
         saved |= {
-            _key_and_paths(p)
+            key_and_paths(p)
             for p in proposals
             if p.step and not str(p.step.get("uses", "")).startswith("actions/cache/restore@")
         }
         out: list[Proposal] = []
         for p in proposals:
             uses = str(p.step.get("uses", "")) if p.step else ""
-            if uses.startswith("actions/cache/restore@") and _key_and_paths(p) not in saved:
+            if uses.startswith("actions/cache/restore@") and key_and_paths(p) not in saved:
                 self.kept.append(
                     f"{p.workflow} {p.job}: a cache it saved would reach trusted runs (cache "
                     f"poisoning), and no job on a trusted trigger saves the {p.manager} cache a "
@@ -259,7 +205,7 @@ class _Suggester:
             (
                 s
                 for s in steps
-                if _uses(s, "actions/checkout")
+                if uses_action(s, "actions/checkout")
                 and s.with_.get("repository", "").strip()
                 and "${{" not in s.with_.get("repository", "")
             ),
@@ -383,7 +329,7 @@ class _Suggester:
             for cmd in parse_script(step.run, shell=step.shell).commands:
                 if cmd.tooling or cmd.action not in _INSTALL_ACTIONS:
                     continue
-                eco = _ecosystem(cmd.tool)
+                eco = ecosystem_of(cmd.tool)
                 if eco is None:
                     continue
                 if eco == "python" and not any(
@@ -392,7 +338,7 @@ class _Suggester:
                 ):
                     continue
                 named = directory_option(cmd.tool, cmd.options)
-                directory = _directory(step.working_directory, cmd.cwd, named)
+                directory = join_directory(step.working_directory, cmd.cwd, named)
                 used.setdefault((eco, cmd.tool, directory), index)
         return used
 
@@ -410,7 +356,7 @@ class _Suggester:
         for step in _top(job):
             for index in step.caches:
                 report = self.explained.caches[index]
-                setup = _setup_for(ecosystem)
+                setup = setup_for(ecosystem)
                 if setup and report.uses.lower().startswith(setup):
                     out.append(report)
                     continue
@@ -461,18 +407,18 @@ class _Suggester:
         """The change for one manager in one job, in order of preference: leave it to a setup
         action that already caches, set the setup action's ``cache:`` input, correct the
         existing cache step, or add a step before the first install."""
-        built = _holds_built_env(job, existing)
+        built = holds_built_env(job, existing)
         locked = all(i.locked for i in installs.installs) if installs.installs else False
         recipes = recipes_for(self.tree, manager, built_env=built and locked)
         if not recipes:
             return None
-        recipe = _pick_recipe(recipes, steps, manager, existing, built and locked)
+        recipe = pick_recipe(recipes, steps, manager, existing, built and locked)
         patterns = self._patterns(manager, installs, recipe)
-        notes = [*_loose_env_notes(built, locked), *recipe.notes]
+        notes = [*loose_env_notes(built, locked), *recipe.notes]
         made = partial(
             Proposal, job.workflow, job.job, manager.name, manager.ecosystem, manager.directory
         )
-        place = _SetupPlace.of(recipe, steps, first_install, existing)
+        place = SetupPlace.of(recipe, steps, first_install, existing)
         if (
             place.step is not None
             and place.action == "astral-sh/setup-uv"
@@ -493,7 +439,7 @@ class _Suggester:
             return None
         text = self.job_text(job)
         untrusted = untrusted_events(job)
-        place, moved = _fit_setup_place(place, steps, untrusted)
+        place, moved = fit_setup_place(place, steps, untrusted)
         notes.extend(moved)
         if place.step is not None and not place.cache_steps:
             return made(
@@ -503,7 +449,7 @@ class _Suggester:
                 notes=tuple(notes),
                 replaces=problems,
             )
-        before = _insert_before(manager, steps, first_install)
+        before = insert_before(manager, steps, first_install)
         fit = StepFit(text, before, restore_only=bool(untrusted))
         step = self._cache_step(job, steps, manager, recipe, patterns, fit)
         image_env = IMAGE_MOVED.get(manager.ecosystem)
@@ -515,7 +461,7 @@ class _Suggester:
             )
             return None
         notes = fit.notes(notes)
-        comments = _step_comments(recipe, step)
+        comments = step_comments(recipe, step)
         if fit.tag:
             comments["uses"] = fit.tag
         if untrusted:
@@ -567,7 +513,7 @@ class _Suggester:
             if s.via and s.mark.path == target.mark.path and s.index == target.step_index
         )
         steps = [s for s in job.steps if s.via == source.via and s.mark.path == source.mark.path]
-        blocker = replace_blocker(target, steps, None, recipe) or _action_outputs_blocker(
+        blocker = replace_blocker(target, steps, None, recipe) or action_outputs_blocker(
             self.tree, target, source.id, recipe
         )
         if blocker is not None:
@@ -576,7 +522,7 @@ class _Suggester:
         step = self._cache_step(job, steps, manager, recipe, patterns, fit)
         if source.id:
             step = {"name": step["name"], "id": source.id, **step}
-        comments = _step_comments(recipe, step)
+        comments = step_comments(recipe, step)
         if fit.tag:
             comments["uses"] = fit.tag
         proposal: Proposal = made(
@@ -600,8 +546,8 @@ class _Suggester:
         return list(key_patterns(self.tree, files)) or files
 
     def _interpreter(self, job: JobRecord, steps: list[StepRecord], manager: Manager) -> str:
-        setup = _setup_for(manager.ecosystem)
-        step = next((s for s in steps if setup and _uses(s, setup)), None)
+        setup = setup_for(manager.ecosystem)
+        step = next((s for s in steps if setup and uses_action(s, setup)), None)
         if manager.ecosystem == "python":
             if step is not None and step.id:
                 return "${{ steps." + step.id + ".outputs.python-version }}"
@@ -634,282 +580,6 @@ class _Suggester:
         if restore:
             with_["restore-keys"] = "\n".join(restore)
         return {"name": f"Cache {manager.name}", "uses": fit.uses, "with": with_}
-
-
-# --- one proposal: the pieces of _Suggester._proposal ------------------------------------------
-
-
-def _fit_setup_place(
-    place: _SetupPlace, steps: list[StepRecord], untrusted: tuple[str, ...]
-) -> tuple[_SetupPlace, list[str]]:
-    """The setup step's cache input is not proposed where it would break the job (the step
-    runs before the checkout: the files its key hashes are not there yet, and the action fails
-    the step) or save from an untrusted trigger; a cache step is proposed instead, and why."""
-    if place.step is None:
-        return place, []
-    checkout = first_checkout(steps)
-    if checkout is not None and place.step.index < checkout:
-        why = (
-            f"{place.action} (step {place.step.index + 1}) runs before the checkout (step "
-            f"{checkout + 1}): its cache input would fail that step, since the files its key "
-            "hashes are not there yet; a cache step after the checkout instead"
-        )
-        return replace(place, step=None), [why]
-    if untrusted:
-        why = f"{place.action}'s cache input saves as well as restores: a cache step instead"
-        return replace(place, step=None), [why]
-    return place, []
-
-
-def _action_outputs_blocker(
-    tree: Tree, target: Any, step_id: str | None, recipe: Recipe
-) -> str | None:
-    """Why a composite action's cache step must stay: the action (its later steps or its
-    ``outputs:``) reads the step's outputs other than ``cache-hit``, or reads ``cache-hit``
-    while the new cache would hold downloads only."""
-    if not step_id:
-        return None
-    text = tree.read(target.mark.path).decode("utf-8", "replace")
-    pattern = r"steps\s*\.\s*" + re.escape(step_id) + r"\s*\.\s*outputs\s*\.\s*([\w-]+)"
-    read = set(re.findall(pattern, text))
-    if re.search(r"steps\s*\[\s*['\"]" + re.escape(step_id), text):
-        read.add("*")
-    where = f"the cache at {target.mark}"
-    if read - {"cache-hit"}:
-        return f"{where} has outputs the action reads ({', '.join(sorted(read))}): left as it is"
-    if read and recipe.kind != "built-env":
-        return (
-            f"the action reads steps.{step_id}.outputs.cache-hit; the proposed cache holds "
-            f"downloads only, so on a hit nothing would be installed: {where} is left as it is"
-        )
-    return None
-
-
-def _key_and_paths(p: Proposal) -> tuple[str, tuple[str, ...]]:
-    inputs = p.step["with"]
-    return str(inputs["key"]), tuple(str(inputs["path"]).splitlines())
-
-
-def _holds_built_env(job: JobRecord, existing: Sequence[Any]) -> bool:
-    """Whether one of the job's existing caches holds an installed environment."""
-    os_name = job.os or "Linux"
-    return any(classify_path(p, os=os_name).kind == "built-env" for r in existing for p in r.paths)
-
-
-def _loose_env_notes(built: bool, locked: bool) -> tuple[str, ...]:
-    """A cached environment built from loose requirements is not re-proposed as such."""
-    if built and not locked:
-        return (
-            "the job cached an installed environment built from loose requirements: "
-            "a download cache is proposed instead (pin the requirements with pip-compile or "
-            "uv to cache the environment itself)",
-        )
-    return ()
-
-
-def _pick_recipe(
-    recipes: Sequence[Recipe],
-    steps: list[StepRecord],
-    manager: Manager,
-    existing: Sequence[Any],
-    built_and_locked: bool,
-) -> Recipe:
-    """The recipe to propose among ``recipes`` (the download cache first)."""
-    if manager.name == "poetry":
-        return _poetry_recipe(steps, recipes)
-    recipe = recipes[0]
-    if built_and_locked:
-        return next((r for r in recipes if r.key_needs_interpreter), recipe)
-    if recipe.setup_action is None and manager.locks and not existing:
-        # A setup action that caches the locked environment itself beats a hand-written
-        # step (setup-python's pipenv cache, setup-go's module + build cache).
-        present = {s.uses.lower().split("@")[0] for s in steps if s.uses}
-        return next(
-            (r for r in recipes if r.setup_action is not None and r.setup_action[0] in present),
-            recipe,
-        )
-    return recipe
-
-
-def _poetry_recipe(steps: list[StepRecord], recipes: Sequence[Recipe]) -> Recipe:
-    """setup-python's poetry cache needs poetry on PATH before setup-python runs."""
-    setup_at = next((s.index for s in steps if _uses(s, "actions/setup-python")), None)
-    poetry_before = any(
-        s.index < (setup_at if setup_at is not None else -1)
-        and ((s.run and "poetry" in s.run) or (s.uses and "install-poetry" in s.uses.lower()))
-        for s in steps
-    )
-    venv = next((r for r in recipes if r.key_needs_interpreter), recipes[0])
-    if poetry_before:
-        return venv
-    return replace(recipes[0], setup_action=None)
-
-
-@dataclass(frozen=True)
-class _SetupPlace:
-    """A recipe's setup action in the job: the step that runs it before the first install (if
-    any), and the existing caches that are cache steps rather than that action's input."""
-
-    setup: tuple[str, dict[str, str]] | None
-    step: StepRecord | None
-    cache_steps: tuple[Any, ...]
-
-    @classmethod
-    def of(
-        cls, recipe: Recipe, steps: list[StepRecord], first_install: int, existing: Sequence[Any]
-    ) -> _SetupPlace:
-        setup = recipe.setup_action
-        if setup is None:
-            return cls(None, None, tuple(existing))
-        step = next((s for s in steps if _uses(s, setup[0]) and s.index < first_install), None)
-        by_setup = [r for r in existing if r.uses.lower().startswith(setup[0])]
-        return cls(setup, step, tuple(r for r in existing if r not in by_setup))
-
-    @property
-    def action(self) -> str | None:
-        return self.setup[0] if self.setup is not None else None
-
-    def dependency_inputs(self, patterns: Sequence[str]) -> dict[str, str]:
-        """The setup action's cache inputs, its dependency path set to the key's patterns."""
-        assert self.setup is not None
-        inputs = dict(self.setup[1])
-        for name in ("cache-dependency-path", "cache-dependency-glob"):
-            if name in inputs:
-                inputs[name] = "\n".join(patterns)
-        return inputs
-
-    def alternative_note(self, patterns: Sequence[str]) -> str:
-        """Why a cache step is corrected although the setup action could cache instead."""
-        assert self.setup is not None and self.step is not None
-        alternative = ", ".join(
-            f"{k}: {' '.join(patterns) if k.startswith('cache-dependency') else v}"
-            for k, v in self.setup[1].items()
-        )
-        return (
-            f"{self.setup[0]} (step {self.step.index + 1}) can do the same with {alternative};"
-            " the existing cache step is corrected in place instead, to keep the change small"
-        )
-
-
-def _step_comments(recipe: Recipe, step: dict[str, Any]) -> dict[str, str]:
-    """The comment on each line of a proposed cache step: what it holds and why it is safe."""
-    kinds = {p.kind for p in recipe.paths}
-    comments = {
-        "path": "installed files: valid for one lock and interpreter"
-        if "built-env" in kinds
-        else "downloads only: every run still installs, from local files",
-        "key": "every file the install reads"
-        + (" + the interpreter" if recipe.key_needs_interpreter else ""),
-    }
-    if step["with"].get("restore-keys"):
-        comments["restore-keys"] = "safe for downloads: what is missing is fetched"
-    return comments
-
-
-def _insert_before(manager: Manager, steps: list[StepRecord], first_install: int) -> int:
-    """Where a new cache step goes: before the first install, and for conda before
-    setup-miniconda, which reads the package cache when it runs."""
-    if manager.name != "conda":
-        return first_install
-    return next(
-        (
-            st.index
-            for st in steps
-            if st.uses and "setup-miniconda" in st.uses.lower() and st.index < first_install
-        ),
-        first_install,
-    )
-
-
-def _merge_setup_inputs(proposals: list[Proposal]) -> list[Proposal]:
-    """One setup step, one cache: installs in several directories (a root ``npm ci`` and one
-    in ``packages/x``) share the step's cache, so its dependency path lists every lock."""
-    merged: list[Proposal] = []
-    by_step: dict[tuple[int, str], int] = {}
-    for p in proposals:
-        if p.action != "setup-input":
-            merged.append(p)
-            continue
-        slot = (p.step_index, p.inputs.get("cache", p.inputs.get("enable-cache", "")))
-        if slot not in by_step:
-            by_step[slot] = len(merged)
-            merged.append(p)
-            continue
-        first = merged[by_step[slot]]
-        inputs = dict(first.inputs)
-        for name in ("cache-dependency-path", "cache-dependency-glob"):
-            if name in p.inputs:
-                lines = [*inputs.get(name, "").splitlines(), *p.inputs[name].splitlines()]
-                inputs[name] = "\n".join(dict.fromkeys(x for x in lines if x))
-        where = ", ".join(x for x in (first.directory or ".", p.directory or ".") if x)
-        merged[by_step[slot]] = replace(
-            first,
-            inputs=inputs,
-            directory=where,
-            notes=tuple(dict.fromkeys((*first.notes, *p.notes))),
-            replaces=tuple(dict.fromkeys((*first.replaces, *p.replaces))),
-        )
-    return merged
-
-
-_HASH_FILES = re.compile(r"hashFiles\(((?:\s*'(?:[^']|'')*'\s*,?)+)\)")
-
-
-def _merge_cache_steps(proposals: list[Proposal]) -> list[Proposal]:
-    """One directory, one cache step: installs of one manager in several directories of a job
-    (``npm install`` in ``docs/`` and at the root) share its download cache, so a step per
-    directory would restore and save the same path twice under keys that each miss the other's
-    manifests. They become one step, before the first install, keyed on every manifest."""
-    merged: list[Proposal] = []
-    by_slot: dict[tuple[str, str, str], int] = {}
-    for p in proposals:
-        if p.action != "add-step":
-            merged.append(p)
-            continue
-        slot = (p.manager, str(p.step.get("uses")), str(p.step["with"]["path"]))
-        if slot not in by_slot:
-            by_slot[slot] = len(merged)
-            merged.append(p)
-            continue
-        first = merged[by_slot[slot]]
-        base = min((first, p), key=lambda x: (len(x.directory), x.step_index))
-        union = render_hash_files(list(dict.fromkeys([*_key_patterns(first), *_key_patterns(p)])))
-        inputs = dict(base.step["with"])
-        found = _HASH_FILES.search(inputs["key"])
-        if found is not None:
-            inputs["key"] = inputs["key"][: found.start()] + union + inputs["key"][found.end() :]
-        merged[by_slot[slot]] = replace(
-            base,
-            step_index=min(first.step_index, p.step_index),
-            step={**base.step, "with": inputs},
-            directory=", ".join(dict.fromkeys(x.directory or "." for x in (first, p))),
-            notes=tuple(dict.fromkeys((*first.notes, *p.notes))),
-        )
-    return merged
-
-
-def _key_patterns(p: Proposal) -> list[str]:
-    found = _HASH_FILES.search(str(p.step["with"]["key"]))
-    if found is None:
-        return []
-    return [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", found.group(1))]
-
-
-def _ecosystem(tool: str) -> str | None:
-    return registry.ecosystem_of_tool(tool)
-
-
-def _setup_for(ecosystem: str) -> str | None:
-    """The ``actions/setup-*`` action of an ecosystem (None for Rust, or one cachekit lacks)."""
-    try:
-        return registry.ecosystem(ecosystem).setup_action
-    except KeyError:
-        return None
-
-
-def _directory(*parts: str | None) -> str:
-    out = [p.strip("/").removeprefix("./") for p in parts if p and p not in (".", "./")]
-    return "/".join(x for x in out if x)
 
 
 def suggest_tree(tree: Tree, options: Options | None = None) -> SuggestResult:

@@ -21,7 +21,7 @@ from ..fs.gitrepo import GitRepo
 from ..predict import PredictOptions, PredictResult, predict
 from ..textsafe import text_output
 from .edit import EditResult
-from .engine import SuggestResult
+from .model import SuggestResult
 
 __all__ = [
     "SimulationRow",
