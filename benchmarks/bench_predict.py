@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from oracle_client import HashFilesOracle, oracle_available  # noqa: E402
 
 from cachekit.predict import PredictedRun, PredictOptions, predict  # noqa: E402
+from cachekit.predict_parallel import jobs_for  # noqa: E402
 
 WORKFLOW = """\
 on: push
@@ -136,8 +137,14 @@ def real_repository(args: argparse.Namespace) -> int:
     """Compiled replay beside the per-commit baseline on a real history."""
     load = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), _cpu()
-    ours = predict(args.repo, PredictOptions(max_commits=args.commits))
+    ours = predict(args.repo, PredictOptions(max_commits=args.commits, jobs=args.jobs))
     t_ours, c_ours = time.perf_counter() - t0, _cpu() - c0
+    serial, workers = None, jobs_for(args.jobs, args.commits)
+    if workers > 1:
+        # The same compiled replay on one core, for the side-by-side (and every run compared).
+        t2, c2 = time.perf_counter(), _cpu()
+        serial = predict(args.repo, PredictOptions(max_commits=args.commits, jobs=1))
+        t_serial, c_serial = time.perf_counter() - t2, _cpu() - c2
     runs = [r for r in ours.runs if r.event == "push"]
     if args.full_baseline:
         t1, c1 = time.perf_counter(), _cpu()
@@ -167,12 +174,18 @@ def real_repository(args: argparse.Namespace) -> int:
     )
     print(f"{'':<34} {'wall s':>10} {'user CPU s':>10} {'commits/s':>10}")
     print(
-        f"{'compiled (this release)':<34} {t_ours:>10.1f} {c_ours:>10.1f}"
+        f"{f'compiled, {workers} worker(s)':<34} {t_ours:>10.1f} {c_ours:>10.1f}"
         f" {args.commits / t_ours:>10.1f}"
     )
     how = (
         "measured" if args.full_baseline else f"{per_commit:.2f} s/commit on {len(checked)} commits"
     )
+    if serial is not None:
+        print(
+            f"{'compiled, one core':<34} {t_serial:>10.1f} {c_serial:>10.1f}"
+            f" {args.commits / t_serial:>10.1f}   runs identical to the workers': "
+            f"{[_keys(r) for r in serial.runs] == [_keys(r) for r in ours.runs]}"
+        )
     print(
         f"{'per-commit explain (before)':<34} {t_base:>10.1f} {c_base:>10.1f}"
         f" {1 / per_commit:>10.2f}   ({how})"
@@ -182,7 +195,8 @@ def real_repository(args: argparse.Namespace) -> int:
         f"predicted keys identical on {len(checked)} commits: {same}   "
         f"(load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end)"
     )
-    return 0 if same else 1
+    identical = serial is None or [_keys(r) for r in serial.runs] == [_keys(r) for r in ours.runs]
+    return 0 if same and identical else 1
 
 
 def main() -> int:
@@ -195,6 +209,7 @@ def main() -> int:
     )
     parser.add_argument("--repo", default=None, help="a real repository instead (see above)")
     parser.add_argument("--full-baseline", action="store_true")
+    parser.add_argument("--jobs", type=int, default=None, help="replay workers (default: cores)")
     args = parser.parse_args()
     if args.repo:
         return real_repository(args)

@@ -46,6 +46,7 @@ from .github.replay import (
 from .github.triggers import EventName
 from .github.workflows import Workflow, load_workflows
 from .predict_groups import cache_name, natural_key, ranked_causes
+from .predict_parallel import jobs_for, merge_counts, merge_problems, replay_chunks
 from .simulator import (
     CacheOutcome,
     CacheRequest,
@@ -88,6 +89,8 @@ class PredictOptions:
     # A merge-queue run before each commit that landed a pull request, for the workflows
     # that declare `on: merge_group` (see _merge_group_run).
     merge_groups: bool = True
+    # Worker processes for the replay (None: the cores); serial when 1 or a short history.
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -366,6 +369,8 @@ class _Replay:
         self.collected: list[_Collected] = []
         self.repository = options.repository or origin_repository(repo)
         self._explained: dict[tuple[str, str, str, frozenset[str]], Any] = {}
+        self.parallel_compiles = (0, 0)  # the workers' (compiles, reuses), if any
+        self.parallel_blobs = 0  # the blobs the workers hashed
         self.compiler: CompiledExplainer | None = None
         if options.compile:
             # An overlay changes files of every commit: no diff of two commits says what.
@@ -449,6 +454,42 @@ class _Replay:
         return col
 
 
+def _prepare(
+    repo: GitRepo, options: PredictOptions, problems: list[str]
+) -> tuple[str, list[Commit], ChangedPaths, list[PlannedRun]]:
+    """The default branch, the history, its changed paths and the plan of runs to replay."""
+    branch = default_branch(repo)
+    commits = first_parent_commits(
+        repo,
+        rev=options.rev,
+        range_=options.range,
+        since=options.since,
+        max_commits=options.max_commits,
+    )
+    changed = ChangedPaths(repo, commits)
+    return branch, commits, changed, _plan(repo, commits, branch, options, changed, problems)
+
+
+def _replay_parallel(
+    root: str,
+    options: PredictOptions,
+    replay: _Replay,
+    runs: int,
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Replay the plan in worker processes and merge their results into ``replay`` in order."""
+    compiles = reuses = blobs = 0
+    for chunk in replay_chunks(root, options, runs, jobs, progress):
+        replay.collected.extend(chunk.collected)
+        merge_counts(replay.counts, chunk.counts)
+        merge_problems(replay.problems, chunk.problems)
+        compiles, reuses = compiles + chunk.compiles, reuses + chunk.reuses
+        blobs += chunk.blobs_hashed
+    replay.parallel_compiles = (compiles, reuses)
+    replay.parallel_blobs = blobs
+
+
 def predict(
     root: str,
     options: PredictOptions | None = None,
@@ -463,22 +504,17 @@ def predict(
         if repo.is_shallow():
             # Its oldest commit has parents the clone lacks: that is not each cache's first run.
             problems.append(SHALLOW_NOTE)
-        branch = default_branch(repo)
+        branch, _commits, changed, plan = _prepare(repo, options, problems)
         default_ref = f"refs/heads/{branch}"
-        commits = first_parent_commits(
-            repo,
-            rev=options.rev,
-            range_=options.range,
-            since=options.since,
-            max_commits=options.max_commits,
-        )
-        changed = ChangedPaths(repo, commits)
-        plan = _plan(repo, commits, branch, options, changed, problems)
         replay = _Replay(repo, branch, options, problems, changed)
-        for i, run in enumerate(plan):
-            replay.replay(run)
-            if progress is not None:
-                progress(i + 1, len(plan))
+        jobs = jobs_for(options.jobs, len(plan))
+        if jobs > 1:
+            _replay_parallel(root, options, replay, len(plan), jobs, progress)
+        else:
+            for i, run in enumerate(plan):
+                replay.replay(run)
+                if progress is not None:
+                    progress(i + 1, len(plan))
         collected = [c for c in replay.collected if c.reports or not options.triggers]
         for count in replay.counts.values():
             problems.extend(p for p in count.problems if p not in problems)
@@ -493,12 +529,13 @@ def predict(
         predicted = _predicted(collected, requests_of, simulation, options)
     seconds = timer.perf_counter() - started
     summary = _summary(predicted, simulation, len(collected), seconds, hashed_seconds, repo)
+    summary["blobs_hashed"] += replay.parallel_blobs
     summary["planned_runs"] = len(plan)
     summary["replayed_runs"] = sum(1 for c in replay.collected)
     summary["workflows"] = {k: encode(v) for k, v in sorted(replay.counts.items())}
     if replay.compiler is not None:
-        summary["explain_compiled"] = replay.compiler.compiles
-        summary["explain_reused"] = replay.compiler.reuses
+        summary["explain_compiled"] = replay.compiler.compiles + replay.parallel_compiles[0]
+        summary["explain_reused"] = replay.compiler.reuses + replay.parallel_compiles[1]
     summary["repository"] = replay.repository
     summary["entry_size_mib"] = round(options.entry_size / 1024**2, 1)
     summary["sizes_from_cache_list"] = bool(options.known_sizes)
