@@ -9,8 +9,10 @@ produced them (runs in plan order, counters summed, the first note of each probl
 the predictions are identical to a serial run; only the compile/reuse counters differ (each
 worker compiles its first commit's workflows afresh).
 
-Workers are spawned (not forked: the parent holds git subprocesses and may hold threads) and
-only pay for themselves on long histories: see :data:`MIN_RUNS`.
+Opt-in (``PredictOptions(jobs=None)`` or ``jobs=N``): measured slower than serial on a
+loaded 2-core machine (see :class:`cachekit.predict.PredictOptions`). Workers are spawned
+(not forked: the parent holds git subprocesses and may hold threads) and only pay for
+themselves on long histories: see :data:`MIN_RUNS`.
 """
 
 from __future__ import annotations
