@@ -209,7 +209,9 @@ def main() -> int:
     )
     parser.add_argument("--repo", default=None, help="a real repository instead (see above)")
     parser.add_argument("--full-baseline", action="store_true")
-    parser.add_argument("--jobs", type=int, default=None, help="replay workers (default: cores)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="replay workers (default: the idle cores)"
+    )
     args = parser.parse_args()
     if args.repo:
         return real_repository(args)

@@ -89,11 +89,9 @@ class PredictOptions:
     # A merge-queue run before each commit that landed a pull request, for the workflows
     # that declare `on: merge_group` (see _merge_group_run).
     merge_groups: bool = True
-    # Worker processes for the replay (None: the cores); serial when 1 or a short history.
-    # Serial by default: on webpack's 1,000 commits on a shared 2-core machine, 2 workers
-    # took 43 s against 33 s serial (the workers' results — 90k cache reports — are
-    # pickled back, and the simulator still runs in the parent).
-    jobs: int | None = 1
+    # Worker processes for the replay (None: the cores, unless all are busy already; see
+    # cachekit.predict_parallel.jobs_for); serial when 1 or for a short history.
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,12 @@ def test_workers_only_when_they_pay() -> None:
     assert parallel.jobs_for(4, parallel.MIN_RUNS - 1) == 1
     assert parallel.jobs_for(4, parallel.MIN_RUNS) == 4
     assert parallel.jobs_for(4, 3) == 1
+
+
+def test_by_default_no_workers_while_every_core_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.4, 2.0, 2.0))
+    assert parallel.jobs_for(None, 1000) == 1
+    assert parallel.jobs_for(2, 1000) == 2  # asked for: respected
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.9, 2.0, 2.0))
+    assert parallel.jobs_for(None, 1000) == 2
