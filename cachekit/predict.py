@@ -90,8 +90,10 @@ class PredictOptions:
     # that declare `on: merge_group` (see _merge_group_run).
     merge_groups: bool = True
     # Worker processes for the replay (None: the cores, unless all are busy already; see
-    # cachekit.predict_parallel.jobs_for); serial when 1 or for a short history.
-    jobs: int | None = None
+    # cachekit.predict_parallel.jobs_for); serial when 1 or for a short history. Serial by
+    # default in the library: workers are spawned, which needs the caller's script to guard
+    # `if __name__ == "__main__"`; the command line (`--jobs`, default the cores) does.
+    jobs: int | None = 1
 
 
 @dataclass(frozen=True)

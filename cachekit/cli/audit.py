@@ -53,6 +53,7 @@ def command(
     schedule: bool,
     repository: str | None,
     html_file: str | None,
+    jobs: int | None,
     no_history: bool,
     run: RunOptions,
     out: Output,
@@ -75,6 +76,7 @@ def command(
         schedule=schedule,
         repository=repository,
         html_file=html_file,
+        jobs=jobs,
         rev=rev,
     )
     if no_history and not logs:

@@ -66,6 +66,14 @@ def history_options(fn: Callable[..., R]) -> Callable[..., R]:
             help="github.repository for if: conditions (default: the origin remote).",
         ),
         click.option(
+            "--jobs",
+            default=None,
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Worker processes for the replay (default: the cores, serial while they are "
+            "all busy or the history is short; 1: serial).",
+        ),
+        click.option(
             "--html",
             "html_file",
             type=click.Path(dir_okay=False),
@@ -88,6 +96,7 @@ def predict_options(
     schedule: bool,
     repository: str | None,
     html_file: str | None,
+    jobs: int | None = None,
     **more: Any,
 ) -> Any:
     """Every value checked before any work (dates, sizes, the report's path), as options."""
@@ -112,6 +121,9 @@ def predict_options(
         job=run.job,
         os=run.os,
         arch=run.arch,
+        # the command line may spawn workers (its entry point guards __main__); the library
+        # default stays serial
+        jobs=jobs,
         **more,
     )
 
@@ -160,6 +172,7 @@ def command(
     schedule: bool,
     repository: str | None,
     html_file: str | None,
+    jobs: int | None,
     caches: str | None,
     platform: str | None,
     run: RunOptions,
@@ -188,6 +201,7 @@ def command(
         schedule=schedule,
         repository=repository,
         html_file=html_file,
+        jobs=jobs,
         rev=rev,
         range=range_,
         branches=branches,
